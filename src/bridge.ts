@@ -1,0 +1,189 @@
+/**
+ * Pipes the host (stdio) and the remote server together. Every message is forwarded unchanged
+ * (ids are never rewritten), and every request from the host gets exactly one answer: the
+ * server's response, or a JSON-RPC error saying what went wrong and what to try.
+ */
+import {
+  JSONRPC_INVALID_REQUEST,
+  JSONRPC_PARSE_ERROR,
+  JSONRPC_PROXY_ERROR,
+  JSONRPC_TIMEOUT,
+  ProxyError,
+  toProxyError,
+} from './errors.js';
+import {
+  checkMessage,
+  errorResponse,
+  idKey,
+  isNotification,
+  isRequest,
+  isResponse,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcRequest,
+} from './jsonrpc.js';
+import { log, redact } from './log.js';
+import type { RemoteTransport } from './transport/remote-transport.js';
+import type { StdioTransport } from './transport/stdio.js';
+
+export interface BridgeOptions {
+  /** Per-request timeout; progress notifications for the request restart it. */
+  timeoutMs: number;
+}
+
+interface Pending {
+  id: JsonRpcId;
+  method: string;
+  abort: AbortController;
+  timer: NodeJS.Timeout | undefined;
+  progressToken: string | number | undefined;
+}
+
+export class Bridge {
+  private readonly pending = new Map<string, Pending>();
+  private readonly byProgressToken = new Map<string | number, Pending>();
+
+  constructor(
+    private readonly host: StdioTransport,
+    private readonly remote: RemoteTransport,
+    private readonly options: BridgeOptions,
+  ) {}
+
+  start(): void {
+    this.host.onvalue = (value) => this.fromHost(value);
+    this.host.onparseerror = (reason) => {
+      log.warn(`the host sent a line that is not JSON (${reason}); answered with a parse error`);
+      // JSON-RPC 2.0 §5.1: an unparseable message gets -32700 with a null id.
+      this.host.send(errorResponse(null, JSONRPC_PARSE_ERROR, `Parse error: the line is not valid JSON (${reason})`));
+    };
+    this.remote.onmessage = (message) => this.fromRemote(message);
+    this.remote.onerror = (error) => log.warn(error.message);
+    this.host.start();
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      entry.abort.abort(new ProxyError('CLOSED', 'the proxy is shutting down'));
+    }
+    this.pending.clear();
+    this.byProgressToken.clear();
+    await this.remote.close();
+  }
+
+  private fromHost(value: unknown): void {
+    // A 2025-03-26 batch: each message is forwarded on its own (later revisions dropped batching).
+    if (Array.isArray(value)) {
+      if (value.length === 0) this.host.send(errorResponse(null, JSONRPC_INVALID_REQUEST, 'Invalid Request: empty batch'));
+      for (const item of value) this.fromHost(item);
+      return;
+    }
+    const reason = checkMessage(value);
+    if (reason) {
+      const id = (value as { id?: unknown } | null)?.id;
+      const replyId = typeof id === 'string' || typeof id === 'number' ? id : null;
+      this.host.send(errorResponse(replyId, JSONRPC_INVALID_REQUEST, `Invalid Request: ${reason}`));
+      return;
+    }
+    const message = value as JsonRpcMessage;
+    if (isRequest(message)) return this.forwardRequest(message);
+    if (isNotification(message) && message.method === 'notifications/cancelled') this.cancelled(message.params);
+    this.remote.send(message).catch((error: unknown) => {
+      log.warn(`could not deliver the host's ${'method' in message ? message.method : 'response'}: ${toProxyError(error).message}`);
+    });
+  }
+
+  private forwardRequest(request: JsonRpcRequest): void {
+    const meta = request.params?.['_meta'] as { progressToken?: unknown } | undefined;
+    const token = meta?.progressToken;
+    const entry: Pending = {
+      id: request.id,
+      method: request.method,
+      abort: new AbortController(),
+      timer: undefined,
+      progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
+    };
+    this.pending.set(idKey(request.id), entry);
+    if (entry.progressToken !== undefined) this.byProgressToken.set(entry.progressToken, entry);
+    this.arm(entry);
+    this.remote.send(request, { signal: entry.abort.signal }).then(
+      () => {
+        if (this.isPending(entry)) this.fail(entry, new ProxyError('REMOTE_BAD_RESPONSE', 'the server finished without answering'));
+      },
+      (error: unknown) => this.fail(entry, error),
+    );
+  }
+
+  private fromRemote(message: JsonRpcMessage): void {
+    if (isResponse(message)) {
+      const entry = message.id === null ? undefined : this.pending.get(idKey(message.id));
+      if (!entry) {
+        // Already answered (timed out) or cancelled by the host: a second answer would confuse it.
+        log.debug(`dropping a response for request ${JSON.stringify(message.id)}, which is no longer pending`);
+        return;
+      }
+      this.settle(entry);
+    } else if (message.method === 'notifications/progress') {
+      const token = message.params?.['progressToken'];
+      const entry = typeof token === 'string' || typeof token === 'number' ? this.byProgressToken.get(token) : undefined;
+      if (entry) this.arm(entry);
+    }
+    this.host.send(message);
+  }
+
+  private cancelled(params: Record<string, unknown> | undefined): void {
+    const id = params?.['requestId'];
+    if (typeof id !== 'string' && typeof id !== 'number') return;
+    const entry = this.pending.get(idKey(id));
+    if (!entry) return;
+    // The host gave up on it and expects no answer (MCP "Cancellation").
+    this.settle(entry);
+    entry.abort.abort(new ProxyError('CLOSED', 'cancelled by the host'));
+  }
+
+  private arm(entry: Pending): void {
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => this.timeout(entry), this.options.timeoutMs);
+    entry.timer.unref();
+  }
+
+  private timeout(entry: Pending): void {
+    if (!this.isPending(entry)) return;
+    const seconds = Math.round(this.options.timeoutMs / 100) / 10;
+    this.fail(
+      entry,
+      new ProxyError(
+        'REQUEST_TIMEOUT',
+        `the server did not answer ${entry.method} within ${seconds} s; it may still be working on it. Raise the limit with --timeout <seconds>`,
+      ),
+    );
+    this.remote
+      .send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: entry.id, reason: 'timed out in mcp-auth-proxy' } })
+      .catch(() => undefined);
+    entry.abort.abort(new ProxyError('REQUEST_TIMEOUT', 'timed out'));
+  }
+
+  private isPending(entry: Pending): boolean {
+    return this.pending.get(idKey(entry.id)) === entry;
+  }
+
+  private settle(entry: Pending): void {
+    clearTimeout(entry.timer);
+    this.pending.delete(idKey(entry.id));
+    if (entry.progressToken !== undefined && this.byProgressToken.get(entry.progressToken) === entry) {
+      this.byProgressToken.delete(entry.progressToken);
+    }
+  }
+
+  private fail(entry: Pending, error: unknown): void {
+    if (!this.isPending(entry)) return;
+    this.settle(entry);
+    const proxyError = toProxyError(error);
+    const code = proxyError.code === 'REQUEST_TIMEOUT' ? JSONRPC_TIMEOUT : JSONRPC_PROXY_ERROR;
+    const data: Record<string, unknown> = { code: proxyError.code };
+    if (proxyError.status !== undefined) data['status'] = proxyError.status;
+    const message = redact(proxyError.message);
+    log.warn(`${entry.method} failed: ${message}`);
+    this.host.send(errorResponse(entry.id, code, `mcp-auth-proxy: ${message}`, data));
+  }
+}

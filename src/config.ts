@@ -1,0 +1,149 @@
+/**
+ * Flags and environment → one frozen, validated Config. Every default lives in DEFAULTS;
+ * every user mistake becomes a UsageError that names the flag or variable at fault.
+ */
+import { UsageError } from './errors.js';
+import { addSecret, isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { isLoopbackHost } from './url.js';
+
+export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
+export type TransportChoice = (typeof TRANSPORTS)[number];
+
+export const DEFAULTS = {
+  transport: 'auto' as TransportChoice,
+  timeoutSeconds: 300,
+  logLevel: 'warn' as LogLevel,
+} as const;
+
+export const ENV = {
+  bearer: 'MCP_AUTH_PROXY_BEARER',
+} as const;
+
+export interface Config {
+  readonly serverUrl: string;
+  readonly transport: TransportChoice;
+  /** A static bearer token for the MCP server. */
+  readonly bearer: string | undefined;
+  /** Custom headers for the MCP server's origin, names lower-cased. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly allowHttp: boolean;
+  readonly timeoutMs: number;
+  readonly logLevel: LogLevel;
+}
+
+/** The options as commander hands them over. */
+export interface RawOptions {
+  transport?: string;
+  oauth2Bearer?: string;
+  header?: string[];
+  allowHttp?: boolean;
+  timeout?: string;
+  logLevel?: string;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+// Headers the transports set themselves; a user value would break the protocol.
+const RESERVED_HEADERS = new Set([
+  'accept',
+  'content-type',
+  'content-length',
+  'host',
+  'connection',
+  'transfer-encoding',
+  'last-event-id',
+  'mcp-session-id',
+  'mcp-protocol-version',
+]);
+
+// RFC 9110 §5.6.2 token.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
+  const allowHttp = raw.allowHttp === true;
+  const serverUrl = parseServerUrl(url, allowHttp);
+  const transport = raw.transport ?? DEFAULTS.transport;
+  if (!(TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new UsageError('INVALID_OPTION', `--transport must be one of ${TRANSPORTS.join(', ')} (got "${transport}")`);
+  }
+  const logLevel = raw.logLevel ?? DEFAULTS.logLevel;
+  if (!isLogLevel(logLevel)) {
+    throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  const headers = parseHeaders(raw.header ?? [], env);
+  const bearerSource = raw.oauth2Bearer !== undefined ? '--oauth2Bearer' : ENV.bearer;
+  const bearerRaw = raw.oauth2Bearer ?? env[ENV.bearer];
+  const bearer = bearerRaw === undefined ? undefined : expandEnv(bearerRaw, env, bearerSource).trim();
+  if (bearer === '') throw new UsageError('INVALID_OPTION', `${bearerSource} is empty`);
+  if (bearer !== undefined && 'authorization' in headers) {
+    throw new UsageError('INVALID_OPTION', `give the credentials once: ${bearerSource} and an Authorization --header were both given`);
+  }
+  addSecret(bearer);
+  return Object.freeze({
+    serverUrl,
+    transport: transport as TransportChoice,
+    bearer,
+    headers: Object.freeze(headers),
+    allowHttp,
+    timeoutMs: parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000,
+    logLevel,
+  });
+}
+
+function parseServerUrl(text: string, allowHttp: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError('INVALID_URL', `"${text}" is not a URL; give the server's full address, e.g. https://example.com/mcp`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError('INVALID_URL', `the server URL must start with https:// (got ${url.protocol}//)`);
+  }
+  if (url.username || url.password) {
+    throw new UsageError('INVALID_URL', 'the server URL must not contain a user name or password; pass credentials with --header or --oauth2Bearer');
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowHttp) {
+    throw new UsageError(
+      'INSECURE_URL',
+      `refusing plain http:// to ${url.host}: tokens would cross the network unencrypted. Use https://, or pass --allow-http if you accept that risk`,
+    );
+  }
+  url.hash = '';
+  return url.href;
+}
+
+function parseHeaders(values: readonly string[], env: Env): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const raw of values) {
+    const colon = raw.indexOf(':');
+    if (colon <= 0) throw new UsageError('INVALID_HEADER', `--header expects "Name: value" (got "${raw.split(':')[0]}…")`);
+    const name = raw.slice(0, colon).trim();
+    if (!HEADER_NAME.test(name)) throw new UsageError('INVALID_HEADER', `--header name "${name}" is not a valid HTTP header name`);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower)) throw new UsageError('INVALID_HEADER', `--header ${name} is set by the proxy itself and cannot be overridden`);
+    const value = expandEnv(raw.slice(colon + 1), env, `--header ${name}`).trim();
+    if (/[\r\n\0]/.test(value)) throw new UsageError('INVALID_HEADER', `--header ${name} contains a line break`);
+    addSecret(value);
+    headers[lower] = lower in headers ? `${headers[lower]}, ${value}` : value;
+  }
+  return headers;
+}
+
+/** Expands ${VAR} from the environment; a variable that is not set is an error naming it. */
+export function expandEnv(text: string, env: Env, where: string): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+    const value = env[name];
+    if (value === undefined) throw new UsageError('MISSING_ENV', `${where} uses \${${name}}, but the environment variable ${name} is not set`);
+    return value;
+  });
+}
+
+function parseSeconds(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const seconds = Number(text);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
+    throw new UsageError('INVALID_OPTION', `${flag} takes a number of seconds greater than 0 (got "${text}")`);
+  }
+  return seconds;
+}

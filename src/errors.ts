@@ -1,0 +1,67 @@
+/**
+ * Two error families, each with a stable `code` to branch on (never branch on message text):
+ * - UsageError: the user's input (flags, environment, URL) is wrong. The CLI exits 2.
+ * - ProxyError: something went wrong while proxying (network, server, protocol, auth). A pending
+ *   host request gets it as a JSON-RPC error; the process keeps running.
+ * Messages are written for a person: what happened, and what to try.
+ */
+
+export type UsageErrorCode =
+  | 'INVALID_OPTION'
+  | 'INVALID_URL'
+  | 'INSECURE_URL'
+  | 'MISSING_ENV'
+  | 'INVALID_HEADER';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  constructor(
+    readonly code: UsageErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ProxyErrorCode =
+  | 'REMOTE_UNREACHABLE'
+  | 'REMOTE_TLS'
+  | 'REMOTE_HTTP_STATUS'
+  | 'REMOTE_BAD_RESPONSE'
+  | 'REMOTE_STREAM_LOST'
+  | 'REMOTE_REDIRECT'
+  | 'REQUEST_TIMEOUT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'TRANSPORT_UNSUPPORTED'
+  | 'SESSION_EXPIRED'
+  | 'CLOSED';
+
+/** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
+export const JSONRPC_PARSE_ERROR = -32700;
+export const JSONRPC_INVALID_REQUEST = -32600;
+export const JSONRPC_PROXY_ERROR = -32000;
+export const JSONRPC_TIMEOUT = -32001;
+
+export class ProxyError extends Error {
+  override readonly name = 'ProxyError';
+  readonly code: ProxyErrorCode;
+  /** HTTP status, when the failure was an HTTP answer. */
+  readonly status: number | undefined;
+  constructor(code: ProxyErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status;
+  }
+}
+
+export function isProxyError(error: unknown, code?: ProxyErrorCode): error is ProxyError {
+  return error instanceof ProxyError && (code === undefined || error.code === code);
+}
+
+/** Turns anything thrown into a ProxyError without losing a ProxyError's own code. */
+export function toProxyError(error: unknown): ProxyError {
+  if (error instanceof ProxyError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProxyError('REMOTE_BAD_RESPONSE', message, { cause: error });
+}

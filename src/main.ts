@@ -1,0 +1,34 @@
+/** Wires the pieces for a proxy run and resolves with the exit code once the host is gone. */
+import { setTimeout as delay } from 'node:timers/promises';
+import { staticAuthorizer } from './auth/authorizer.js';
+import { Bridge } from './bridge.js';
+import type { Config } from './config.js';
+import { log, setLogLevel } from './log.js';
+import { connectRemote } from './transport/connect.js';
+import { closeHttp } from './transport/http.js';
+import { StdioTransport } from './transport/stdio.js';
+import { displayUrl } from './url.js';
+
+// The whole shutdown (closing the remote session included) must fit in 2 s.
+const SHUTDOWN_BUDGET_MS = 1_800;
+
+export async function runProxy(config: Config): Promise<number> {
+  setLogLevel(config.logLevel);
+  log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
+  const remote = connectRemote(config, staticAuthorizer(config.bearer));
+  const host = new StdioTransport(process.stdin, process.stdout);
+  const bridge = new Bridge(host, remote, { timeoutMs: config.timeoutMs });
+
+  const stopped = new Promise<string>((resolve) => {
+    host.onclose = () => resolve('the host closed stdin');
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  bridge.start();
+  const why = await stopped;
+  log.info(`shutting down: ${why}`);
+  const budget = delay(SHUTDOWN_BUDGET_MS, undefined, { ref: false });
+  await Promise.race([bridge.close().catch((error: unknown) => log.debug(`close: ${(error as Error).message}`)), budget]);
+  await Promise.race([closeHttp(), delay(100, undefined, { ref: false })]);
+  return 0;
+}

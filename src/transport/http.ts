@@ -1,0 +1,152 @@
+/**
+ * The one place that talks HTTP (the only undici import). Requests never follow redirects
+ * off the origin they were made to, so a token or custom header can only reach the origin it
+ * was meant for; network failures become ProxyErrors whose message says what to try.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import type { Readable } from 'node:stream';
+import { ProxyError } from '../errors.js';
+import { displayUrl, sameOrigin } from '../url.js';
+
+export interface HttpRequest {
+  url: URL;
+  method: 'GET' | 'POST' | 'DELETE';
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  url: URL;
+  /** Lower-case header names; repeated headers joined as undici gives them. */
+  header(name: string): string | undefined;
+  headerList(name: string): string[];
+  body: Readable & { text(): Promise<string>; dump(): Promise<void> };
+}
+
+const MAX_REDIRECTS = 5;
+
+// Long-running tool calls and server streams may stay silent for minutes: the bridge owns request
+// timeouts, so undici's own header/body timeouts are off. Connection set-up keeps a bound.
+let dispatcher: Dispatcher | undefined;
+function getDispatcher(): Dispatcher {
+  dispatcher ??= new Agent({ headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000, keepAliveTimeout: 30_000 });
+  return dispatcher;
+}
+
+export async function closeHttp(): Promise<void> {
+  const d = dispatcher;
+  dispatcher = undefined;
+  if (d) await d.destroy().catch(() => undefined);
+}
+
+export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  let url = req.url;
+  for (let hop = 0; ; hop++) {
+    const res = await send({ ...req, url });
+    const location = res.headers['location'];
+    if (!isFollowable(res.statusCode, req.method) || typeof location !== 'string') return wrap(res, url);
+    const next = new URL(location, url);
+    await res.body.dump();
+    if (!sameOrigin(next, url)) {
+      throw new ProxyError(
+        'REMOTE_REDIRECT',
+        `${displayUrl(url)} redirected to another origin (${next.origin}); credentials are only sent to ${url.origin}. If you trust it, use ${displayUrl(next)} as the server URL.`,
+        { status: res.statusCode },
+      );
+    }
+    if (hop >= MAX_REDIRECTS) {
+      throw new ProxyError('REMOTE_REDIRECT', `too many redirects from ${displayUrl(req.url)}`, { status: res.statusCode });
+    }
+    url = next;
+  }
+}
+
+// RFC 9110 §15.4: 307/308 keep the method and body; 301/302/303 would turn a POST into a GET,
+// which is never what an MCP POST wants, so those are followed for GET only.
+function isFollowable(status: number, method: string): boolean {
+  if (status === 307 || status === 308) return true;
+  return method === 'GET' && (status === 301 || status === 302 || status === 303);
+}
+
+async function send(req: HttpRequest): Promise<Dispatcher.ResponseData> {
+  try {
+    return await request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: req.signal,
+      dispatcher: getDispatcher(),
+    });
+  } catch (error) {
+    throw networkError(error, req.url, req.signal);
+  }
+}
+
+function wrap(res: Dispatcher.ResponseData, url: URL): HttpResponse {
+  const headers = res.headers;
+  const get = (name: string): string | undefined => {
+    const v = headers[name];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  return {
+    status: res.statusCode,
+    url,
+    header: get,
+    headerList: (name) => {
+      const v = headers[name];
+      return v === undefined ? [] : Array.isArray(v) ? v : [v];
+    },
+    body: res.body as HttpResponse['body'],
+  };
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('UND_ERR_')) return code;
+    if (typeof code === 'string' && code === 'UND_ERR_CONNECT_TIMEOUT') return 'ETIMEDOUT';
+  }
+  return (error as { code?: string } | undefined)?.code;
+}
+
+/** Translates a network failure into a sentence a person can act on. */
+export function networkError(error: unknown, url: URL, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof ProxyError) return error;
+  const code = errorCode(error) ?? 'unknown error';
+  const where = displayUrl(url);
+  if (TLS_CODES.has(code)) {
+    return new ProxyError(
+      'REMOTE_TLS',
+      `TLS failure talking to ${where} (${code}): the server's certificate is not trusted. If your network inspects TLS, point NODE_EXTRA_CA_CERTS at your organisation's CA file.`,
+      { cause: error },
+    );
+  }
+  const hints: Record<string, string> = {
+    ECONNREFUSED: 'is the server running?',
+    ENOTFOUND: 'check the host name (DNS lookup failed)',
+    EAI_AGAIN: 'DNS lookup failed for now: check your network',
+    ETIMEDOUT: 'the server did not answer in time: check the address and your network or proxy',
+    ECONNRESET: 'the connection was reset: the server or a proxy in between closed it',
+    EHOSTUNREACH: 'the host is unreachable: check your network',
+    ENETUNREACH: 'the network is unreachable: check your connection',
+    UND_ERR_SOCKET: 'the server closed the connection',
+  };
+  const hint = hints[code] ?? 'check the URL and your network';
+  return new ProxyError('REMOTE_UNREACHABLE', `could not connect to ${where} (${code}): ${hint}`, { cause: error });
+}

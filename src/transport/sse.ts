@@ -1,0 +1,141 @@
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05): GET the URL for an event stream whose first
+ * `endpoint` event names where to POST messages; everything from the server arrives as
+ * `message` events on that stream. If the stream drops, the server has forgotten the session:
+ * the next send reconnects and asks the caller (SESSION_EXPIRED) to initialize again.
+ */
+import { ProxyError } from '../errors.js';
+import { isRequest, parseMessages, type JsonRpcMessage } from '../jsonrpc.js';
+import { log } from '../log.js';
+import { displayUrl, sameOrigin } from '../url.js';
+import { authorizedRequest } from './authorized-request.js';
+import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
+import { statusError } from './http-status-error.js';
+import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
+import { ResponseWaiters } from './response-waiters.js';
+
+interface Connection {
+  postUrl: URL;
+  abort: AbortController;
+}
+
+export class SseTransport implements RemoteTransport {
+  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onerror?: ((error: ProxyError) => void) | undefined;
+  onclose?: (() => void) | undefined;
+
+  private connection: Connection | undefined;
+  private connecting: Promise<Connection> | undefined;
+  private lost = false;
+  private closed = false;
+  private readonly waiters = new ResponseWaiters();
+
+  constructor(private readonly endpoint: RemoteEndpoint) {}
+
+  async start(): Promise<void> {}
+
+  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
+    if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
+    const connection = await this.connect();
+    const initialize = isRequest(message) && message.method === 'initialize';
+    if (this.lost && !initialize) throw new ProxyError('SESSION_EXPIRED', 'the event stream was reconnected; the session must be initialized again');
+    if (initialize) this.lost = false;
+    const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
+    try {
+      const res = await authorizedRequest(this.endpoint, {
+        url: connection.postUrl,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+        signal: options.signal,
+      });
+      if (res.status < 200 || res.status > 299) throw await statusError(res, 'POST');
+      await res.body.dump();
+      if (waiter) await waiter.done;
+    } finally {
+      if (waiter) this.waiters.forget(waiter);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection?.abort.abort();
+    this.waiters.rejectAll(new ProxyError('CLOSED', 'the proxy is shutting down'));
+    this.onclose?.();
+  }
+
+  private connect(): Promise<Connection> {
+    if (this.connection) return Promise.resolve(this.connection);
+    this.connecting ??= this.openStream().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async openStream(): Promise<Connection> {
+    const abort = new AbortController();
+    const res = await authorizedRequest(this.endpoint, {
+      url: this.endpoint.url,
+      method: 'GET',
+      headers: { accept: 'text/event-stream' },
+      signal: abort.signal,
+    });
+    if (res.status !== 200) throw await statusError(res, 'GET');
+    const type = mediaType(res.header('content-type'));
+    if (type !== 'text/event-stream') {
+      res.body.destroy();
+      throw new ProxyError('REMOTE_BAD_RESPONSE', `GET ${displayUrl(this.endpoint.url)} answered ${type || 'no content type'}, not an event stream: is this an MCP SSE endpoint?`);
+    }
+    return new Promise<Connection>((resolve, reject) => {
+      let connection: Connection | undefined;
+      const onEvent = (event: ServerSentEvent): void => {
+        if (event.event === 'endpoint') {
+          if (connection) return;
+          let postUrl: URL;
+          try {
+            postUrl = new URL(event.data.trim(), this.endpoint.url);
+          } catch {
+            abort.abort();
+            reject(new ProxyError('REMOTE_BAD_RESPONSE', 'the server announced an endpoint that is not a URL'));
+            return;
+          }
+          // Credentials and custom headers go to the MCP server's origin only (as the SDK does).
+          if (!sameOrigin(postUrl, this.endpoint.url)) {
+            abort.abort();
+            reject(new ProxyError('REMOTE_BAD_RESPONSE', `the server announced an endpoint on another origin (${postUrl.origin}); refused, since credentials are only sent to ${this.endpoint.url.origin}`));
+            return;
+          }
+          connection = { postUrl, abort };
+          this.connection = connection;
+          resolve(connection);
+          return;
+        }
+        if (event.event !== undefined && event.event !== 'message') return;
+        const messages = parseMessages(event.data);
+        if (typeof messages === 'string') {
+          this.onerror?.(new ProxyError('REMOTE_BAD_RESPONSE', `the server sent an event with ${messages}; it was skipped`));
+          return;
+        }
+        for (const message of messages) {
+          this.onmessage?.(message);
+          if ('id' in message && message.id !== null && !('method' in message)) this.waiters.settle(message.id);
+        }
+      };
+      const ended = (error?: unknown): void => {
+        if (!connection) {
+          reject(new ProxyError('REMOTE_BAD_RESPONSE', 'the event stream ended before the server announced its endpoint', { cause: error }));
+          return;
+        }
+        this.streamLost(connection);
+      };
+      readEventStream(res.body, { onEvent }).then(() => ended(), ended);
+    });
+  }
+
+  private streamLost(connection: Connection): void {
+    if (this.closed || this.connection !== connection) return;
+    this.connection = undefined;
+    this.lost = true;
+    log.info('the server closed its event stream; reconnecting on the next message');
+    this.waiters.rejectAll(new ProxyError('REMOTE_STREAM_LOST', 'the server closed its event stream before answering; the request may or may not have run'));
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * Streamable HTTP, client side (MCP 2025-03-26 … 2025-11-25, "Transports" §Streamable HTTP):
+ * one POST per message, JSON or SSE answers, Mcp-Session-Id, MCP-Protocol-Version, the optional
+ * GET stream for server-initiated messages, resumption with Last-Event-ID, DELETE on close.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { ProxyError, isProxyError } from '../errors.js';
+import { idKey, isRequest, isResponse, parseMessages, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc.js';
+import { log } from '../log.js';
+import { authorizedRequest } from './authorized-request.js';
+import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
+import type { HttpResponse } from './http.js';
+import { statusError } from './http-status-error.js';
+import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
+import { ResponseWaiters, type Waiter } from './response-waiters.js';
+
+const DEFAULT_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 30_000;
+// Reconnection attempts without a single event in between before we stop trying.
+const MAX_FRUITLESS_RECONNECTS = 5;
+const DELETE_TIMEOUT_MS = 1_500;
+
+export class StreamableHttpTransport implements RemoteTransport {
+  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onerror?: ((error: ProxyError) => void) | undefined;
+  onclose?: (() => void) | undefined;
+
+  private sessionId: string | undefined;
+  private protocolVersion: string | undefined;
+  private readonly initializeIds = new Set<string>();
+  private readonly waiters = new ResponseWaiters();
+  private retryMs = DEFAULT_RETRY_MS;
+  private getStream: AbortController | undefined;
+  private closed = false;
+  private answered = false;
+
+  constructor(private readonly endpoint: RemoteEndpoint) {}
+
+  /** Whether the server has accepted a POST: it speaks Streamable HTTP, whatever came after. */
+  get speaksStreamableHttp(): boolean {
+    return this.answered;
+  }
+
+  async start(): Promise<void> {}
+
+  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
+    if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
+    const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
+    if (waiter && isRequest(message) && message.method === 'initialize') this.initializeIds.add(idKey(message.id));
+    try {
+      await this.post(message, waiter, options.signal);
+      if (waiter) await waiter.done;
+    } finally {
+      if (waiter) {
+        this.waiters.forget(waiter);
+        this.initializeIds.delete(idKey((message as JsonRpcRequest).id));
+      }
+    }
+    // The SDK client opens the GET stream once the session is initialized; so do we.
+    if ('method' in message && message.method === 'notifications/initialized') this.openGetStream();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.getStream?.abort();
+    this.waiters.rejectAll(new ProxyError('CLOSED', 'the proxy is shutting down'));
+    const sessionId = this.sessionId;
+    if (sessionId !== undefined) {
+      // "Session Management": clients SHOULD send DELETE when they no longer need the session.
+      try {
+        const res = await authorizedRequest(this.endpoint, {
+          url: this.endpoint.url,
+          method: 'DELETE',
+          headers: this.protocolHeaders(),
+          signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
+        });
+        await res.body.dump();
+        log.debug(`session closed (DELETE answered ${res.status})`);
+      } catch (error) {
+        log.debug(`could not close the session: ${(error as Error).message}`);
+      }
+    }
+    this.onclose?.();
+  }
+
+  private protocolHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {};
+    if (this.sessionId !== undefined) headers['mcp-session-id'] = this.sessionId;
+    if (this.protocolVersion !== undefined) headers['mcp-protocol-version'] = this.protocolVersion;
+    return headers;
+  }
+
+  private async post(message: JsonRpcMessage, waiter: Waiter | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const sentSession = this.sessionId;
+    const res = await authorizedRequest(this.endpoint, {
+      url: this.endpoint.url,
+      method: 'POST',
+      headers: {
+        ...this.protocolHeaders(),
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(message),
+      signal,
+    });
+    const sessionId = res.header('mcp-session-id');
+    if (sessionId) this.sessionId = sessionId;
+    if (res.status >= 200 && res.status <= 299) this.answered = true;
+
+    if (res.status === 404 && sentSession !== undefined) {
+      // "Session Management": 404 to a request with a session id means the session is gone;
+      // the client MUST start a new one. The caller replays initialize and resends.
+      await res.body.dump();
+      if (this.sessionId === sentSession) this.sessionId = undefined;
+      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
+    }
+    if (res.status < 200 || res.status > 299) {
+      const error = await this.failure(res, message, waiter);
+      if (error) throw error;
+      return;
+    }
+    const type = mediaType(res.header('content-type'));
+    if (type === 'text/event-stream') return this.readResponseStream(res, waiter, signal);
+    const text = await readBody(res);
+    if (text.trim() === '') return; // 202 Accepted, or an empty 200 for a notification
+    if (type !== 'application/json' && type !== '') {
+      throw new ProxyError('REMOTE_BAD_RESPONSE', `the server answered with ${type} where JSON or an event stream was expected`);
+    }
+    const messages = parseMessages(text);
+    if (typeof messages === 'string') throw new ProxyError('REMOTE_BAD_RESPONSE', `the server answered with ${messages}`);
+    for (const m of messages) this.deliver(m);
+    if (waiter && !waiter.settled) {
+      throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server answered without a response to this request');
+    }
+  }
+
+  /**
+   * An error status. When the body is the JSON-RPC response to this very request, it is the
+   * server's answer and is delivered as such (returns undefined); otherwise the status becomes a ProxyError.
+   */
+  private async failure(res: HttpResponse, message: JsonRpcMessage, waiter: Waiter | undefined): Promise<ProxyError | undefined> {
+    if (waiter && mediaType(res.header('content-type')) === 'application/json') {
+      const text = await readBody(res).catch(() => '');
+      const messages = parseMessages(text);
+      const reply = typeof messages === 'string' ? undefined : messages.find((m) => isResponse(m) && m.id !== null && waiter.matches(m.id));
+      if (reply) {
+        this.deliver(reply);
+        return undefined;
+      }
+      const detail = typeof messages === 'string' ? undefined : messages.find(isResponse)?.error?.message;
+      return new ProxyError(
+        'REMOTE_HTTP_STATUS',
+        `the server answered ${res.status}${detail ? ` with "${detail.slice(0, 300)}"` : ''} to ${'method' in message ? message.method : 'a response'}`,
+        { status: res.status },
+      );
+    }
+    return statusError(res, 'POST');
+  }
+
+  /** Reads an SSE response to a POST; resumes it with GET + Last-Event-ID if it breaks early. */
+  private async readResponseStream(first: HttpResponse, waiter: Waiter | undefined, signal: AbortSignal | undefined): Promise<void> {
+    let res = first;
+    let lastEventId: string | undefined;
+    let fruitless = 0;
+    for (;;) {
+      let progressed = false;
+      try {
+        await readEventStream(res.body, {
+          onEvent: (event) => {
+            if (event.id) lastEventId = event.id;
+            if (this.handleEvent(event)) progressed = true;
+          },
+          onRetry: (ms) => (this.retryMs = ms),
+        });
+      } catch (error) {
+        if (signal?.aborted || this.closed) throw signal?.reason ?? error;
+        log.debug(`response stream broke: ${(error as Error).message}`);
+      }
+      if (!waiter || waiter.settled || this.closed) return;
+      // 2025-11-25 "Resumability and Redelivery": the server may close the connection without
+      // ending the stream; the client resumes with GET and Last-Event-ID after `retry` ms.
+      if (lastEventId === undefined) {
+        throw new ProxyError('REMOTE_STREAM_LOST', 'the server closed the response stream before answering, and it cannot be resumed');
+      }
+      fruitless = progressed ? 0 : fruitless + 1;
+      if (fruitless > MAX_FRUITLESS_RECONNECTS) {
+        throw new ProxyError('REMOTE_STREAM_LOST', 'the response stream kept closing without an answer; gave up resuming it');
+      }
+      await delay(this.retryMs, undefined, { signal });
+      res = await this.getEventStream(lastEventId, signal);
+      if (res.status !== 200) {
+        const error = await statusError(res, 'GET');
+        throw new ProxyError('REMOTE_STREAM_LOST', `the response stream broke and could not be resumed: ${error.message}`);
+      }
+    }
+  }
+
+  private getEventStream(lastEventId: string | undefined, signal: AbortSignal | undefined): Promise<HttpResponse> {
+    const headers: Record<string, string> = { ...this.protocolHeaders(), accept: 'text/event-stream' };
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    return authorizedRequest(this.endpoint, { url: this.endpoint.url, method: 'GET', headers, signal });
+  }
+
+  /** The optional GET stream for server-initiated messages, kept open (and re-opened) until close. */
+  private openGetStream(): void {
+    if (this.getStream || this.closed) return;
+    const abort = new AbortController();
+    this.getStream = abort;
+    this.runGetStream(abort.signal)
+      .catch((error: unknown) => {
+        if (abort.signal.aborted) return;
+        this.onerror?.(isProxyError(error) ? error : new ProxyError('REMOTE_STREAM_LOST', `the server's event stream failed: ${(error as Error).message}`));
+      })
+      .finally(() => {
+        if (this.getStream === abort) this.getStream = undefined;
+      });
+  }
+
+  private async runGetStream(signal: AbortSignal): Promise<void> {
+    let lastEventId: string | undefined;
+    let failures = 0;
+    while (!signal.aborted) {
+      const sentSession = this.sessionId;
+      let progressed = false;
+      try {
+        const res = await this.getEventStream(lastEventId, signal);
+        if (res.status === 405) {
+          await res.body.dump();
+          log.debug('the server offers no GET stream (405)');
+          return;
+        }
+        if (res.status === 404 && sentSession !== undefined) {
+          // The session is gone; the next request from the host starts a new one and re-opens this.
+          await res.body.dump();
+          return;
+        }
+        if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {
+          throw await statusError(res, 'GET');
+        }
+        await readEventStream(res.body, {
+          onEvent: (event) => {
+            if (event.id) lastEventId = event.id;
+            if (this.handleEvent(event)) progressed = true;
+          },
+          onRetry: (ms) => (this.retryMs = ms),
+        });
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures = progressed ? 1 : failures + 1;
+        if (failures > MAX_FRUITLESS_RECONNECTS) throw error;
+        log.debug(`event stream interrupted (${(error as Error).message}); reconnecting`);
+      }
+      const backoff = failures === 0 ? this.retryMs : Math.min(this.retryMs * 2 ** (failures - 1), MAX_RETRY_MS);
+      await delay(backoff, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** Returns true when the event carried a message. */
+  private handleEvent(event: ServerSentEvent): boolean {
+    if (event.event !== undefined && event.event !== 'message') return false;
+    if (event.data === '') return false; // 2025-11-25 priming event: an id and empty data
+    const messages = parseMessages(event.data);
+    if (typeof messages === 'string') {
+      this.onerror?.(new ProxyError('REMOTE_BAD_RESPONSE', `the server sent an event with ${messages}; it was skipped`));
+      return false;
+    }
+    for (const m of messages) this.deliver(m);
+    return true;
+  }
+
+  private deliver(message: JsonRpcMessage): void {
+    if (isResponse(message) && message.id !== null && this.initializeIds.has(idKey(message.id))) {
+      const version = message.result?.['protocolVersion'];
+      // 2025-06-18 "Protocol Version Header": send the negotiated version on every later request.
+      if (typeof version === 'string') this.protocolVersion = version;
+    }
+    this.onmessage?.(message);
+    if (isResponse(message) && message.id !== null) this.waiters.settle(message.id);
+  }
+}
+
+async function readBody(res: HttpResponse): Promise<string> {
+  try {
+    return await res.body.text();
+  } catch (error) {
+    throw new ProxyError('REMOTE_BAD_RESPONSE', `the server's answer broke off before it was complete (${(error as Error).message})`, { cause: error });
+  }
+}
