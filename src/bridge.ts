@@ -29,6 +29,8 @@ import type { StdioTransport } from './transport/stdio.js';
 export interface BridgeOptions {
   /** Per-request timeout; progress notifications for the request restart it. */
   timeoutMs: number;
+  /** While true (a browser sign-in is running, bounded by its own timeout), requests do not time out. */
+  waitingForUser?: () => boolean;
 }
 
 interface Pending {
@@ -149,6 +151,7 @@ export class Bridge {
 
   private timeout(entry: Pending): void {
     if (!this.isPending(entry)) return;
+    if (this.options.waitingForUser?.()) return this.arm(entry);
     const seconds = Math.round(this.options.timeoutMs / 100) / 10;
     this.fail(
       entry,

@@ -43,6 +43,17 @@ function program(): Command {
     .addOption(new Option('-H, --header <header>', 'an extra header for the MCP server, repeatable; ${VAR} is expanded; e.g. -H "X-API-Key: ${API_KEY}"').argParser(collect))
     .option('--allow-http', 'allow plain http:// to hosts other than loopback (tokens travel unencrypted!)')
     .option('--timeout <seconds>', `give up on a request after this long; progress restarts the clock; e.g. --timeout 600 (default: ${DEFAULTS.timeoutSeconds})`)
+    .option('--client-id <id>', 'a client registered with the authorization server in advance; e.g. --client-id my-app')
+    .option('--client-secret <secret>', `its secret, if it has one (or set ${ENV.clientSecret})`)
+    .option('--client-metadata-url <url>', 'an https URL of a client ID metadata document to use as client_id where the server accepts one')
+    .option('--scope <scopes>', 'the scopes to ask for, space-separated (default: what the server asks for); e.g. --scope "read write"')
+    .option('--resource <uri>', 'the RFC 8707 resource to ask a token for (default: the one the server publishes)')
+    .option('--no-resource', 'send no resource parameter (for providers that reject it, e.g. Entra ID)')
+    .option('--callback-port <port>', 'pin the port of the sign-in callback http://127.0.0.1:<port>/callback (default: a free one)')
+    .option('--browser <command>', 'open the sign-in page with this command (run without a shell, URL appended), or "none" to only print the URL')
+    .option('--auth-timeout <seconds>', `how long to wait for a browser sign-in (default: ${DEFAULTS.authTimeoutSeconds})`)
+    .option('--auth-dir <dir>', `where credentials are stored (or set ${ENV.authDir}; default: your config directory)`)
+    .option('--assume-pkce', 'sign in even if the authorization server does not advertise PKCE S256 support (for providers known to omit it)')
     .addOption(
       new Option('--log-level <level>', 'how much to write to stderr; e.g. --log-level debug').choices(LOG_LEVELS).default(DEFAULTS.logLevel),
     )

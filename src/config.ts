@@ -12,11 +12,14 @@ export type TransportChoice = (typeof TRANSPORTS)[number];
 export const DEFAULTS = {
   transport: 'auto' as TransportChoice,
   timeoutSeconds: 300,
+  authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
 } as const;
 
 export const ENV = {
   bearer: 'MCP_AUTH_PROXY_BEARER',
+  clientSecret: 'MCP_AUTH_PROXY_CLIENT_SECRET',
+  authDir: 'MCP_AUTH_PROXY_DIR',
 } as const;
 
 export interface Config {
@@ -29,6 +32,25 @@ export interface Config {
   readonly allowHttp: boolean;
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
+  readonly oauth: OAuthConfig;
+}
+
+/** How to sign in when the server asks for it (unused when static credentials are given). */
+export interface OAuthConfig {
+  /** False when static credentials were given: a 401 is then reported, not signed in to. */
+  readonly enabled: boolean;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly clientMetadataUrl: string | undefined;
+  readonly scope: string | undefined;
+  /** A URI for --resource, false for --no-resource, undefined to send the server's own. */
+  readonly resource: string | false | undefined;
+  readonly callbackPort: number | undefined;
+  /** A command line, 'none', or undefined for the system browser. */
+  readonly browser: string | undefined;
+  readonly authTimeoutMs: number;
+  readonly authDir: string | undefined;
+  readonly assumePkce: boolean;
 }
 
 /** The options as commander hands them over. */
@@ -39,6 +61,16 @@ export interface RawOptions {
   allowHttp?: boolean;
   timeout?: string;
   logLevel?: string;
+  clientId?: string;
+  clientSecret?: string;
+  clientMetadataUrl?: string;
+  scope?: string;
+  resource?: string | boolean;
+  callbackPort?: string;
+  browser?: string;
+  authTimeout?: string;
+  authDir?: string;
+  assumePkce?: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -79,6 +111,7 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
     throw new UsageError('INVALID_OPTION', `give the credentials once: ${bearerSource} and an Authorization --header were both given`);
   }
   addSecret(bearer);
+  const oauth = buildOAuth(raw, env, bearer === undefined && !('authorization' in headers));
   return Object.freeze({
     serverUrl,
     transport: transport as TransportChoice,
@@ -87,6 +120,60 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
     allowHttp,
     timeoutMs: parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000,
     logLevel,
+    oauth,
+  });
+}
+
+function buildOAuth(raw: RawOptions, env: Env, enabled: boolean): OAuthConfig {
+  const clientSecret = raw.clientSecret ?? env[ENV.clientSecret];
+  addSecret(clientSecret);
+  if (clientSecret !== undefined && raw.clientId === undefined) {
+    throw new UsageError('INVALID_OPTION', `a client secret (--client-secret or ${ENV.clientSecret}) needs --client-id`);
+  }
+  const clientMetadataUrl = raw.clientMetadataUrl;
+  if (clientMetadataUrl !== undefined) {
+    // A client ID metadata document URL must be https with a path (it is the client_id).
+    let url: URL | undefined;
+    try {
+      url = new URL(clientMetadataUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== 'https:' || url.pathname === '/' || url.hash) {
+      throw new UsageError('INVALID_URL', `--client-metadata-url must be an https URL with a path, e.g. https://example.com/client.json`);
+    }
+  }
+  let resource: string | false | undefined;
+  if (raw.resource === false) resource = false;
+  else if (typeof raw.resource === 'string') {
+    try {
+      new URL(raw.resource);
+    } catch {
+      throw new UsageError('INVALID_URL', `--resource must be an absolute URI (got "${raw.resource}")`);
+    }
+    resource = raw.resource;
+  }
+  let callbackPort: number | undefined;
+  if (raw.callbackPort !== undefined) {
+    callbackPort = Number(raw.callbackPort);
+    if (!Number.isInteger(callbackPort) || callbackPort < 1 || callbackPort > 65535) {
+      throw new UsageError('INVALID_OPTION', `--callback-port takes a port number from 1 to 65535 (got "${raw.callbackPort}")`);
+    }
+  }
+  const browser = raw.browser?.trim();
+  if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
+  return Object.freeze({
+    enabled,
+    clientId: raw.clientId,
+    clientSecret,
+    clientMetadataUrl,
+    scope: raw.scope?.trim() || undefined,
+    resource,
+    callbackPort,
+    browser,
+    authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
+    authDir: raw.authDir ?? env[ENV.authDir],
+    assumePkce: raw.assumePkce === true,
   });
 }
 

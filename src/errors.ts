@@ -35,7 +35,16 @@ export type ProxyErrorCode =
   | 'FORBIDDEN'
   | 'TRANSPORT_UNSUPPORTED'
   | 'SESSION_EXPIRED'
-  | 'CLOSED';
+  | 'CLOSED'
+  // Authorization (MCP "Authorization"): which step failed.
+  | 'AUTH_DISCOVERY'
+  | 'AUTH_PKCE_UNSUPPORTED'
+  | 'AUTH_REGISTRATION'
+  | 'AUTH_CALLBACK'
+  | 'AUTH_DENIED'
+  | 'AUTH_TOKEN'
+  | 'AUTH_TIMEOUT'
+  | 'AUTH_BROWSER';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;
@@ -48,10 +57,13 @@ export class ProxyError extends Error {
   readonly code: ProxyErrorCode;
   /** HTTP status, when the failure was an HTTP answer. */
   readonly status: number | undefined;
-  constructor(code: ProxyErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  /** The OAuth `error` code (RFC 6749 §5.2), when an authorization server gave one. */
+  readonly oauthError: string | undefined;
+  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
+    this.oauthError = options.oauthError;
   }
 }
 

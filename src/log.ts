@@ -15,7 +15,7 @@ let threshold = LOG_LEVELS.indexOf('warn');
 // Credential shapes: "Bearer <x>", "Basic <x>", key=value and "key": "value" for OAuth parameters.
 const SHAPES: readonly RegExp[] = [
   /\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/=]+/gi,
-  /\b(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password|state)=([^&\s"']+)/gi,
+  /\b(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)=([^&\s"']+)/gi,
   /"(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
 ];
 
@@ -47,8 +47,8 @@ export function redact(text: string): string {
   return out;
 }
 
-function write(level: LogLevel, message: string): void {
-  if (!enabled(level)) return;
+function write(level: LogLevel | 'notice', message: string): void {
+  if (level !== 'notice' && !enabled(level)) return;
   process.stderr.write(redact(`[mcp-auth-proxy] ${level}: ${message}`) + '\n');
 }
 
@@ -57,4 +57,6 @@ export const log = {
   warn: (message: string) => write('warn', message),
   info: (message: string) => write('info', message),
   debug: (message: string) => write('debug', message),
+  /** What the user must see whatever the level (e.g. the sign-in URL to open). */
+  notice: (message: string) => write('notice', message),
 };

@@ -1,6 +1,6 @@
 /** Wires the pieces for a proxy run and resolves with the exit code once the host is gone. */
 import { setTimeout as delay } from 'node:timers/promises';
-import { staticAuthorizer } from './auth/authorizer.js';
+import { createAuthorizer } from './auth/authorizer.js';
 import { Bridge } from './bridge.js';
 import type { Config } from './config.js';
 import { log, setLogLevel } from './log.js';
@@ -15,9 +15,10 @@ const SHUTDOWN_BUDGET_MS = 1_800;
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
-  const remote = connectRemote(config, staticAuthorizer(config.bearer));
+  const authorizer = createAuthorizer(config);
+  const remote = connectRemote(config, authorizer);
   const host = new StdioTransport(process.stdin, process.stdout);
-  const bridge = new Bridge(host, remote, { timeoutMs: config.timeoutMs });
+  const bridge = new Bridge(host, remote, { timeoutMs: config.timeoutMs, waitingForUser: () => authorizer.waitingForUser === true });
 
   const stopped = new Promise<string>((resolve) => {
     host.onclose = () => resolve('the host closed stdin');

@@ -2,13 +2,18 @@
  * What transports call for credentials: the Authorization value for the MCP server, and what to do
  * when the server refuses a request. Transports know nothing else about auth.
  */
+import type { Config } from '../config.js';
 import { ProxyError } from '../errors.js';
+import { OAuthAuthorizer } from './oauth-authorizer.js';
+import { defaultAuthDir, TokenStore } from './token-store.js';
 
 export interface Challenge {
   status: number;
   /** The WWW-Authenticate header lines, as received. */
   wwwAuthenticate: string[];
   url: URL;
+  /** The Authorization value the refused request carried. */
+  sent: string | undefined;
 }
 
 export interface Authorizer {
@@ -19,6 +24,8 @@ export interface Authorizer {
    * credentials were obtained); throws a ProxyError saying what to do otherwise.
    */
   challenge(challenge: Challenge): Promise<void>;
+  /** True while the user is being waited for (a browser sign-in): request timeouts pause. */
+  readonly waitingForUser?: boolean;
 }
 
 /** Credentials given up front (--oauth2Bearer, MCP_AUTH_PROXY_BEARER, or an Authorization --header). */
@@ -33,10 +40,28 @@ export function staticAuthorizer(bearer: string | undefined): Authorizer {
       throw new ProxyError(
         'UNAUTHORIZED',
         value === undefined
-          ? 'the server requires authorization (401 Unauthorized): pass a token with --oauth2Bearer (or the MCP_AUTH_PROXY_BEARER environment variable)'
+          ? 'the server rejected the credentials given with --header (401 Unauthorized): check their value'
           : 'the server rejected the token (401 Unauthorized): check that the token given with --oauth2Bearer or MCP_AUTH_PROXY_BEARER is valid and not expired',
         { status },
       );
     },
   };
+}
+
+/** Static credentials when given; otherwise the OAuth flow, run when the server asks. */
+export function createAuthorizer(config: Config): Authorizer {
+  const { oauth } = config;
+  if (!oauth.enabled) return staticAuthorizer(config.bearer);
+  return new OAuthAuthorizer({
+    serverUrl: new URL(config.serverUrl),
+    store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),
+    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl },
+    scope: oauth.scope,
+    resource: oauth.resource,
+    callbackPort: oauth.callbackPort,
+    browser: oauth.browser,
+    authTimeoutMs: oauth.authTimeoutMs,
+    allowHttp: config.allowHttp,
+    assumePkce: oauth.assumePkce,
+  });
 }

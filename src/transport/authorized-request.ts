@@ -22,6 +22,6 @@ export async function authorizedRequest(endpoint: RemoteEndpoint, req: HttpReque
     if (round > MAX_AUTH_ROUNDS) {
       throw new ProxyError('UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status });
     }
-    await endpoint.authorizer.challenge({ status: res.status, wwwAuthenticate: res.headerList('www-authenticate'), url: req.url });
+    await endpoint.authorizer.challenge({ status: res.status, wwwAuthenticate: res.headerList('www-authenticate'), url: req.url, sent: authorization });
   }
 }

@@ -1,0 +1,73 @@
+/**
+ * One interactive authorization-code grant (OAuth 2.1 §4.1 with PKCE, MCP "Authorization Flow
+ * Steps"): build the request, open the browser with the callback already listening, wait for
+ * the response, exchange the code. Bounded by --auth-timeout.
+ */
+import { ProxyError } from '../errors.js';
+import { log } from '../log.js';
+import { openBrowser } from './browser.js';
+import type { CallbackServer } from './callback-server.js';
+import type { AuthServerMetadata } from './discovery.js';
+import { createPkce, createState } from './pkce.js';
+import { exchangeCode, type ClientAuth } from './token-endpoint.js';
+import type { StoredTokens } from './token-store.js';
+
+export interface AuthorizationRequest {
+  as: AuthServerMetadata;
+  client: ClientAuth;
+  callback: CallbackServer;
+  resource: string | undefined;
+  scope: string | undefined;
+  browser: string | undefined;
+  timeoutMs: number;
+}
+
+export function authorizationUrl(req: AuthorizationRequest, state: string, challenge: string): URL {
+  const url = new URL(req.as.authorizationEndpoint);
+  const p = url.searchParams;
+  p.set('response_type', 'code');
+  p.set('client_id', req.client.clientId);
+  p.set('redirect_uri', req.callback.redirectUri);
+  p.set('code_challenge', challenge);
+  p.set('code_challenge_method', 'S256');
+  p.set('state', state);
+  if (req.scope) p.set('scope', req.scope);
+  // RFC 8707 §2.1: the resource the token is for, exactly as the server published it.
+  if (req.resource !== undefined) p.set('resource', req.resource);
+  return url;
+}
+
+export async function authorizeInBrowser(req: AuthorizationRequest): Promise<StoredTokens> {
+  const pkce = createPkce();
+  const state = createState();
+  const url = authorizationUrl(req, state, pkce.challenge);
+  const signal = AbortSignal.timeout(req.timeoutMs);
+  let tokens: StoredTokens | undefined;
+  const done = req.callback.wait(
+    { state, issuer: req.as.issuer, issRequired: req.as.issParameterSupported },
+    async (code) => {
+      tokens = await exchangeCode(req.as.tokenEndpoint, req.client, {
+        code,
+        redirectUri: req.callback.redirectUri,
+        verifier: pkce.verifier,
+        resource: req.resource,
+      });
+    },
+    signal,
+  );
+  // The callback listens already; only now may the browser go.
+  await openBrowser(url, req.browser);
+  log.info(`waiting up to ${Math.round(req.timeoutMs / 1000)} s for the sign-in to complete in the browser`);
+  try {
+    await done;
+  } catch (error) {
+    if (signal.aborted && !(error instanceof ProxyError)) {
+      throw new ProxyError(
+        'AUTH_TIMEOUT',
+        `the sign-in was not completed within ${Math.round(req.timeoutMs / 1000)} s. Open the URL printed on stderr, or restart this server in your host to try again (raise the limit with --auth-timeout)`,
+      );
+    }
+    throw error;
+  }
+  return tokens!;
+}

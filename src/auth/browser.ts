@@ -1,0 +1,42 @@
+/**
+ * Opening the authorization URL. Never through a shell: the default opener is the `open`
+ * package, a --browser command is split into words and run directly with the URL as its last
+ * argument, and only http(s) URLs are ever opened. The URL is always printed to stderr as well.
+ */
+import { spawn } from 'node:child_process';
+import { ProxyError } from '../errors.js';
+import { log } from '../log.js';
+
+/** Splits a command line into words, honouring single and double quotes (no shell expansion). */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  for (let m = re.exec(command); m; m = re.exec(command)) {
+    words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3]!));
+  }
+  return words;
+}
+
+/** Opens url with the chosen browser ('none' only prints); resolves once it was handed over. */
+export async function openBrowser(url: URL, browser: string | undefined): Promise<void> {
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ProxyError('AUTH_BROWSER', `refusing to open a ${url.protocol} URL as the authorization page`);
+  }
+  log.notice(`sign-in needed: open this URL in a browser if it did not open by itself:\n  ${url.href}`);
+  if (browser === 'none') return;
+  if (browser !== undefined) {
+    const [command, ...args] = splitCommand(browser);
+    if (!command) return;
+    const child = spawn(command, [...args, url.href], { stdio: 'ignore', detached: true, shell: false });
+    child.on('error', (error) => log.warn(`could not start the browser command "${command}": ${error.message}`));
+    child.unref();
+    return;
+  }
+  try {
+    const { default: open } = await import('open');
+    const child = await open(url.href, { wait: false });
+    child.on('error', (error) => log.warn(`could not open a browser (${error.message}); open the URL above yourself`));
+  } catch (error) {
+    log.warn(`could not open a browser (${(error as Error).message}); open the URL above yourself`);
+  }
+}

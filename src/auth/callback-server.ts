@@ -1,0 +1,149 @@
+/**
+ * The loopback redirect target (RFC 8252 §7.3, §8.3): listens on 127.0.0.1 before the browser
+ * opens, accepts exactly one authorization response carrying our `state`, checks `iss`
+ * (RFC 9207), and tells the browser "signed in" only after the token exchange succeeded.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ProxyError } from '../errors.js';
+import { log, redact } from '../log.js';
+
+export interface ExpectedResponse {
+  state: string;
+  /** The validated AS metadata `issuer`, recorded before redirecting. */
+  issuer: string;
+  /** AS metadata authorization_response_iss_parameter_supported. */
+  issRequired: boolean;
+}
+
+export const CALLBACK_PATH = '/callback';
+
+export class CallbackServer {
+  private handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {
+    server.on('request', (req, res) => {
+      if (this.handler) this.handler(req, res);
+      else page(res, 404, 'mcp-auth-proxy', 'No sign-in is waiting here.');
+    });
+  }
+
+  get redirectUri(): string {
+    // The IP literal, not "localhost" (RFC 8252 §8.3), and exactly what we listen on.
+    return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
+  }
+
+  /**
+   * Listens on 127.0.0.1. A pinned port that is taken is an error; a preferred one (the port a
+   * stored registration names) falls back to a free port.
+   */
+  static async start(port: { pinned?: number | undefined; preferred?: number | undefined }): Promise<CallbackServer> {
+    const tryListen = (p: number): Promise<Server> =>
+      new Promise((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(p, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve(server);
+        });
+      });
+    let server: Server;
+    try {
+      server = await tryListen(port.pinned ?? port.preferred ?? 0);
+    } catch (error) {
+      if (port.pinned !== undefined) {
+        throw new ProxyError('AUTH_BROWSER', `--callback-port ${port.pinned} is not free on 127.0.0.1 (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
+      }
+      server = await tryListen(0);
+    }
+    server.unref();
+    return new CallbackServer(server, (server.address() as AddressInfo).port);
+  }
+
+  /**
+   * Waits for the authorization response. `exchange` runs with the code while the browser waits,
+   * so the page can tell the truth. Resolves when signed in; rejects on error, denial or abort.
+   */
+  wait(expected: ExpectedResponse, exchange: (code: string) => Promise<void>, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let accepted = false; // one code only; later hits get 409
+      const finish = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onAbort = (): void => finish(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) return onAbort();
+
+      this.handler = (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        if (url.pathname !== CALLBACK_PATH) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
+        if (settled || accepted) return page(res, 409, 'Already handled', 'This sign-in was already completed or abandoned. You can close this tab.');
+        const p = url.searchParams;
+        // OAuth 2.1 §7.12: a response without our state is not ours; ignore it and keep waiting
+        // (ending the attempt would let any page that can reach the port cancel a sign-in).
+        if (p.get('state') !== expected.state) {
+          log.warn('ignored a sign-in response with a missing or wrong state');
+          return page(res, 400, 'Sign-in not recognised', 'This response does not belong to the sign-in mcp-auth-proxy started (state mismatch). Close this tab and try again.');
+        }
+        // RFC 9207 §2.4 and MCP 2026-07-28: compare iss by exact string, before reading anything else.
+        const iss = p.get('iss');
+        if ((iss === null && expected.issRequired) || (iss !== null && iss !== expected.issuer)) {
+          const reason = iss === null ? 'the response lacks the "iss" parameter the authorization server promised' : `the response names the issuer ${iss}, expected ${expected.issuer}`;
+          page(res, 400, 'Sign-in refused', 'The response came from an unexpected authorization server, so it was not used. Close this tab.');
+          return finish(new ProxyError('AUTH_CALLBACK', `sign-in refused: ${reason} (RFC 9207 mix-up protection)`));
+        }
+        const error = p.get('error');
+        if (error !== null) {
+          const description = p.get('error_description');
+          const text = `${error}${description ? `: ${description.slice(0, 300)}` : ''}`;
+          page(res, 400, 'Sign-in did not complete', `The authorization server answered: ${text}`);
+          return finish(new ProxyError(error === 'access_denied' ? 'AUTH_DENIED' : 'AUTH_CALLBACK', `sign-in did not complete: the authorization server answered ${text}`, { oauthError: error }));
+        }
+        const code = p.get('code');
+        if (!code) {
+          page(res, 400, 'Sign-in did not complete', 'The response carries no authorization code.');
+          return finish(new ProxyError('AUTH_CALLBACK', 'sign-in did not complete: the response carried no authorization code'));
+        }
+        accepted = true;
+        exchange(code).then(
+          () => {
+            page(res, 200, 'Signed in', 'mcp-auth-proxy is signed in. You can close this tab.');
+            finish();
+          },
+          (failure: unknown) => {
+            page(res, 500, 'Sign-in failed', `The sign-in could not be completed: ${redact((failure as Error).message)}`);
+            finish(failure);
+          },
+        );
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.handler = undefined;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+function page(res: ServerResponse, status: number, title: string, message: string): void {
+  const body = `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:40em;margin:4em auto"><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`;
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  res.end(body);
+}

@@ -1,0 +1,238 @@
+/**
+ * OAuth 2.1 as the MCP authorization spec asks of a client (2025-03-26 … 2026-07-28): on 401,
+ * refresh if possible, else discover, register and sign in through the browser; on 403
+ * insufficient_scope, step up with the union of scopes. One sign-in or refresh at a time per
+ * server, in this process (single flight) and across processes (a lock file), so N proxies
+ * started together share one browser window and one registration.
+ */
+import { ProxyError, isProxyError } from '../errors.js';
+import { log } from '../log.js';
+import { displayUrl } from '../url.js';
+import type { Authorizer, Challenge } from './authorizer.js';
+import { authorizeInBrowser } from './authorize.js';
+import { CallbackServer } from './callback-server.js';
+import { bearerChallenge, type BearerChallenge } from './challenge.js';
+import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { obtainClient, type ClientSettings } from './registration.js';
+import { refreshTokens, type ClientAuth } from './token-endpoint.js';
+import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
+
+export interface OAuthSettings {
+  serverUrl: URL;
+  store: TokenStore;
+  client: ClientSettings;
+  /** --scope: overrides every other scope source. */
+  scope: string | undefined;
+  /** --resource (a URI), or false for --no-resource, or undefined to use the PRM's. */
+  resource: string | false | undefined;
+  callbackPort: number | undefined;
+  browser: string | undefined;
+  authTimeoutMs: number;
+  allowHttp: boolean;
+  assumePkce: boolean;
+}
+
+// Refresh this long before the access token expires.
+const REFRESH_MARGIN_MS = 60_000;
+
+export class OAuthAuthorizer implements Authorizer {
+  private record: ServerRecord | undefined;
+  private loaded: Promise<void> | undefined;
+  private flight: Promise<void> | undefined;
+  private signingIn = false;
+
+  constructor(private readonly settings: OAuthSettings) {}
+
+  get waitingForUser(): boolean {
+    return this.signingIn;
+  }
+
+  private get server(): string {
+    return this.settings.serverUrl.href;
+  }
+
+  async authorization(): Promise<string | undefined> {
+    this.loaded ??= this.settings.store.readServer(this.server).then((r) => void (this.record = r));
+    await this.loaded;
+    const tokens = this.record?.tokens;
+    if (tokens?.refreshToken && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS) {
+      const sent = bearer(this.record);
+      await this.once(async () => void (await this.refresh(sent))).catch((error: unknown) => {
+        log.info(`could not refresh the access token ahead of expiry: ${(error as Error).message}`);
+      });
+    }
+    return bearer(this.record);
+  }
+
+  async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
+    const challenge = bearerChallenge(wwwAuthenticate);
+    if (status === 403) {
+      if (challenge?.error !== 'insufficient_scope') {
+        const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
+        throw new ProxyError('FORBIDDEN', `the server refused access (403 Forbidden${why})`, { status });
+      }
+      // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
+      log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
+      return this.once(() => this.authorize(challenge, true));
+    }
+    await this.once(async () => {
+      if (bearer(this.record) !== sent) return; // renewed while this request was out
+      if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
+      await this.authorize(challenge, false);
+    });
+  }
+
+  /** One refresh or sign-in at a time in this process; others wait for its outcome. */
+  private once(task: () => Promise<void>): Promise<void> {
+    const run = (this.flight ?? Promise.resolve()).catch(() => undefined).then(task);
+    const flight = run.finally(() => {
+      if (this.flight === flight) this.flight = undefined;
+    });
+    this.flight = flight;
+    return flight;
+  }
+
+  private lock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.settings.store.withLock(
+      this.server,
+      { timeoutMs: this.settings.authTimeoutMs + 30_000, onWait: () => log.info('another mcp-auth-proxy is signing in to this server; waiting for it') },
+      fn,
+    );
+  }
+
+  /** Returns true when usable tokens are in hand afterwards. */
+  private refresh(sent: string | undefined): Promise<boolean> {
+    return this.lock(async () => {
+      const record = this.record;
+      if (!record?.tokens?.refreshToken) return false;
+      // Another process may have refreshed already (rotating refresh tokens must not be reused).
+      const stored = await this.settings.store.readServer(this.server, record.issuer);
+      if (stored?.tokens && bearer(stored) !== sent) {
+        this.record = stored;
+        return true;
+      }
+      const client = await this.clientFor(record);
+      if (!client) return false;
+      try {
+        const tokens = await refreshTokens(new URL(record.tokenEndpoint), client, { refreshToken: record.tokens.refreshToken, resource: record.resource });
+        await this.save({ ...record, tokens });
+        log.info('access token refreshed');
+        return true;
+      } catch (error) {
+        if (!isProxyError(error, 'AUTH_TOKEN') || error.oauthError === undefined) throw error;
+        // RFC 6749 §5.2: invalid_grant = the refresh token is dead; invalid_client = so is the client.
+        log.info(`refresh refused (${error.oauthError}); signing in again`);
+        if (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client') await this.settings.store.deleteClient(record.issuer);
+        await this.save({ ...record, tokens: undefined });
+        return false;
+      }
+    });
+  }
+
+  private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
+    const before = bearer(this.record);
+    return this.lock(async () => {
+      // Another proxy may have signed in while we waited for the lock.
+      const stored = await this.settings.store.readServer(this.server);
+      if (!stepUp && stored?.tokens && bearer(stored) !== before) {
+        this.record = stored;
+        return;
+      }
+      const { prm, as } = await this.discover(challenge);
+      const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
+      const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
+      const client = await this.signIn(as, resource, scope);
+      await this.save({
+        server: this.server,
+        issuer: as.issuer,
+        clientId: client.clientId,
+        clientAuthMethod: client.method,
+        resource,
+        requestedScope: scope,
+        tokenEndpoint: as.tokenEndpoint.href,
+        revocationEndpoint: as.revocationEndpoint?.href,
+        tokens: client.tokens,
+        updatedAt: Date.now(),
+      });
+      log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
+    });
+  }
+
+  private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
+    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce };
+    const prm = await discoverResource(this.settings.serverUrl, challenge?.resourceMetadata, options);
+    if (!prm) return { prm, as: await discoverLegacyAuthServer(this.settings.serverUrl, options) };
+    // RFC 9728 §7.6: with several authorization servers, the client chooses: the first that works.
+    let first: unknown;
+    for (const issuer of prm.authorizationServers) {
+      try {
+        return { prm, as: await discoverAuthServer(issuer, options) };
+      } catch (error) {
+        first ??= error;
+        log.info(`authorization server ${issuer} is unusable: ${(error as Error).message}`);
+      }
+    }
+    throw first;
+  }
+
+  /** --scope, else the challenge's, else all PRM scopes_supported, else none (MCP 2025-11-25 "Scope Selection Strategy"). */
+  private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
+    let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
+    if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
+    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it.
+    if (as.scopesSupported?.includes('offline_access') && words.length > 0) words.push('offline_access');
+    const unique = [...new Set(words)];
+    return unique.length > 0 ? unique.join(' ') : undefined;
+  }
+
+  private async signIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
+    const stored = await this.settings.store.readClient(as.issuer);
+    const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
+    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred });
+    this.signingIn = true;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const client = await obtainClient(as, this.settings.client, callback.redirectUri, scope, this.settings.store);
+        const auth = clientAuth(client);
+        try {
+          const tokens = await authorizeInBrowser({ as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs });
+          return { ...auth, tokens };
+        } catch (error) {
+          // A registration the AS no longer knows: register again, once (not for a user's own client).
+          if (attempt === 0 && client.kind === 'dynamic' && isProxyError(error, 'AUTH_TOKEN') && error.oauthError === 'invalid_client') {
+            log.info('the authorization server no longer knows our registration; registering again');
+            await this.settings.store.deleteClient(as.issuer);
+            continue;
+          }
+          throw error;
+        }
+      }
+    } finally {
+      this.signingIn = false;
+      await callback.close();
+    }
+  }
+
+  private async clientFor(record: ServerRecord): Promise<ClientAuth | undefined> {
+    const { clientId, clientSecret, clientMetadataUrl } = this.settings.client;
+    if (clientId !== undefined && clientId === record.clientId) {
+      return { clientId, clientSecret, method: record.clientAuthMethod };
+    }
+    if (clientMetadataUrl !== undefined && clientMetadataUrl === record.clientId) return { clientId: clientMetadataUrl, clientSecret: undefined, method: 'none' };
+    const stored = await this.settings.store.readClient(record.issuer);
+    return stored && stored.clientId === record.clientId ? clientAuth(stored) : undefined;
+  }
+
+  private async save(record: ServerRecord): Promise<void> {
+    this.record = record;
+    await this.settings.store.writeServer(record);
+  }
+}
+
+function bearer(record: ServerRecord | undefined): string | undefined {
+  return record?.tokens ? `Bearer ${record.tokens.accessToken}` : undefined;
+}
+
+function clientAuth(client: ClientRecord): ClientAuth {
+  return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod };
+}

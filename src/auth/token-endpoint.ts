@@ -1,0 +1,105 @@
+/**
+ * The token endpoint (OAuth 2.1 §3.2, RFC 6749 §5): exchanging a code, refreshing. Answers are
+ * validated at the boundary (status, JSON object, access_token, token_type, expires_in,
+ * refresh_token, scope) before anything is stored; OAuth errors keep their `error` code.
+ */
+import { ProxyError } from '../errors.js';
+import { displayUrl } from '../url.js';
+import { postForm, type JsonAnswer } from './oauth-request.js';
+import type { StoredTokens } from './token-store.js';
+
+export interface ClientAuth {
+  clientId: string;
+  clientSecret: string | undefined;
+  /** RFC 7591 token_endpoint_auth_method: none, client_secret_basic or client_secret_post. */
+  method: string;
+}
+
+const WHERE = 'the token response';
+
+export function exchangeCode(
+  tokenEndpoint: URL,
+  client: ClientAuth,
+  grant: { code: string; redirectUri: string; verifier: string; resource: string | undefined },
+): Promise<StoredTokens> {
+  return tokenRequest(tokenEndpoint, client, {
+    grant_type: 'authorization_code',
+    code: grant.code,
+    redirect_uri: grant.redirectUri,
+    code_verifier: grant.verifier,
+    // RFC 8707 §2.2 / MCP "Resource Parameter Implementation": in the token request too.
+    resource: grant.resource,
+  });
+}
+
+export async function refreshTokens(
+  tokenEndpoint: URL,
+  client: ClientAuth,
+  refresh: { refreshToken: string; resource: string | undefined },
+): Promise<StoredTokens> {
+  const tokens = await tokenRequest(tokenEndpoint, client, {
+    grant_type: 'refresh_token',
+    refresh_token: refresh.refreshToken,
+    resource: refresh.resource,
+  });
+  // RFC 6749 §6: the AS may keep the refresh token; a rotated one replaces it (always stored).
+  return { ...tokens, refreshToken: tokens.refreshToken ?? refresh.refreshToken };
+}
+
+export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>): Promise<StoredTokens> {
+  const headers: Record<string, string> = {};
+  const body = { ...form };
+  if (client.method === 'client_secret_basic' && client.clientSecret !== undefined) {
+    // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
+    const id = encodeURIComponent(client.clientId).replace(/%20/g, '+');
+    const secret = encodeURIComponent(client.clientSecret).replace(/%20/g, '+');
+    headers['authorization'] = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+  } else {
+    body['client_id'] = client.clientId;
+    if (client.method === 'client_secret_post') body['client_secret'] = client.clientSecret;
+  }
+  return parseTokenResponse(await postForm(tokenEndpoint, body, headers), tokenEndpoint);
+}
+
+export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): StoredTokens {
+  const { status, body } = answer;
+  if (status !== 200) {
+    const error = typeof body?.['error'] === 'string' ? body['error'] : undefined;
+    const description = typeof body?.['error_description'] === 'string' ? `: ${body['error_description'].slice(0, 300)}` : '';
+    throw new ProxyError(
+      'AUTH_TOKEN',
+      error
+        ? `the token endpoint refused the request (${error}${description})`
+        : `the token endpoint ${displayUrl(tokenEndpoint)} answered ${status}${answer.problem ? ` and ${answer.problem}` : ''}`,
+      { status, ...(error ? { oauthError: error } : {}) },
+    );
+  }
+  if (!body) throw new ProxyError('AUTH_TOKEN', `the token endpoint answered 200 but ${answer.problem}`);
+  const accessToken = body['access_token'];
+  if (typeof accessToken !== 'string' || accessToken === '') throw new ProxyError('AUTH_TOKEN', `"access_token" in ${WHERE} is missing`);
+  const tokenType = body['token_type'];
+  if (typeof tokenType !== 'string') throw new ProxyError('AUTH_TOKEN', `"token_type" in ${WHERE} is missing`);
+  // RFC 6749 §7.1: compared case-insensitively. Only Bearer (RFC 6750) is supported.
+  if (tokenType.toLowerCase() !== 'bearer') throw new ProxyError('AUTH_TOKEN', `"token_type" in ${WHERE} is ${tokenType}; only Bearer is supported`);
+  const expiresIn = body['expires_in'];
+  let expiresAt: number | undefined;
+  if (expiresIn !== undefined && expiresIn !== null) {
+    const seconds = typeof expiresIn === 'string' ? Number(expiresIn) : expiresIn;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw new ProxyError('AUTH_TOKEN', `"expires_in" in ${WHERE} must be a number of seconds`);
+    }
+    expiresAt = Date.now() + seconds * 1000;
+  }
+  const refreshToken = body['refresh_token'];
+  if (refreshToken !== undefined && refreshToken !== null && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    throw new ProxyError('AUTH_TOKEN', `"refresh_token" in ${WHERE} must be a string`);
+  }
+  const scope = body['scope'];
+  if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new ProxyError('AUTH_TOKEN', `"scope" in ${WHERE} must be a string`);
+  return {
+    accessToken,
+    refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
+    expiresAt,
+    scope: typeof scope === 'string' ? scope : undefined,
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * Where credentials live between runs: one directory (0700) of small JSON files (0600), each
+ * written atomically (temp file + rename) so a crash or a second proxy never sees half a file.
+ * Client registrations are keyed by the authorization server's issuer (MCP 2026-07-28: never reuse
+ * a registration with another AS); tokens by the MCP server's URL and the issuer. Lock files let
+ * several proxies for one server share one sign-in and one refresh at a time.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { ProxyError } from '../errors.js';
+import { log } from '../log.js';
+
+export interface StoredTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Milliseconds since the epoch; undefined when the AS gave no expires_in. */
+  expiresAt: number | undefined;
+  scope: string | undefined;
+}
+
+/** What one MCP server has with one authorization server. */
+export interface ServerRecord {
+  server: string;
+  issuer: string;
+  /** The client the tokens were issued to (its secret, if any, lives in the client record or flags). */
+  clientId: string;
+  clientAuthMethod: string;
+  /** The RFC 8707 resource sent, if any. */
+  resource: string | undefined;
+  /** The scope requested at the last authorization (for step-up unions). */
+  requestedScope: string | undefined;
+  tokenEndpoint: string;
+  revocationEndpoint: string | undefined;
+  tokens: StoredTokens | undefined;
+  updatedAt: number;
+}
+
+export interface ClientRecord {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | undefined;
+  /** RFC 7591 §3.2.1: 0 or absent means it does not expire. Seconds since the epoch. */
+  clientSecretExpiresAt: number | undefined;
+  tokenEndpointAuthMethod: string;
+  redirectUri: string | undefined;
+  kind: 'dynamic' | 'metadata-document' | 'pre-registered';
+  createdAt: number;
+}
+
+interface ServerFile {
+  version: 1;
+  server: string;
+  /** The issuer used last, tried first at the next start. */
+  current: string | undefined;
+  byIssuer: Record<string, ServerRecord>;
+}
+
+/** The user's config directory: XDG on Linux, Application Support on macOS, AppData on Windows. */
+export function defaultAuthDir(env: Readonly<Record<string, string | undefined>>, platform = process.platform): string {
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'mcp-auth-proxy');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'mcp-auth-proxy');
+  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mcp-auth-proxy');
+}
+
+function fileKey(prefix: string, id: string): string {
+  const slug = id.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60);
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
+  return `${prefix}-${slug}-${hash}.json`;
+}
+
+export interface LockOptions {
+  /** How long to wait for another holder. */
+  timeoutMs: number;
+  /** Told once when the lock is held by another process. */
+  onWait?: () => void;
+}
+
+export class TokenStore {
+  private ready: Promise<void> | undefined;
+
+  constructor(readonly dir: string) {}
+
+  // --- servers -------------------------------------------------------------
+
+  async readServer(server: string, issuer?: string): Promise<ServerRecord | undefined> {
+    const file = await this.readJson<ServerFile>(fileKey('server', server));
+    if (!file || file.server !== server) return undefined;
+    const key = issuer ?? file.current;
+    return key === undefined ? undefined : file.byIssuer[key];
+  }
+
+  async writeServer(record: ServerRecord): Promise<void> {
+    const name = fileKey('server', record.server);
+    const file = (await this.readJson<ServerFile>(name)) ?? { version: 1, server: record.server, current: undefined, byIssuer: {} };
+    file.byIssuer[record.issuer] = { ...record, updatedAt: Date.now() };
+    file.current = record.issuer;
+    await this.writeJson(name, file);
+  }
+
+  /** Forgets tokens (all issuers, or one), keeping nothing else of the server when all go. */
+  async deleteServer(server: string, issuer?: string): Promise<void> {
+    const name = fileKey('server', server);
+    const file = await this.readJson<ServerFile>(name);
+    if (!file) return;
+    if (issuer === undefined) {
+      await rm(join(this.dir, name), { force: true });
+      return;
+    }
+    delete file.byIssuer[issuer];
+    if (file.current === issuer) file.current = undefined;
+    await this.writeJson(name, file);
+  }
+
+  async listServers(): Promise<ServerRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const out: ServerRecord[] = [];
+    for (const name of names.filter((n) => n.startsWith('server-') && n.endsWith('.json'))) {
+      const file = await this.readJson<ServerFile>(name);
+      if (file) out.push(...Object.values(file.byIssuer));
+    }
+    return out;
+  }
+
+  // --- clients -------------------------------------------------------------
+
+  readClient(issuer: string): Promise<ClientRecord | undefined> {
+    return this.readJson<ClientRecord>(fileKey('client', issuer)).then((c) => (c?.issuer === issuer ? c : undefined));
+  }
+
+  writeClient(record: ClientRecord): Promise<void> {
+    return this.writeJson(fileKey('client', record.issuer), record);
+  }
+
+  async deleteClient(issuer: string): Promise<void> {
+    await rm(join(this.dir, fileKey('client', issuer)), { force: true });
+  }
+
+  // --- locks ---------------------------------------------------------------
+
+  /**
+   * Runs fn while holding a lock file shared by every proxy using this directory. A lock whose
+   * owner died (or that is older than staleMs) is taken over.
+   */
+  async withLock<T>(name: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
+    await this.ensureDir();
+    const path = join(this.dir, fileKey('lock', name).replace(/\.json$/, '.lock'));
+    const me = `${process.pid}:${randomBytes(8).toString('hex')}`;
+    const deadline = Date.now() + options.timeoutMs;
+    let told = false;
+    for (;;) {
+      try {
+        const handle = await open(path, 'wx', 0o600);
+        await handle.writeFile(JSON.stringify({ owner: me, pid: process.pid, at: Date.now() }));
+        await handle.close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      if (await this.isStale(path, options.timeoutMs)) {
+        await unlink(path).catch(() => undefined);
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new ProxyError('AUTH_TIMEOUT', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
+      }
+      if (!told) {
+        told = true;
+        options.onWait?.();
+      }
+      await delay(150);
+    }
+    try {
+      return await fn();
+    } finally {
+      const owner = await readFile(path, 'utf8').then((t) => (JSON.parse(t) as { owner?: string }).owner, () => undefined);
+      if (owner === me) await unlink(path).catch(() => undefined);
+    }
+  }
+
+  private async isStale(path: string, staleMs: number): Promise<boolean> {
+    let info: { pid?: number; at?: number };
+    try {
+      info = JSON.parse(await readFile(path, 'utf8')) as typeof info;
+    } catch {
+      // Being written right now, or garbage left by a crash: garbage only if it stays so.
+      return false;
+    }
+    if (typeof info.at === 'number' && Date.now() - info.at > staleMs + 5_000) return true;
+    if (typeof info.pid === 'number' && info.pid !== process.pid) {
+      try {
+        process.kill(info.pid, 0);
+      } catch (error) {
+        return (error as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    }
+    return false;
+  }
+
+  // --- files ---------------------------------------------------------------
+
+  private ensureDir(): Promise<void> {
+    this.ready ??= (async () => {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      // An existing directory may have been created with looser permissions.
+      await chmod(this.dir, 0o700).catch(() => undefined);
+    })();
+    return this.ready;
+  }
+
+  private async readJson<T>(name: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      log.warn(`ignoring the corrupt credentials file ${join(this.dir, name)}`);
+      return undefined;
+    }
+  }
+
+  private async writeJson(name: string, value: unknown): Promise<void> {
+    await this.ensureDir();
+    const target = join(this.dir, name);
+    const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(temp, JSON.stringify(value, null, 2), { mode: 0o600, flag: 'wx' });
+      await rename(temp, target);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
+  }
+}
