@@ -204,7 +204,8 @@ function parseHeaders(values: readonly string[], env: Env): Record<string, strin
   const headers: Record<string, string> = {};
   for (const raw of values) {
     const colon = raw.indexOf(':');
-    if (colon <= 0) throw new UsageError('INVALID_HEADER', `--header expects "Name: value" (got "${raw.split(':')[0]}…")`);
+    // The argument may be a secret with a typo (Authorization=Bearer …): never echo it.
+    if (colon <= 0) throw new UsageError('INVALID_HEADER', '--header expects "Name: value" (a header name, a colon, then the value)');
     const name = raw.slice(0, colon).trim();
     if (!HEADER_NAME.test(name)) throw new UsageError('INVALID_HEADER', `--header name "${name}" is not a valid HTTP header name`);
     const lower = name.toLowerCase();

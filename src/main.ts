@@ -10,7 +10,7 @@ import { StdioTransport } from './transport/stdio.js';
 import { displayUrl } from './url.js';
 
 // The whole shutdown (closing the remote session included) must fit in 2 s.
-const SHUTDOWN_BUDGET_MS = 1_800;
+const SHUTDOWN_BUDGET_MS = 1_400;
 
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);

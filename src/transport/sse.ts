@@ -49,6 +49,14 @@ export class SseTransport implements RemoteTransport {
         body: JSON.stringify(message),
         signal: options.signal,
       });
+      if (res.status === 404) {
+        // The server no longer knows the session behind this endpoint (it restarted, or dropped
+        // the stream): open a new stream and let the caller initialize again.
+        await res.body.dump();
+        this.streamLost(connection);
+        connection.abort.abort();
+        throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
+      }
       if (res.status < 200 || res.status > 299) throw await statusError(res, 'POST');
       await res.body.dump();
       if (waiter) await waiter.done;

@@ -18,7 +18,7 @@ const DEFAULT_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
 // Reconnection attempts without a single event in between before we stop trying.
 const MAX_FRUITLESS_RECONNECTS = 5;
-const DELETE_TIMEOUT_MS = 1_500;
+const DELETE_TIMEOUT_MS = 1_000;
 
 export class StreamableHttpTransport implements RemoteTransport {
   onmessage?: ((message: JsonRpcMessage) => void) | undefined;
