@@ -14,6 +14,8 @@ await build({
   platform: 'node',
   target: 'node20.18',
   sourcemap: true,
+  // Mappings only: the sources are in the repository; embedding them would triple the install size.
+  sourcesContent: false,
   minify: true,
   legalComments: 'linked',
   define: { __MCP_AUTH_PROXY_VERSION__: JSON.stringify(pkg.version) },

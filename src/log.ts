@@ -14,7 +14,8 @@ let threshold = LOG_LEVELS.indexOf('warn');
 
 // Credential shapes: "Bearer <x>", "Basic <x>", key=value and "key": "value" for OAuth parameters.
 const SHAPES: readonly RegExp[] = [
-  /\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/=]+/gi,
+  // Not "jwt-bearer grant": the scheme stands alone and the credential is at least 8 characters.
+  /(?<![\w-])(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi,
   /\b(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)=([^&\s"']+)/gi,
   /"(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
 ];

@@ -19,6 +19,8 @@ const MAX_RETRY_MS = 30_000;
 // Reconnection attempts without a single event in between before we stop trying.
 const MAX_FRUITLESS_RECONNECTS = 5;
 const DELETE_TIMEOUT_MS = 1_000;
+// How long messages after `initialized` wait for the GET stream to be answered.
+const GET_READY_CAP_MS = 2_000;
 
 export class StreamableHttpTransport implements RemoteTransport {
   onmessage?: ((message: JsonRpcMessage) => void) | undefined;
@@ -31,8 +33,12 @@ export class StreamableHttpTransport implements RemoteTransport {
   private readonly waiters = new ResponseWaiters();
   private retryMs = DEFAULT_RETRY_MS;
   private getStream: AbortController | undefined;
+  /** Settles once the GET stream opened after initialization was answered (or gave up waiting). */
+  private gate: Promise<void> | undefined;
   private closed = false;
   private answered = false;
+  /** The server forgot our session and no new one has been started yet. */
+  private expired = false;
 
   constructor(private readonly endpoint: RemoteEndpoint) {}
 
@@ -45,6 +51,15 @@ export class StreamableHttpTransport implements RemoteTransport {
 
   async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
     if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
+    if ('method' in message && message.method === 'notifications/initialized') {
+      // The SDK client has its GET stream open before it sends anything else; servers rely on
+      // that (they may send a request for the next tool call on it). So until the GET is
+      // answered (bounded), later messages wait.
+      const gate = this.post(message, undefined, options.signal).then(() => this.openGetStream());
+      this.gate = gate.catch(() => undefined);
+      return gate;
+    }
+    if (this.gate) await this.gate;
     const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
     if (waiter && isRequest(message) && message.method === 'initialize') this.initializeIds.add(idKey(message.id));
     try {
@@ -56,8 +71,6 @@ export class StreamableHttpTransport implements RemoteTransport {
         this.initializeIds.delete(idKey((message as JsonRpcRequest).id));
       }
     }
-    // The SDK client opens the GET stream once the session is initialized; so do we.
-    if ('method' in message && message.method === 'notifications/initialized') this.openGetStream();
   }
 
   async close(): Promise<void> {
@@ -92,6 +105,11 @@ export class StreamableHttpTransport implements RemoteTransport {
   }
 
   private async post(message: JsonRpcMessage, waiter: Waiter | undefined, signal: AbortSignal | undefined): Promise<void> {
+    if (this.expired && !(isRequest(message) && message.method === 'initialize')) {
+      // The session is gone and a new one is not set up yet: without a session id this
+      // message would only earn a 400. Ask the caller to replay initialize first.
+      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
+    }
     const sentSession = this.sessionId;
     const res = await authorizedRequest(this.endpoint, {
       url: this.endpoint.url,
@@ -105,14 +123,20 @@ export class StreamableHttpTransport implements RemoteTransport {
       signal,
     });
     const sessionId = res.header('mcp-session-id');
-    if (sessionId) this.sessionId = sessionId;
+    if (sessionId) {
+      this.sessionId = sessionId;
+      this.expired = false;
+    }
     if (res.status >= 200 && res.status <= 299) this.answered = true;
 
     if (res.status === 404 && sentSession !== undefined) {
       // "Session Management": 404 to a request with a session id means the session is gone;
       // the client MUST start a new one. The caller replays initialize and resends.
       await res.body.dump();
-      if (this.sessionId === sentSession) this.sessionId = undefined;
+      if (this.sessionId === sentSession) {
+        this.sessionId = undefined;
+        this.expired = true;
+      }
       throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
     }
     if (res.status < 200 || res.status > 299) {
@@ -202,37 +226,41 @@ export class StreamableHttpTransport implements RemoteTransport {
     return authorizedRequest(this.endpoint, { url: this.endpoint.url, method: 'GET', headers, signal });
   }
 
-  /** The optional GET stream for server-initiated messages, kept open (and re-opened) until close. */
-  private openGetStream(): void {
-    if (this.getStream || this.closed) return;
+  /**
+   * The optional GET stream for server-initiated messages, kept open (and re-opened) until close.
+   * Resolves once the first GET is answered, or after GET_READY_CAP_MS at the latest.
+   */
+  private openGetStream(): Promise<void> {
+    if (this.getStream || this.closed) return Promise.resolve();
     const abort = new AbortController();
     this.getStream = abort;
-    this.runGetStream(abort.signal)
+    let ready!: () => void;
+    const answered = new Promise<void>((resolve) => (ready = resolve));
+    this.runGetStream(abort.signal, ready)
       .catch((error: unknown) => {
         if (abort.signal.aborted) return;
         this.onerror?.(isProxyError(error) ? error : new ProxyError('REMOTE_STREAM_LOST', `the server's event stream failed: ${(error as Error).message}`));
       })
       .finally(() => {
+        ready();
         if (this.getStream === abort) this.getStream = undefined;
       });
+    return Promise.race([answered, delay(GET_READY_CAP_MS, undefined, { ref: false })]);
   }
 
-  private async runGetStream(signal: AbortSignal): Promise<void> {
+  private async runGetStream(signal: AbortSignal, answered: () => void): Promise<void> {
     let lastEventId: string | undefined;
     let failures = 0;
     while (!signal.aborted) {
-      const sentSession = this.sessionId;
       let progressed = false;
       try {
         const res = await this.getEventStream(lastEventId, signal);
-        if (res.status === 405) {
+        answered();
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          // 405: not offered. 404: no such stream (or the session is gone; the next request
+          // from the host starts a new one and re-opens this). Other 4xx will not get better.
           await res.body.dump();
-          log.debug('the server offers no GET stream (405)');
-          return;
-        }
-        if (res.status === 404 && sentSession !== undefined) {
-          // The session is gone; the next request from the host starts a new one and re-opens this.
-          await res.body.dump();
+          log.debug(`no GET stream for server-initiated messages (${res.status})`);
           return;
         }
         if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {

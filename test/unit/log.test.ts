@@ -13,6 +13,7 @@ describe('redact', () => {
     ['a JSON access_token', '{"access_token": "at-1", "token_type":"Bearer"}', '{"access_token":"[redacted]", "token_type":"Bearer"}'],
     ['a JSON client_secret with escapes', '{"client_secret":"a\\"b"}', '{"client_secret":"[redacted]"}'],
     ['code_challenge is not a code', 'authorize?code_challenge=abc&code_challenge_method=S256', 'authorize?code_challenge=abc&code_challenge_method=S256'],
+    ['regression: a grant type name is not a credential', 'the AS only supports jwt-bearer grants', 'the AS only supports jwt-bearer grants'],
     ['plain text untouched', 'could not connect to https://a/mcp (ECONNREFUSED)', 'could not connect to https://a/mcp (ECONNREFUSED)'],
   ])('%s', (_name, input, expected) => {
     expect(redact(input)).toBe(expected);
