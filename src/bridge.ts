@@ -58,7 +58,7 @@ export class Bridge {
       // JSON-RPC 2.0 §5.1: an unparseable message gets -32700 with a null id.
       this.host.send(errorResponse(null, JSONRPC_PARSE_ERROR, `Parse error: the line is not valid JSON (${reason})`));
     };
-    this.remote.onmessage = (message) => this.fromRemote(message);
+    this.remote.onmessage = (message, line) => this.fromRemote(message, line);
     this.remote.onerror = (error) => log.warn(error.message);
     this.host.start();
   }
@@ -116,7 +116,7 @@ export class Bridge {
     );
   }
 
-  private fromRemote(message: JsonRpcMessage): void {
+  private fromRemote(message: JsonRpcMessage, line?: string): void {
     if (isResponse(message)) {
       const entry = message.id === null ? undefined : this.pending.get(idKey(message.id));
       if (!entry) {
@@ -130,7 +130,7 @@ export class Bridge {
       const entry = typeof token === 'string' || typeof token === 'number' ? this.byProgressToken.get(token) : undefined;
       if (entry) this.arm(entry);
     }
-    this.host.send(message);
+    this.host.send(message, line);
   }
 
   private cancelled(params: Record<string, unknown> | undefined): void {

@@ -83,6 +83,16 @@ export function errorResponse(id: JsonRpcId | null, code: number, message: strin
 }
 
 /**
+ * The text of a single message as received, when it can go to the host as one stdio line
+ * unchanged (no line breaks): saves re-serializing large results.
+ */
+export function lineText(text: string, messages: readonly JsonRpcMessage[]): string | undefined {
+  if (messages.length !== 1 || text.includes('\n') || text.includes('\r')) return undefined;
+  const trimmed = text.trim();
+  return trimmed.startsWith('{') ? trimmed : undefined;
+}
+
+/**
  * Parses a body the server sent (one message, or a 2025-03-26 batch array) and checks each
  * envelope. Returns a reason instead of messages when it is not JSON-RPC.
  */

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createAuthorizer } from './auth/authorizer.js';
 import { Bridge } from './bridge.js';
 import type { Config } from './config.js';
+import { afterWrite, tuneHeap } from './heap.js';
 import { log, setLogLevel } from './log.js';
 import { connectRemote } from './transport/connect.js';
 import { closeHttp } from './transport/http.js';
@@ -14,10 +15,12 @@ const SHUTDOWN_BUDGET_MS = 1_400;
 
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
+  tuneHeap();
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
   const authorizer = createAuthorizer(config);
   const remote = connectRemote(config, authorizer);
   const host = new StdioTransport(process.stdin, process.stdout);
+  host.onwritten = afterWrite;
   const bridge = new Bridge(host, remote, { timeoutMs: config.timeoutMs, waitingForUser: () => authorizer.waitingForUser === true });
 
   const stopped = new Promise<string>((resolve) => {

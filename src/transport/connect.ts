@@ -28,7 +28,7 @@ export function connectRemote(config: Config, authorizer: Authorizer): RemoteTra
 }
 
 class AutoTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
   onclose?: (() => void) | undefined;
 
@@ -86,7 +86,7 @@ class AutoTransport implements RemoteTransport {
   }
 
   private adopt<T extends RemoteTransport>(transport: T): T {
-    transport.onmessage = (m) => this.onmessage?.(m);
+    transport.onmessage = (m, line) => this.onmessage?.(m, line);
     transport.onerror = (e) => this.onerror?.(e);
     return transport;
   }

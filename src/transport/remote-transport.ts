@@ -14,7 +14,8 @@ export interface SendOptions {
 }
 
 export interface RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  /** `line`: the message's own text when it can be forwarded as one stdio line unchanged. */
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   /** Out-of-band trouble (a background stream failed); not tied to one request. */
   onerror?: ((error: ProxyError) => void) | undefined;
   onclose?: (() => void) | undefined;

@@ -21,7 +21,7 @@ import type { RemoteTransport, SendOptions } from './remote-transport.js';
 const MAX_REPLAYS_PER_MESSAGE = 2;
 
 export class SessionReplay implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
   onclose?: (() => void) | undefined;
 
@@ -33,7 +33,7 @@ export class SessionReplay implements RemoteTransport {
   private readonly replies = new Map<string, JsonRpcResponse>();
 
   constructor(private readonly inner: RemoteTransport) {
-    inner.onmessage = (message) => this.receive(message);
+    inner.onmessage = (message, line) => this.receive(message, line);
     inner.onerror = (error) => this.onerror?.(error);
     inner.onclose = () => this.onclose?.();
   }
@@ -87,12 +87,12 @@ export class SessionReplay implements RemoteTransport {
     if (this.initialized) await this.inner.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
 
-  private receive(message: JsonRpcMessage): void {
+  private receive(message: JsonRpcMessage, line: string | undefined): void {
     // Answers to our own replayed initialize are ours; the host already has its answer.
     if (isResponse(message) && message.id !== null && this.replies.has(idKey(message.id))) {
       this.replies.set(idKey(message.id), message);
       return;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(message, line);
   }
 }

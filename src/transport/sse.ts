@@ -5,7 +5,7 @@
  * the next send reconnects and asks the caller (SESSION_EXPIRED) to initialize again.
  */
 import { ProxyError } from '../errors.js';
-import { isRequest, parseMessages, type JsonRpcMessage } from '../jsonrpc.js';
+import { isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
 import { authorizedRequest } from './authorized-request.js';
@@ -20,7 +20,7 @@ interface Connection {
 }
 
 export class SseTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
   onclose?: (() => void) | undefined;
 
@@ -123,9 +123,10 @@ export class SseTransport implements RemoteTransport {
           this.onerror?.(new ProxyError('REMOTE_BAD_RESPONSE', `the server sent an event with ${messages}; it was skipped`));
           return;
         }
+        const line = lineText(event.data, messages);
         for (const message of messages) {
-          this.onmessage?.(message);
-          if ('id' in message && message.id !== null && !('method' in message)) this.waiters.settle(message.id);
+          this.onmessage?.(message, line);
+          if (isResponse(message) && message.id !== null) this.waiters.settle(message.id);
         }
       };
       const ended = (error?: unknown): void => {

@@ -11,6 +11,8 @@ export class StdioTransport {
   /** A line that is not JSON. */
   onparseerror?: ((reason: string) => void) | undefined;
   onclose?: (() => void) | undefined;
+  /** A message of this many characters has been handed to the host's pipe. */
+  onwritten?: ((length: number) => void) | undefined;
 
   private buffered: string[] = [];
   private closed = false;
@@ -30,9 +32,13 @@ export class StdioTransport {
     this.output.on('error', () => this.finish());
   }
 
-  send(message: JsonRpcMessage): void {
+  /** Writes one message as one line; `line` is its text as received, when that is already one line. */
+  send(message: JsonRpcMessage, line?: string): void {
     if (this.output.destroyed || !this.output.writable) return;
-    this.output.write(JSON.stringify(message) + '\n');
+    // Two writes rather than a concatenation: no extra copy of a large message.
+    const text = line ?? JSON.stringify(message);
+    this.output.write(text);
+    this.output.write('\n', () => this.onwritten?.(text.length));
   }
 
   private read(chunk: string): void {

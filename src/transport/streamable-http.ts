@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError, isProxyError } from '../errors.js';
-import { idKey, isRequest, isResponse, parseMessages, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc.js';
+import { idKey, isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { authorizedRequest } from './authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
@@ -23,7 +23,7 @@ const DELETE_TIMEOUT_MS = 1_000;
 const GET_READY_CAP_MS = 2_000;
 
 export class StreamableHttpTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage) => void) | undefined;
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
   onclose?: (() => void) | undefined;
 
@@ -153,7 +153,8 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
     const messages = parseMessages(text);
     if (typeof messages === 'string') throw new ProxyError('REMOTE_BAD_RESPONSE', `the server answered with ${messages}`);
-    for (const m of messages) this.deliver(m);
+    const line = lineText(text, messages);
+    for (const m of messages) this.deliver(m, line);
     if (waiter && !waiter.settled) {
       throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server answered without a response to this request');
     }
@@ -294,17 +295,18 @@ export class StreamableHttpTransport implements RemoteTransport {
       this.onerror?.(new ProxyError('REMOTE_BAD_RESPONSE', `the server sent an event with ${messages}; it was skipped`));
       return false;
     }
-    for (const m of messages) this.deliver(m);
+    const line = lineText(event.data, messages);
+    for (const m of messages) this.deliver(m, line);
     return true;
   }
 
-  private deliver(message: JsonRpcMessage): void {
+  private deliver(message: JsonRpcMessage, line?: string): void {
     if (isResponse(message) && message.id !== null && this.initializeIds.has(idKey(message.id))) {
       const version = message.result?.['protocolVersion'];
       // 2025-06-18 "Protocol Version Header": send the negotiated version on every later request.
       if (typeof version === 'string') this.protocolVersion = version;
     }
-    this.onmessage?.(message);
+    this.onmessage?.(message, line);
     if (isResponse(message) && message.id !== null) this.waiters.settle(message.id);
   }
 }
