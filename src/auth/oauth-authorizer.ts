@@ -78,6 +78,7 @@ export class OAuthAuthorizer implements Authorizer {
     await this.once(async () => {
       if (bearer(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
+      log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
     });
   }
@@ -161,12 +162,18 @@ export class OAuthAuthorizer implements Authorizer {
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
     const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce };
     const prm = await discoverResource(this.settings.serverUrl, challenge?.resourceMetadata, options);
-    if (!prm) return { prm, as: await discoverLegacyAuthServer(this.settings.serverUrl, options) };
+    if (!prm) {
+      log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
+      return { prm, as: await discoverLegacyAuthServer(this.settings.serverUrl, options) };
+    }
+    log.info(`protected resource metadata at ${displayUrl(prm.url)}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}`);
     // RFC 9728 §7.6: with several authorization servers, the client chooses: the first that works.
     let first: unknown;
     for (const issuer of prm.authorizationServers) {
       try {
-        return { prm, as: await discoverAuthServer(issuer, options) };
+        const as = await discoverAuthServer(issuer, options);
+        log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
+        return { prm, as };
       } catch (error) {
         first ??= error;
         log.info(`authorization server ${issuer} is unusable: ${(error as Error).message}`);
@@ -195,7 +202,10 @@ export class OAuthAuthorizer implements Authorizer {
         const client = await obtainClient(as, this.settings.client, callback.redirectUri, scope, this.settings.store);
         const auth = clientAuth(client);
         try {
+          log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           const tokens = await authorizeInBrowser({ as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs });
+          const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
+          log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
           return { ...auth, tokens };
         } catch (error) {
           // A registration the AS no longer knows: register again, once (not for a user's own client).
