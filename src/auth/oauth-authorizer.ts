@@ -32,7 +32,7 @@ export interface OAuthSettings {
   assumePkce: boolean;
 }
 
-// Refresh this long before the access token expires.
+// Refresh this long before the access token expires (a quarter of a short lifetime).
 const REFRESH_MARGIN_MS = 60_000;
 
 export class OAuthAuthorizer implements Authorizer {
@@ -55,7 +55,8 @@ export class OAuthAuthorizer implements Authorizer {
     this.loaded ??= this.settings.store.readServer(this.server).then((r) => void (this.record = r));
     await this.loaded;
     const tokens = this.record?.tokens;
-    if (tokens?.refreshToken && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < REFRESH_MARGIN_MS) {
+    const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
+    if (tokens?.refreshToken && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
       const sent = bearer(this.record);
       await this.once(async () => void (await this.refresh(sent))).catch((error: unknown) => {
         log.info(`could not refresh the access token ahead of expiry: ${(error as Error).message}`);
@@ -199,7 +200,7 @@ export class OAuthAuthorizer implements Authorizer {
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(as, this.settings.client, callback.redirectUri, scope, this.settings.store);
+        const client = await obtainClient(as, this.settings.client, callback.redirectUri, this.settings.store);
         const auth = clientAuth(client);
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);

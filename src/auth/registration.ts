@@ -33,7 +33,6 @@ export async function obtainClient(
   as: AuthServerMetadata,
   settings: ClientSettings,
   redirectUri: string,
-  scope: string | undefined,
   store: TokenStore,
 ): Promise<ClientRecord> {
   const base = { issuer: as.issuer, redirectUri, createdAt: Date.now(), clientSecretExpiresAt: undefined };
@@ -58,7 +57,7 @@ export async function obtainClient(
       `${as.issuer} does not offer dynamic client registration${settings.clientMetadataUrl && !as.clientIdMetadataDocumentSupported ? ' nor client ID metadata documents' : ''}: register a client with the provider and pass --client-id (and --client-secret)${as.clientIdMetadataDocumentSupported ? ', or pass --client-metadata-url' : ''}`,
     );
   }
-  const client = await register(as, redirectUri, scope);
+  const client = await register(as, redirectUri);
   await store.writeClient(client);
   return client;
 }
@@ -68,7 +67,9 @@ function secretExpired(client: ClientRecord): boolean {
   return at !== undefined && at !== 0 && at * 1000 < Date.now() + 60_000;
 }
 
-async function register(as: AuthServerMetadata, redirectUri: string, scope: string | undefined): Promise<ClientRecord> {
+// No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
+// step-up (MCP 2025-11-25) must be able to ask for more.
+async function register(as: AuthServerMetadata, redirectUri: string): Promise<ClientRecord> {
   const method = as.tokenEndpointAuthMethods && !as.tokenEndpointAuthMethods.includes('none') ? authMethod(as, true) : 'none';
   const metadata: Record<string, unknown> = {
     client_name: 'mcp-auth-proxy',
@@ -79,7 +80,6 @@ async function register(as: AuthServerMetadata, redirectUri: string, scope: stri
     // MCP 2026-07-28: application_type MUST be sent; "native" for a loopback redirect.
     application_type: 'native',
   };
-  if (scope) metadata['scope'] = scope;
   log.info(`registering with ${as.issuer} (RFC 7591 dynamic client registration)`);
   const answer = await postJson(as.registrationEndpoint!, metadata);
   const { status, body } = answer;

@@ -99,6 +99,7 @@ export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): Stor
   return {
     accessToken,
     refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
+    issuedAt: Date.now(),
     expiresAt,
     scope: typeof scope === 'string' ? scope : undefined,
   };

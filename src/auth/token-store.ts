@@ -18,6 +18,8 @@ export interface StoredTokens {
   refreshToken: string | undefined;
   /** Milliseconds since the epoch; undefined when the AS gave no expires_in. */
   expiresAt: number | undefined;
+  /** When the token was obtained (ms since the epoch); absent in files from older versions. */
+  issuedAt?: number | undefined;
   scope: string | undefined;
 }
 
@@ -141,6 +143,18 @@ export class TokenStore {
 
   async deleteClient(issuer: string): Promise<void> {
     await rm(join(this.dir, fileKey('client', issuer)), { force: true });
+  }
+
+  // --- protocol era (not a credential; kept here so a warm start skips detection) ---
+
+  async readEra(server: string): Promise<'legacy' | 'modern' | undefined> {
+    const note = await this.readJson<{ server?: string; era?: string }>(fileKey('era', server));
+    return note?.server === server && (note.era === 'legacy' || note.era === 'modern') ? note.era : undefined;
+  }
+
+  async writeEra(server: string, era: 'legacy' | 'modern' | undefined): Promise<void> {
+    if (era === undefined) await rm(join(this.dir, fileKey('era', server)), { force: true });
+    else await this.writeJson(fileKey('era', server), { server, era, at: Date.now() });
   }
 
   // --- locks ---------------------------------------------------------------

@@ -20,7 +20,7 @@ export async function authorizedRequest(endpoint: RemoteEndpoint, req: HttpReque
     if (res.status !== 401 && res.status !== 403) return res;
     await res.body.dump();
     if (round > MAX_AUTH_ROUNDS) {
-      throw new ProxyError('UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status });
+      throw new ProxyError(res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status });
     }
     await endpoint.authorizer.challenge({ status: res.status, wwwAuthenticate: res.headerList('www-authenticate'), url: req.url, sent: authorization });
   }
