@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 // The conformance selections this project must pass (see README "Conformance").
-const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25']];
+const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25'], ['--requirements', '2026-07-28']];
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-test-'));
 let passed = 0;

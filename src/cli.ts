@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
-import { buildConfig, DEFAULTS, ENV, TRANSPORTS, type RawOptions } from './config.js';
+import { buildConfig, DEFAULTS, ENV, PROTOCOLS, TRANSPORTS, type RawOptions } from './config.js';
 import { UsageError } from './errors.js';
 import { LOG_LEVELS, redact } from './log.js';
 import { VERSION } from './version.js';
@@ -38,6 +38,11 @@ function program(): Command {
       new Option('--transport <mode>', `how to reach the server (auto tries Streamable HTTP, then legacy SSE); e.g. --transport sse`)
         .choices(TRANSPORTS)
         .default(DEFAULTS.transport),
+    )
+    .addOption(
+      new Option('--protocol <era>', 'the MCP protocol era: auto detects 2026-07-28 servers and falls back to the initialize-based protocol; e.g. --protocol legacy')
+        .choices(PROTOCOLS)
+        .default(DEFAULTS.protocol),
     )
     .option('--oauth2Bearer <token>', `a static bearer token; e.g. --oauth2Bearer "\${TOKEN}" (or set ${ENV.bearer} to keep it out of the process list)`)
     .addOption(new Option('-H, --header <header>', 'an extra header for the MCP server, repeatable; ${VAR} is expanded; e.g. -H "X-API-Key: ${API_KEY}"').argParser(collect))

@@ -8,9 +8,12 @@ import { isLoopbackHost } from './url.js';
 
 export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
 export type TransportChoice = (typeof TRANSPORTS)[number];
+export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
+export type ProtocolChoice = (typeof PROTOCOLS)[number];
 
 export const DEFAULTS = {
   transport: 'auto' as TransportChoice,
+  protocol: 'auto' as ProtocolChoice,
   timeoutSeconds: 300,
   authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
@@ -25,6 +28,10 @@ export const ENV = {
 export interface Config {
   readonly serverUrl: string;
   readonly transport: TransportChoice;
+  /** MCP 2026-07-28 ("modern") or the initialize-based revisions ("legacy"), or detect. */
+  readonly protocol: ProtocolChoice;
+  /** Where the proxy keeps what it remembers per server (credentials, the protocol era). */
+  readonly stateDir: string | undefined;
   /** A static bearer token for the MCP server. */
   readonly bearer: string | undefined;
   /** Custom headers for the MCP server's origin, names lower-cased. */
@@ -56,6 +63,7 @@ export interface OAuthConfig {
 /** The options as commander hands them over. */
 export interface RawOptions {
   transport?: string;
+  protocol?: string;
   oauth2Bearer?: string;
   header?: string[];
   allowHttp?: boolean;
@@ -98,6 +106,11 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
   if (!(TRANSPORTS as readonly string[]).includes(transport)) {
     throw new UsageError('INVALID_OPTION', `--transport must be one of ${TRANSPORTS.join(', ')} (got "${transport}")`);
   }
+  const protocol = raw.protocol ?? DEFAULTS.protocol;
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
+    throw new UsageError('INVALID_OPTION', `--protocol must be one of ${PROTOCOLS.join(', ')} (got "${protocol}")`);
+  }
+  if (protocol === 'modern' && transport === 'sse') throw new UsageError('INVALID_OPTION', '--protocol modern needs Streamable HTTP, not --transport sse');
   const logLevel = raw.logLevel ?? DEFAULTS.logLevel;
   if (!isLogLevel(logLevel)) {
     throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -115,6 +128,8 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
   return Object.freeze({
     serverUrl,
     transport: transport as TransportChoice,
+    protocol: protocol as ProtocolChoice,
+    stateDir: oauth.authDir,
     bearer,
     headers: Object.freeze(headers),
     allowHttp,

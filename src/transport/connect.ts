@@ -1,30 +1,172 @@
 /**
- * Chooses the remote transport. `auto` follows the spec's backwards-compatibility rule
- * (2025-11-25 "Transports" §Backwards Compatibility): the host's own first message (its
- * `initialize`) is POSTed as Streamable HTTP; if that POST answers 400, 404 or 405, the URL is
- * taken as a legacy HTTP+SSE endpoint and the same message goes over SSE. No probe of our own.
+ * Chooses the protocol era and the transport.
+ * Era (`--protocol auto`): 2026-07-28 servers are found by probing server/discover (see
+ * modern/era.ts), except when a previous start found the server legacy, so a warm start costs a
+ * legacy server no extra round trip; if that stops holding, detection runs again.
+ * Legacy transport (`--transport auto`), per 2025-11-25 "Transports" §Backwards Compatibility:
+ * the host's own first message (its `initialize`) is POSTed as Streamable HTTP; if that POST
+ * answers 400, 404 or 405, the URL is taken as a legacy HTTP+SSE endpoint and the same message
+ * goes over SSE. No probe session of our own.
  */
 import type { Authorizer } from '../auth/authorizer.js';
+import { defaultAuthDir, TokenStore } from '../auth/token-store.js';
 import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
-import type { JsonRpcMessage } from '../jsonrpc.js';
+import { errorResponse, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
+import { probeEra } from '../modern/era.js';
+import { META, MODERN_VERSION, type ClientContext } from '../modern/modern-request.js';
+import { ModernPassthrough } from '../modern/passthrough.js';
+import { ModernServerBridge } from '../modern/server-bridge.js';
 import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
 import { SessionReplay } from './session-replay.js';
 import { SseTransport } from './sse.js';
 import { StreamableHttpTransport } from './streamable-http.js';
 
 const FALLBACK_STATUSES = new Set([400, 404, 405]);
+// JSON-RPC errors only a 2026-07-28 server gives: a legacy initialize met a modern server.
+const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
 
 export function connectRemote(config: Config, authorizer: Authorizer): RemoteTransport {
   const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer };
-  const inner =
-    config.transport === 'sse'
-      ? new SseTransport(endpoint)
-      : config.transport === 'streamable-http'
-        ? new StreamableHttpTransport(endpoint)
-        : new AutoTransport(endpoint);
-  return new SessionReplay(inner);
+  const legacy = (): RemoteTransport =>
+    new SessionReplay(
+      config.transport === 'sse'
+        ? new SseTransport(endpoint)
+        : config.transport === 'streamable-http'
+          ? new StreamableHttpTransport(endpoint)
+          : new AutoTransport(endpoint),
+    );
+  if (config.protocol === 'legacy' || config.transport === 'sse') return legacy();
+  const store = new TokenStore(config.stateDir ?? defaultAuthDir(process.env));
+  return new EraTransport(endpoint, config.protocol, legacy, store);
+}
+
+/** Decides the era on the host's first message, then hands everything to the chosen transport. */
+class EraTransport implements RemoteTransport {
+  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
+  onerror?: ((error: ProxyError) => void) | undefined;
+  onclose?: (() => void) | undefined;
+
+  private chosen: RemoteTransport | undefined;
+  private deciding: Promise<unknown> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly endpoint: RemoteEndpoint,
+    private readonly protocol: 'auto' | 'modern',
+    private readonly legacy: () => RemoteTransport,
+    private readonly store: TokenStore,
+  ) {}
+
+  async start(): Promise<void> {}
+
+  async send(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+    while (!this.chosen && this.deciding) await this.deciding.catch(() => undefined);
+    if (this.chosen) return this.chosen.send(message, options);
+    const attempt = this.decide(message, options);
+    this.deciding = attempt;
+    try {
+      await attempt;
+    } finally {
+      if (this.deciding === attempt) this.deciding = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.chosen) await this.chosen.close();
+    else this.onclose?.();
+  }
+
+  private get server(): string {
+    return this.endpoint.url.href;
+  }
+
+  private async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+    const hostIsModern = isRequest(message) && message.method !== 'initialize';
+    if (this.protocol === 'auto' && !hostIsModern && (await this.store.readEra(this.server).catch(() => undefined)) === 'legacy') {
+      if (await this.tryLegacy(message, options)) return;
+      log.info('the server no longer speaks the initialize-based protocol; detecting its protocol again');
+      await this.store.writeEra(this.server, undefined).catch(() => undefined);
+    }
+    const modern = new StreamableHttpTransport(this.endpoint, { protocolVersion: MODERN_VERSION });
+    const outcome = await probeEra(modern, contextOf(message));
+    if (outcome.era === 'modern') {
+      log.info(`the server speaks MCP ${outcome.version}${hostIsModern ? '' : '; bridging it for a host that speaks the initialize-based protocol'}`);
+      await this.store.writeEra(this.server, 'modern').catch(() => undefined);
+      const chosen = this.adopt(hostIsModern ? new ModernPassthrough(modern) : new ModernServerBridge(modern, outcome.discover, outcome.version));
+      this.choose(chosen);
+      return chosen.send(message, options);
+    }
+    if (this.protocol === 'modern') {
+      throw new ProxyError('TRANSPORT_UNSUPPORTED', `the server does not speak MCP 2026-07-28 (${outcome.why}); leave out --protocol modern`);
+    }
+    log.info(`the server speaks the initialize-based protocol (${outcome.why})`);
+    await this.store.writeEra(this.server, 'legacy').catch(() => undefined);
+    const chosen = this.adopt(this.legacy());
+    this.choose(chosen);
+    if (hostIsModern && isRequest(message)) {
+      // MCP 2026-07-28 stdio "Backward Compatibility": a legacy server answers server/discover
+      // with a non-modern error, and the host falls back to initialize.
+      this.onmessage?.(errorResponse(message.id, -32601, 'Method not found: this server speaks the initialize-based MCP protocol; send initialize'));
+      return;
+    }
+    return chosen.send(message, options);
+  }
+
+  /**
+   * The cached verdict: send the host's initialize the legacy way. False when the answer says the
+   * server has become a 2026-07-28 server (that answer is kept from the host).
+   */
+  private async tryLegacy(message: JsonRpcMessage, options?: SendOptions): Promise<boolean> {
+    const transport = this.legacy();
+    let modernAnswer = false;
+    transport.onmessage = (m, line) => {
+      if (isResponse(m) && m.error && MODERN_ERRORS.has(m.error.code)) modernAnswer = true;
+      else this.onmessage?.(m, line);
+    };
+    transport.onerror = (e) => this.onerror?.(e);
+    try {
+      await transport.send(message, options);
+    } catch (error) {
+      if (isProxyError(error, 'REMOTE_HTTP_STATUS') || isProxyError(error, 'TRANSPORT_UNSUPPORTED')) {
+        await transport.close().catch(() => undefined);
+        return false;
+      }
+      throw error;
+    }
+    if (modernAnswer) {
+      await transport.close().catch(() => undefined);
+      return false;
+    }
+    this.adopt(transport);
+    this.choose(transport);
+    return true;
+  }
+
+  private adopt<T extends RemoteTransport>(transport: T): T {
+    transport.onmessage = (m, line) => this.onmessage?.(m, line);
+    transport.onerror = (e) => this.onerror?.(e);
+    transport.onclose = () => this.onclose?.();
+    return transport;
+  }
+
+  private choose(transport: RemoteTransport): void {
+    this.chosen = transport;
+    if (this.closed) void transport.close();
+  }
+}
+
+/** Who the host is, from its initialize (or its own _meta, for a 2026-07-28 host). */
+function contextOf(message: JsonRpcMessage): ClientContext {
+  const params = isRequest(message) ? (message.params ?? {}) : {};
+  const meta = (params['_meta'] as Record<string, unknown> | undefined) ?? {};
+  const capabilities = (params['capabilities'] as Record<string, unknown> | undefined) ?? (meta[META.clientCapabilities] as Record<string, unknown> | undefined) ?? {};
+  const clientInfo = (params['clientInfo'] as Record<string, unknown> | undefined) ?? (meta[META.clientInfo] as Record<string, unknown> | undefined) ?? { name: 'mcp-auth-proxy', version: '0' };
+  const clientCapabilities: Record<string, unknown> = {};
+  for (const key of ['roots', 'sampling', 'elicitation', 'experimental']) if (capabilities[key] !== undefined) clientCapabilities[key] = capabilities[key];
+  return { protocolVersion: MODERN_VERSION, clientInfo, clientCapabilities, logLevel: undefined };
 }
 
 class AutoTransport implements RemoteTransport {

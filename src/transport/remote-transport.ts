@@ -11,6 +11,8 @@ import type { JsonRpcMessage } from '../jsonrpc.js';
 export interface SendOptions {
   /** Aborting stops waiting for the response and closes its stream. */
   signal?: AbortSignal | undefined;
+  /** Extra headers for this message's POST (2026-07-28 Mcp-Method, Mcp-Name, Mcp-Param-*). */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface RemoteTransport {

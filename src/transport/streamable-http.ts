@@ -40,7 +40,17 @@ export class StreamableHttpTransport implements RemoteTransport {
   /** The server forgot our session and no new one has been started yet. */
   private expired = false;
 
-  constructor(private readonly endpoint: RemoteEndpoint) {}
+  /**
+   * `protocolVersion` fixes the MCP-Protocol-Version header from the start: for 2026-07-28
+   * servers, which have no initialize to negotiate it (and no sessions, GET stream or resumption,
+   * none of which this transport then uses, since the server never starts them).
+   */
+  constructor(
+    private readonly endpoint: RemoteEndpoint,
+    options: { protocolVersion?: string } = {},
+  ) {
+    this.protocolVersion = options.protocolVersion;
+  }
 
   /** Whether the server has accepted a POST: it speaks Streamable HTTP, whatever came after. */
   get speaksStreamableHttp(): boolean {
@@ -63,7 +73,7 @@ export class StreamableHttpTransport implements RemoteTransport {
     const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
     if (waiter && isRequest(message) && message.method === 'initialize') this.initializeIds.add(idKey(message.id));
     try {
-      await this.post(message, waiter, options.signal);
+      await this.post(message, waiter, options.signal, options.headers);
       if (waiter) await waiter.done;
     } finally {
       if (waiter) {
@@ -104,7 +114,7 @@ export class StreamableHttpTransport implements RemoteTransport {
     return headers;
   }
 
-  private async post(message: JsonRpcMessage, waiter: Waiter | undefined, signal: AbortSignal | undefined): Promise<void> {
+  private async post(message: JsonRpcMessage, waiter: Waiter | undefined, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<void> {
     if (this.expired && !(isRequest(message) && message.method === 'initialize')) {
       // The session is gone and a new one is not set up yet: without a session id this
       // message would only earn a 400. Ask the caller to replay initialize first.
@@ -115,6 +125,7 @@ export class StreamableHttpTransport implements RemoteTransport {
       url: this.endpoint.url,
       method: 'POST',
       headers: {
+        ...extra,
         ...this.protocolHeaders(),
         accept: 'application/json, text/event-stream',
         'content-type': 'application/json',

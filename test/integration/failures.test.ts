@@ -146,13 +146,13 @@ describe('HTTP errors', () => {
     expect(toolText(await proxy.callTool('echo', { text: 'y' }))).toBe('y');
   });
 
-  it('--transport auto against a server that 404s everything: one POST, one SSE GET, then TRANSPORT_UNSUPPORTED naming both answers', async () => {
+  it('--transport auto against a server that 404s everything: the era probe, one initialize POST, one SSE GET, then TRANSPORT_UNSUPPORTED naming both answers', async () => {
     const raw = await startRawServer(faults.notFound);
     const proxy = spawnProxy([raw.url]);
     const err = errorOf(await proxy.initialize());
     expect(err).toMatchObject({ code: -32000, data: { code: 'TRANSPORT_UNSUPPORTED' } });
     expect(err.message).toContain('404');
-    expect(raw.log.entries.map((e) => e.method)).toEqual(['POST', 'GET']);
+    expect(raw.log.entries.map((e) => e.method)).toEqual(['POST', 'POST', 'GET']);
   });
 
   it('--transport streamable-http against an SSE-only server does not fall back: REMOTE_HTTP_STATUS 405', async () => {

@@ -45,10 +45,11 @@ describe.each([
     if (kind !== 'stateless') expect(server.sessionIds).toHaveLength(1);
     if (kind === 'sse') expect(server.log.entries.filter((e) => e.method === 'GET')).toHaveLength(1);
     if (kind === 'sse' && transport === 'auto') {
-      // auto POSTs the host's own initialize first (answered 405), then falls back to one SSE GET.
+      // auto probes for a 2026-07-28 server (server/discover, 405), POSTs the host's own
+      // initialize (405), then falls back to one SSE GET.
       const posts = server.log.entries.filter((e) => e.method === 'POST' && e.path === '/sse');
-      expect(posts.map((e) => [rpcMethod(e), e.status])).toEqual([['initialize', 405]]);
-      expect((posts[0]!.body as { params: { clientInfo: { name: string } } }).params.clientInfo.name).toBe('sdk-test-host');
+      expect(posts.map((e) => [rpcMethod(e), e.status])).toEqual([['server/discover', 405], ['initialize', 405]]);
+      expect((posts[1]!.body as { params: { clientInfo: { name: string } } }).params.clientInfo.name).toBe('sdk-test-host');
     }
     if (kind !== 'sse') expect(server.log.entries.filter((e) => e.path.startsWith('/sse'))).toHaveLength(0);
   });

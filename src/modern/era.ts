@@ -1,0 +1,58 @@
+/**
+ * Which protocol era a server speaks (MCP 2026-07-28, versioning "Backward Compatibility" and
+ * Streamable HTTP "Backward Compatibility"): POST server/discover with the modern envelope; a
+ * discover result or a recognised modern error (-32022, -32021, -32020) means modern; a 400,
+ * 404 or 405 without one, or "method not found", means legacy (initialize-based). 401/403 are
+ * not evidence: the authorizer signs in and the probe is repeated by the request layer.
+ */
+import { ProxyError, isProxyError } from '../errors.js';
+import { idKey, isResponse, type JsonRpcMessage, type JsonRpcResponse } from '../jsonrpc.js';
+import type { RemoteTransport } from '../transport/remote-transport.js';
+import { MODERN_VERSION, modernHeaders, modernRequest, type ClientContext } from './modern-request.js';
+
+export type ProbeOutcome = { era: 'modern'; discover: Record<string, unknown>; version: string } | { era: 'legacy'; why: string };
+
+const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
+
+export async function probeEra(transport: RemoteTransport, context: ClientContext): Promise<ProbeOutcome> {
+  let version = MODERN_VERSION;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const id = `mcp-auth-proxy:discover:${attempt}`;
+    let reply: JsonRpcResponse | undefined;
+    const previous = transport.onmessage;
+    transport.onmessage = (message: JsonRpcMessage) => {
+      if (isResponse(message) && message.id !== null && idKey(message.id) === idKey(id)) reply = message;
+    };
+    const request = modernRequest({ jsonrpc: '2.0', id, method: 'server/discover', params: {} }, id, { ...context, protocolVersion: version });
+    try {
+      await transport.send(request, { headers: { ...modernHeaders(request, undefined), 'mcp-protocol-version': version } });
+    } catch (error) {
+      // An error status without a JSON-RPC answer of its own: a legacy server refusing the method.
+      if (isProxyError(error, 'REMOTE_HTTP_STATUS') && [400, 404, 405].includes(error.status ?? 0)) return { era: 'legacy', why: `server/discover answered ${error.status}` };
+      throw error;
+    } finally {
+      transport.onmessage = previous;
+    }
+    if (!reply) throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server did not answer server/discover');
+    const result = reply.result;
+    if (result) {
+      const supported = Array.isArray(result['supportedVersions']) ? result['supportedVersions'] : [];
+      if (supported.includes(version)) return { era: 'modern', discover: result, version };
+      return { era: 'legacy', why: `the server supports ${supported.join(', ') || 'no listed version'}` };
+    }
+    const code = reply.error?.code;
+    if (code === -32022) {
+      // Pick a version we both speak from data.supported and ask again (even the same one).
+      const supported = (reply.error?.data as { supported?: unknown } | undefined)?.supported;
+      if (!Array.isArray(supported) || !supported.includes(MODERN_VERSION)) return { era: 'legacy', why: 'the server supports no 2026-07-28 version' };
+      version = MODERN_VERSION;
+      continue;
+    }
+    if (code !== undefined && MODERN_ERRORS.has(code)) {
+      throw new ProxyError('REMOTE_HTTP_STATUS', `the 2026-07-28 server refused server/discover: ${reply.error?.message ?? code}`);
+    }
+    // -32601 (a modern server MUST implement server/discover) or any other error: legacy.
+    return { era: 'legacy', why: `server/discover answered ${code}` };
+  }
+  return { era: 'legacy', why: 'the server kept refusing the protocol version' };
+}
