@@ -18,6 +18,7 @@ import { probeEra } from '../modern/era.js';
 import { META, MODERN_VERSION, type ClientContext } from '../modern/modern-request.js';
 import { ModernPassthrough } from '../modern/passthrough.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
+import { ChoosingTransport } from './choosing-transport.js';
 import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
 import { SessionReplay } from './session-replay.js';
 import { SseTransport } from './sse.js';
@@ -43,47 +44,21 @@ export function connectRemote(config: Config, authorizer: Authorizer): RemoteTra
 }
 
 /** Decides the era on the host's first message, then hands everything to the chosen transport. */
-class EraTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
-  onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
-
-  private chosen: RemoteTransport | undefined;
-  private deciding: Promise<unknown> | undefined;
-  private closed = false;
-
+class EraTransport extends ChoosingTransport {
   constructor(
     private readonly endpoint: RemoteEndpoint,
     private readonly protocol: 'auto' | 'modern',
     private readonly legacy: () => RemoteTransport,
     private readonly store: TokenStore,
-  ) {}
-
-  async start(): Promise<void> {}
-
-  async send(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
-    while (!this.chosen && this.deciding) await this.deciding.catch(() => undefined);
-    if (this.chosen) return this.chosen.send(message, options);
-    const attempt = this.decide(message, options);
-    this.deciding = attempt;
-    try {
-      await attempt;
-    } finally {
-      if (this.deciding === attempt) this.deciding = undefined;
-    }
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.chosen) await this.chosen.close();
-    else this.onclose?.();
+  ) {
+    super();
   }
 
   private get server(): string {
     return this.endpoint.url.href;
   }
 
-  private async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
     const hostIsModern = isRequest(message) && message.method !== 'initialize';
     if (this.protocol === 'auto' && !hostIsModern && (await this.store.readEra(this.server).catch(() => undefined)) === 'legacy') {
       if (await this.tryLegacy(message, options)) return;
@@ -145,17 +120,6 @@ class EraTransport implements RemoteTransport {
     return true;
   }
 
-  private adopt<T extends RemoteTransport>(transport: T): T {
-    transport.onmessage = (m, line) => this.onmessage?.(m, line);
-    transport.onerror = (e) => this.onerror?.(e);
-    transport.onclose = () => this.onclose?.();
-    return transport;
-  }
-
-  private choose(transport: RemoteTransport): void {
-    this.chosen = transport;
-    if (this.closed) void transport.close();
-  }
 }
 
 /** Who the host is, from its initialize (or its own _meta, for a 2026-07-28 host). */
@@ -169,44 +133,23 @@ function contextOf(message: JsonRpcMessage): ClientContext {
   return { protocolVersion: MODERN_VERSION, clientInfo, clientCapabilities, logLevel: undefined };
 }
 
-class AutoTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
-  onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
-
-  private chosen: RemoteTransport | undefined;
-  private deciding: Promise<unknown> | undefined;
-  private closed = false;
-
-  constructor(private readonly endpoint: RemoteEndpoint) {}
-
-  async start(): Promise<void> {}
-
-  async send(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
-    // Messages behind the first one wait for the choice (the host waits for initialize anyway).
-    while (!this.chosen && this.deciding) await this.deciding.catch(() => undefined);
-    if (this.chosen) return this.chosen.send(message, options);
-    const attempt = this.decide(message, options);
-    this.deciding = attempt;
-    try {
-      await attempt;
-    } finally {
-      if (this.deciding === attempt) this.deciding = undefined;
-    }
+class AutoTransport extends ChoosingTransport {
+  constructor(private readonly endpoint: RemoteEndpoint) {
+    super();
   }
 
-  private async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
     const streamable = new StreamableHttpTransport(this.endpoint);
     this.adopt(streamable);
     try {
       await streamable.send(message, options);
-      this.choose(streamable, 'Streamable HTTP');
+      this.chooseNamed(streamable, 'Streamable HTTP');
       return;
     } catch (error) {
       if (!isProxyError(error, 'REMOTE_HTTP_STATUS') || !FALLBACK_STATUSES.has(error.status ?? 0)) {
         // Not an answer about the transport (server down, 5xx, a broken stream): when the POST
         // was accepted it is Streamable HTTP; otherwise decide again with the next message.
-        if (streamable.speaksStreamableHttp) this.choose(streamable, 'Streamable HTTP');
+        if (streamable.speaksStreamableHttp) this.chooseNamed(streamable, 'Streamable HTTP');
         throw error;
       }
       log.info(`POST answered ${error.status}; trying the legacy HTTP+SSE transport`);
@@ -223,27 +166,12 @@ class AutoTransport implements RemoteTransport {
         }
         throw sseError;
       }
-      this.choose(sse, 'legacy HTTP+SSE');
+      this.chooseNamed(sse, 'legacy HTTP+SSE');
     }
   }
 
-  private adopt<T extends RemoteTransport>(transport: T): T {
-    transport.onmessage = (m, line) => this.onmessage?.(m, line);
-    transport.onerror = (e) => this.onerror?.(e);
-    return transport;
-  }
-
-  private choose(transport: RemoteTransport, name: string): void {
-    if (this.chosen) return;
-    this.chosen = transport;
-    transport.onclose = () => this.onclose?.();
+  private chooseNamed(transport: RemoteTransport, name: string): void {
     log.info(`using ${name}`);
-    if (this.closed) void transport.close();
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.chosen) await this.chosen.close();
-    else this.onclose?.();
+    this.choose(transport);
   }
 }

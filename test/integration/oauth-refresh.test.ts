@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Adapter } from 'oidc-provider';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient, stopAllProxies } from '../fixtures/cli.js';
 import { closeAllServers } from '../fixtures/raw-server.js';
@@ -12,7 +11,7 @@ import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, oauthHarness, readStore, storedTokens, echo } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -21,11 +20,6 @@ afterEach(async () => {
   await closeAllServers();
   cleanupOAuth();
 });
-
-async function echo(client: Client, text: string): Promise<string> {
-  const r = (await client.callTool({ name: 'echo', arguments: { text } })) as CallToolResult;
-  return (r.content[0] as { text: string }).text;
-}
 
 const refreshRequests = (oidc: OidcServer) => oidc.log.entries.filter((e) => pathnameOf(e) === '/token' && formOf(e).get('grant_type') === 'refresh_token');
 

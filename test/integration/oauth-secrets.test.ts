@@ -1,15 +1,13 @@
 // Secrets stay where they belong: no token, code, verifier or client secret on stderr (even at
 // --log-level debug); the MCP access token and custom --header values never reach the AS.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient, stopAllProxies } from '../fixtures/cli.js';
 import { closeAllServers } from '../fixtures/raw-server.js';
 import { formOf, pathnameOf, requestsContaining } from '../fixtures/auth-common.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startSdkAuthServer } from '../fixtures/sdk-auth-server.js';
-import { cleanupOAuth, oauthHarness, storedTokens } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, oauthHarness, storedTokens, echo } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -18,11 +16,6 @@ afterEach(async () => {
   await closeAllServers();
   cleanupOAuth();
 });
-
-async function echo(client: Client, text: string): Promise<string> {
-  const r = (await client.callTool({ name: 'echo', arguments: { text } })) as CallToolResult;
-  return (r.content[0] as { text: string }).text;
-}
 
 const HEADER_VALUE = 'custom-header-secret-5a6b7c8d';
 

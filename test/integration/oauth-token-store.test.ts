@@ -3,14 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient, stopAllProxies } from '../fixtures/cli.js';
 import { closeAllServers } from '../fixtures/raw-server.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, modeOf, oauthHarness, readStore } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, modeOf, oauthHarness, readStore, echo } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -19,11 +17,6 @@ afterEach(async () => {
   await closeAllServers();
   cleanupOAuth();
 });
-
-async function echo(client: Client, text: string): Promise<string> {
-  const r = (await client.callTool({ name: 'echo', arguments: { text } })) as CallToolResult;
-  return (r.content[0] as { text: string }).text;
-}
 
 async function signedInOidc() {
   const oidc = await startOidcServer();
