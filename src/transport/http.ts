@@ -3,14 +3,20 @@
  * off the origin they were made to, so a token or custom header can only reach the origin it
  * was meant for; network failures become ProxyErrors whose message says what to try.
  */
-import type { Dispatcher } from 'undici';
-// The two undici modules the proxy needs, not the package entry, which also loads fetch,
-// WebSocket, the cache and the mock agent: that halves undici's share of start-up (~40 ms).
-// Bundled at build time from the locked version, and covered by every integration test.
+// The undici modules the proxy needs, not the package entry, which also loads fetch, WebSocket,
+// the cache and the mock agent: that halves undici's share of start-up (~40 ms). Bundled at
+// build time from the locked version, and covered by every integration test.
+import api from 'undici/lib/api/index.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
-import apiRequest from 'undici/lib/api/api-request.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+
+// What undici's entry does on load: dispatchers get request(), connect() and the rest as methods
+// (the proxy agent tunnels with connect()).
+Object.assign(Dispatcher.prototype, api);
 import type { Readable } from 'node:stream';
 import { ProxyError } from '../errors.js';
+import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
 
 export interface HttpRequest {
@@ -36,8 +42,22 @@ const MAX_REDIRECTS = 5;
 // timeouts, so undici's own header/body timeouts are off. Connection set-up keeps a bound.
 let dispatcher: Dispatcher | undefined;
 function getDispatcher(): Dispatcher {
-  dispatcher ??= new Agent({ headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000, keepAliveTimeout: 30_000 });
+  dispatcher ??= createDispatcher();
   return dispatcher;
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+
+/**
+ * The proxy variables people have (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, either case) apply to every
+ * request, discovery and token calls included, as curl applies them. Without them, a plain agent.
+ */
+function createDispatcher(): Dispatcher {
+  const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000, keepAliveTimeout: 30_000 };
+  const variable = PROXY_VARIABLES.find((name) => process.env[name]);
+  if (!variable) return new Agent(options);
+  log.info(`using the proxy in ${variable} (${displayUrl(process.env[variable]!)}); NO_PROXY is honoured`);
+  return new EnvHttpProxyAgent(options);
 }
 
 export async function closeHttp(): Promise<void> {
@@ -77,7 +97,7 @@ function isFollowable(status: number, method: string): boolean {
 
 async function send(req: HttpRequest): Promise<Dispatcher.ResponseData> {
   try {
-    return await apiRequest.call(getDispatcher(), {
+    return await getDispatcher().request({
       origin: req.url.origin,
       path: `${req.url.pathname}${req.url.search}`,
       method: req.method,
