@@ -54,5 +54,6 @@ export async function probeEra(transport: RemoteTransport, context: ClientContex
     // -32601 (a modern server MUST implement server/discover) or any other error: legacy.
     return { era: 'legacy', why: `server/discover answered ${code}` };
   }
-  return { era: 'legacy', why: 'the server kept refusing the protocol version' };
+  // -32022 twice for a version it says it supports: modern, but unusable; nothing to fall back to.
+  throw new ProxyError('TRANSPORT_UNSUPPORTED', `the server refused MCP ${MODERN_VERSION} twice, although it lists it as supported`);
 }

@@ -1,10 +1,12 @@
 /**
  * A host that itself speaks 2026-07-28 on stdio, talking to a 2026-07-28 server: messages pass
  * through unchanged; only what HTTP carries outside the body is added (MCP-Protocol-Version from
- * the request's own _meta, Mcp-Method, Mcp-Name, Mcp-Param-* from the tools it listed), and a
- * stdio notifications/cancelled becomes closing the request's stream.
+ * the request's own _meta, Mcp-Method, Mcp-Name, Mcp-Param-* from the tool schemas), and a stdio
+ * notifications/cancelled becomes closing the request's stream. Tool schemas come from the
+ * host's tools/list answers; a call to a tool not seen yet lists tools first, and a -32020
+ * (HeaderMismatch) lists them again and retries once (Streamable HTTP "Client Behavior").
  */
-import { idKey, isNotification, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
+import { idKey, isNotification, isRequest, isResponse, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../jsonrpc.js';
 import { log } from '../log.js';
 import type { ProxyError } from '../errors.js';
 import type { RemoteTransport, SendOptions } from '../transport/remote-transport.js';
@@ -17,12 +19,20 @@ export class ModernPassthrough implements RemoteTransport {
   onclose?: (() => void) | undefined;
 
   private readonly tools = new Map<string, readonly HeaderParam[]>();
+  private toolsListed = false;
   private readonly listing = new Set<string>();
   private readonly inflight = new Map<string, AbortController>();
+  /** Answers to requests of our own (tool listings, calls we may retry), by id. */
+  private readonly replies = new Map<string, JsonRpcResponse | undefined>();
+  private counter = 0;
 
   constructor(private readonly transport: RemoteTransport) {
     transport.onmessage = (message, line) => {
-      if (isResponse(message) && message.id !== null && this.listing.delete(idKey(message.id))) this.learnTools(message.result);
+      if (isResponse(message) && message.id !== null) {
+        const key = idKey(message.id);
+        if (this.listing.delete(key)) this.learnTools(message.result);
+        if (this.replies.has(key)) return void this.replies.set(key, message);
+      }
       this.onmessage?.(message, line);
     };
     transport.onerror = (error) => this.onerror?.(error);
@@ -45,24 +55,61 @@ export class ModernPassthrough implements RemoteTransport {
       } else log.debug(`not forwarding a ${isResponse(message) ? 'response' : 'notification'} to a 2026-07-28 server`);
       return;
     }
-    const meta = message.params?.['_meta'] as Record<string, unknown> | undefined;
-    const version = typeof meta?.[META.protocolVersion] === 'string' ? (meta[META.protocolVersion] as string) : MODERN_VERSION;
-    const name = message.params?.['name'];
-    const headers = { ...modernHeaders(message, typeof name === 'string' ? this.tools.get(name) : undefined), 'mcp-protocol-version': version };
     if (message.method === 'tools/list') this.listing.add(idKey(message.id));
     const abort = new AbortController();
     const onAbort = (): void => abort.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.inflight.set(idKey(message.id), abort);
     try {
-      await this.transport.send(message, { signal: abort.signal, headers });
+      if (message.method === 'tools/call') await this.call(message, abort.signal);
+      else await this.transport.send(message, { signal: abort.signal, headers: this.headers(message) });
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.inflight.delete(idKey(message.id));
     }
   }
 
+  private headers(message: JsonRpcRequest): Record<string, string> {
+    const meta = message.params?.['_meta'] as Record<string, unknown> | undefined;
+    const version = typeof meta?.[META.protocolVersion] === 'string' ? (meta[META.protocolVersion] as string) : MODERN_VERSION;
+    const name = message.params?.['name'];
+    return { ...modernHeaders(message, typeof name === 'string' ? this.tools.get(name) : undefined), 'mcp-protocol-version': version };
+  }
+
+  /**
+   * tools/call as the host sent it; its answer is held back only to see whether it is a
+   * HeaderMismatch, which is retried once (under an id of ours) after listing tools again.
+   */
+  private async call(message: JsonRpcRequest, signal: AbortSignal): Promise<void> {
+    if (!this.toolsListed) await this.listTools(message, signal);
+    let reply = await this.own(message, signal);
+    if (reply?.error?.code === -32020) {
+      await this.listTools(message, signal);
+      reply = await this.own({ ...message, id: `mcp-auth-proxy:call:${++this.counter}` }, signal);
+    }
+    if (reply) this.onmessage?.({ ...reply, id: message.id });
+  }
+
+  /** Lists tools with the host's own envelope, to learn their header parameters. */
+  private async listTools(like: JsonRpcRequest, signal: AbortSignal): Promise<void> {
+    const meta = like.params?.['_meta'];
+    const reply = await this.own({ jsonrpc: '2.0', id: `mcp-auth-proxy:list:${++this.counter}`, method: 'tools/list', params: meta ? { _meta: meta } : {} }, signal);
+    this.learnTools(reply?.result);
+  }
+
+  private async own(request: JsonRpcRequest, signal: AbortSignal): Promise<JsonRpcResponse | undefined> {
+    const key = idKey(request.id);
+    this.replies.set(key, undefined);
+    try {
+      await this.transport.send(request, { signal, headers: this.headers(request) });
+      return this.replies.get(key);
+    } finally {
+      this.replies.delete(key);
+    }
+  }
+
   private learnTools(result: Record<string, unknown> | undefined): void {
+    if (result) this.toolsListed = true;
     const tools = Array.isArray(result?.['tools']) ? (result['tools'] as Array<Record<string, unknown>>) : [];
     for (const tool of tools) {
       const scan = scanHeaderParams(tool['inputSchema']);
