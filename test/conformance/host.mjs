@@ -123,7 +123,13 @@ async function main() {
     } catch {
       /* no sign-in happened */
     }
-    rmSync(authDir, { recursive: true, force: true });
+    try {
+      // The stand-in browser may still be appending its log here: retry, and never let cleanup
+      // decide the run (regression: ENOTEMPTY here once left the host hanging until killed).
+      rmSync(authDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch (error) {
+      say(`could not remove ${authDir}: ${error.message}`);
+    }
     // The runner does not record our exit code in suite mode; scripts/conformance.mjs reads this.
     say(`exit ${code}`);
     process.exit(code);
