@@ -79,6 +79,11 @@ export interface RawOptions {
   authTimeout?: string;
   authDir?: string;
   assumePkce?: boolean;
+  // The credential commands (login, logout, status, token).
+  force?: boolean;
+  json?: boolean;
+  all?: boolean;
+  allServers?: boolean;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -136,6 +141,40 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
     timeoutMs: parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000,
     logLevel,
     oauth,
+  });
+}
+
+/**
+ * What the commands that only read or delete stored credentials (logout, status) need: the store,
+ * the log level, the client flags (for revocation), and the server, if one was named. The URL is
+ * normalised exactly as for a proxy run (it is the store's key) but not checked for https: nothing
+ * is sent to it.
+ */
+export interface StoreConfig {
+  readonly serverUrl: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  readonly authDir: string | undefined;
+}
+
+export function buildStoreConfig(url: string | undefined, raw: RawOptions, env: Env): StoreConfig {
+  const logLevel = raw.logLevel ?? DEFAULTS.logLevel;
+  if (!isLogLevel(logLevel)) {
+    throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
+  }
+  if (raw.clientSecret !== undefined && raw.clientId === undefined) {
+    throw new UsageError('INVALID_OPTION', '--client-secret needs --client-id (the client the secret belongs to)');
+  }
+  // From the environment, the secret is used only with a --client-id (it may be meant for another server).
+  const clientSecret = raw.clientId === undefined ? undefined : (raw.clientSecret ?? env[ENV.clientSecret]);
+  addSecret(clientSecret);
+  return Object.freeze({
+    serverUrl: url === undefined ? undefined : parseServerUrl(url, true),
+    logLevel,
+    clientId: raw.clientId,
+    clientSecret,
+    authDir: raw.authDir ?? env[ENV.authDir],
   });
 }
 

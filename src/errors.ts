@@ -44,7 +44,9 @@ export type ProxyErrorCode =
   | 'AUTH_DENIED'
   | 'AUTH_TOKEN'
   | 'AUTH_TIMEOUT'
-  | 'AUTH_BROWSER';
+  | 'AUTH_BROWSER'
+  // RFC 7009 revocation (logout only; never reaches a host).
+  | 'AUTH_REVOCATION';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;

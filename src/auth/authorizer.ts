@@ -52,6 +52,12 @@ export function staticAuthorizer(bearer: string | undefined): Authorizer {
 export function createAuthorizer(config: Config): Authorizer {
   const { oauth } = config;
   if (!oauth.enabled) return staticAuthorizer(config.bearer);
+  return createOAuthAuthorizer(config);
+}
+
+/** The OAuth flow for config's server, with its credentials store (also used by the login and token commands). */
+export function createOAuthAuthorizer(config: Config): OAuthAuthorizer {
+  const { oauth } = config;
   return new OAuthAuthorizer({
     serverUrl: new URL(config.serverUrl),
     store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),

@@ -13,9 +13,9 @@ import { authorizeInBrowser } from './authorize.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
-import { obtainClient, type ClientSettings } from './registration.js';
+import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import { refreshTokens, type ClientAuth } from './token-endpoint.js';
-import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
+import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
   serverUrl: URL;
@@ -52,8 +52,7 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   async authorization(): Promise<string | undefined> {
-    this.loaded ??= this.settings.store.readServer(this.server).then((r) => void (this.record = r));
-    await this.loaded;
+    await this.load();
     const tokens = this.record?.tokens;
     const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
     if (tokens?.refreshToken && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
@@ -82,6 +81,30 @@ export class OAuthAuthorizer implements Authorizer {
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
     });
+  }
+
+  /**
+   * Signs in now (the `login` and `token` commands): discovery, registration and the browser,
+   * exactly as for a request the server refused with `refused` (its challenge guides discovery
+   * and scope), replacing stored tokens. Resolves with what was stored.
+   */
+  async signIn(refused: Challenge): Promise<ServerRecord> {
+    await this.load();
+    const challenge = bearerChallenge(refused.wwwAuthenticate);
+    await this.once(() => this.authorize(challenge, refused.status === 403));
+    if (!this.record?.tokens) throw new ProxyError('AUTH_TOKEN', 'the sign-in ended without tokens');
+    return this.record;
+  }
+
+  /** The stored credentials in use (after any refresh authorization() made), if any. */
+  async credentials(): Promise<ServerRecord | undefined> {
+    await this.load();
+    return this.record;
+  }
+
+  private load(): Promise<void> {
+    this.loaded ??= this.settings.store.readServer(this.server).then((r) => void (this.record = r));
+    return this.loaded;
   }
 
   /** One refresh or sign-in at a time in this process; others wait for its outcome. */
@@ -113,7 +136,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return true;
       }
-      const client = await this.clientFor(record);
+      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
       if (!client) return false;
       try {
         const tokens = await refreshTokens(new URL(record.tokenEndpoint), client, { refreshToken: record.tokens.refreshToken, resource: record.resource });
@@ -143,7 +166,7 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      const client = await this.signIn(as, resource, scope);
+      const client = await this.browserSignIn(as, resource, scope);
       await this.save({
         server: this.server,
         issuer: as.issuer,
@@ -193,7 +216,7 @@ export class OAuthAuthorizer implements Authorizer {
     return unique.length > 0 ? unique.join(' ') : undefined;
   }
 
-  private async signIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
+  private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const stored = await this.settings.store.readClient(as.issuer);
     const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
     const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred });
@@ -224,16 +247,6 @@ export class OAuthAuthorizer implements Authorizer {
     }
   }
 
-  private async clientFor(record: ServerRecord): Promise<ClientAuth | undefined> {
-    const { clientId, clientSecret, clientMetadataUrl } = this.settings.client;
-    if (clientId !== undefined && clientId === record.clientId) {
-      return { clientId, clientSecret, method: record.clientAuthMethod };
-    }
-    if (clientMetadataUrl !== undefined && clientMetadataUrl === record.clientId) return { clientId: clientMetadataUrl, clientSecret: undefined, method: 'none' };
-    const stored = await this.settings.store.readClient(record.issuer);
-    return stored && stored.clientId === record.clientId ? clientAuth(stored) : undefined;
-  }
-
   private async save(record: ServerRecord): Promise<void> {
     this.record = record;
     await this.settings.store.writeServer(record);
@@ -242,8 +255,4 @@ export class OAuthAuthorizer implements Authorizer {
 
 function bearer(record: ServerRecord | undefined): string | undefined {
   return record?.tokens ? `Bearer ${record.tokens.accessToken}` : undefined;
-}
-
-function clientAuth(client: ClientRecord): ClientAuth {
-  return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod };
 }

@@ -9,7 +9,8 @@ import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import type { AuthServerMetadata } from './discovery.js';
 import { optionalString, postJson } from './oauth-request.js';
-import type { ClientRecord, TokenStore } from './token-store.js';
+import type { ClientAuth } from './token-endpoint.js';
+import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
 
 export interface ClientSettings {
   clientId: string | undefined;
@@ -60,6 +61,25 @@ export async function obtainClient(
   const client = await register(as, redirectUri);
   await store.writeClient(client);
   return client;
+}
+
+/**
+ * How to authenticate as the client that stored tokens were issued to (for refreshing or
+ * revoking them): the --client-id/--client-secret given, the client ID metadata document URL,
+ * or the stored registration; undefined when that client is no longer known.
+ */
+export async function clientAuthFor(record: ServerRecord, settings: ClientSettings, store: TokenStore): Promise<ClientAuth | undefined> {
+  const { clientId, clientSecret, clientMetadataUrl } = settings;
+  if (clientId !== undefined && clientId === record.clientId) {
+    return { clientId, clientSecret, method: record.clientAuthMethod };
+  }
+  if (clientMetadataUrl !== undefined && clientMetadataUrl === record.clientId) return { clientId: clientMetadataUrl, clientSecret: undefined, method: 'none' };
+  const stored = await store.readClient(record.issuer);
+  return stored && stored.clientId === record.clientId ? clientAuth(stored) : undefined;
+}
+
+export function clientAuth(client: ClientRecord): ClientAuth {
+  return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod };
 }
 
 function secretExpired(client: ClientRecord): boolean {

@@ -47,6 +47,18 @@ export async function refreshTokens(
 }
 
 export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>): Promise<StoredTokens> {
+  const { body, headers } = authenticateClient(client, form);
+  return parseTokenResponse(await postForm(tokenEndpoint, body, headers), tokenEndpoint);
+}
+
+/**
+ * The client's authentication added to a form for the token endpoint, or any endpoint that
+ * authenticates clients the same way (RFC 7009 §2.1 revocation).
+ */
+export function authenticateClient(
+  client: ClientAuth,
+  form: Record<string, string | undefined>,
+): { body: Record<string, string | undefined>; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   const body = { ...form };
   if (client.method === 'client_secret_basic' && client.clientSecret !== undefined) {
@@ -58,7 +70,7 @@ export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form:
     body['client_id'] = client.clientId;
     if (client.method === 'client_secret_post') body['client_secret'] = client.clientSecret;
   }
-  return parseTokenResponse(await postForm(tokenEndpoint, body, headers), tokenEndpoint);
+  return { body, headers };
 }
 
 export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): StoredTokens {

@@ -141,6 +141,21 @@ export class TokenStore {
     return this.writeJson(fileKey('client', record.issuer), record);
   }
 
+  async listClients(): Promise<ClientRecord[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const out: ClientRecord[] = [];
+    for (const name of names.filter((n) => n.startsWith('client-') && n.endsWith('.json'))) {
+      const client = await this.readJson<ClientRecord>(name);
+      if (client && typeof client.issuer === 'string') out.push(client);
+    }
+    return out;
+  }
+
   async deleteClient(issuer: string): Promise<void> {
     await rm(join(this.dir, fileKey('client', issuer)), { force: true });
   }

@@ -1,0 +1,51 @@
+/**
+ * Asks the MCP server whether it wants authorization, the way a host's first request would meet
+ * it (for the `login` and `token` commands, which sign in before any host request): a JSON-RPC
+ * `ping` POSTed with the given credentials and, when that is neither refused nor answered, a GET
+ * for an event stream (legacy HTTP+SSE servers guard the GET and may not know the POST). A 401 or
+ * 403 comes back as the Challenge a transport would hand the authorizer, so an explicit sign-in
+ * takes the same path as a refused request. Nothing here opens a session: a `ping` without one is
+ * refused or answered statelessly, and a stream opened by the GET is closed at once.
+ */
+import { httpRequest, type HttpResponse } from '../transport/http.js';
+import type { Challenge } from './authorizer.js';
+
+export interface ProbeResult {
+  /** The status of the last answer. */
+  status: number;
+  /** Set when the server refused the request (401 or 403). */
+  refused: Challenge | undefined;
+}
+
+const TIMEOUT_MS = 30_000;
+const PING = JSON.stringify({ jsonrpc: '2.0', id: 'mcp-auth-proxy-probe', method: 'ping' });
+
+export async function probeServer(serverUrl: URL, headers: Readonly<Record<string, string>>, authorization: string | undefined): Promise<ProbeResult> {
+  const base: Record<string, string> = { ...headers };
+  if (authorization !== undefined) base['authorization'] = authorization;
+  const attempts: Array<() => Promise<HttpResponse>> = [
+    () =>
+      httpRequest({
+        url: serverUrl,
+        method: 'POST',
+        headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+        body: PING,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      }),
+    () => httpRequest({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+  ];
+  let status = 0;
+  for (const attempt of attempts) {
+    const res = await attempt();
+    status = res.status;
+    // The answer itself is of no interest (and an event stream would never end); undici reports
+    // the abort as an error event, which must not go unhandled.
+    res.body.on('error', () => undefined);
+    res.body.destroy();
+    if (res.status === 401 || res.status === 403) {
+      return { status, refused: { status: res.status, wwwAuthenticate: res.headerList('www-authenticate'), url: res.url, sent: authorization } };
+    }
+    if (res.status >= 200 && res.status < 300) break;
+  }
+  return { status, refused: undefined };
+}

@@ -1,0 +1,112 @@
+/**
+ * `mcp-auth-proxy logout <server-url> | --all-servers [--all]`: forgets the stored tokens of one
+ * server (every authorization server it used), or of every server, revoking them first (RFC 7009)
+ * where the authorization server has a revocation endpoint. --all also forgets the client
+ * registrations with those authorization servers (with --all-servers: every registration).
+ * A revocation that fails is reported on stderr and never fails the logout: the tokens are
+ * deleted either way. What it did goes to stderr; stdout stays empty.
+ */
+import { clientAuthFor } from '../auth/registration.js';
+import { revokeTokens } from '../auth/revocation.js';
+import type { ClientAuth } from '../auth/token-endpoint.js';
+import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
+import type { StoreConfig } from '../config.js';
+import { isProxyError, UsageError } from '../errors.js';
+import { log, setLogLevel } from '../log.js';
+import { displayUrl } from '../url.js';
+import { say } from './output.js';
+import { storedServers } from './stored-servers.js';
+
+// Waiting longer for a proxy that is signing in would leave the user staring at nothing.
+const LOCK_WAIT_MS = 10_000;
+
+export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
+  setLogLevel(config.logLevel);
+  if (config.serverUrl === undefined && !options.allServers) {
+    throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
+  }
+  if (config.serverUrl !== undefined && options.allServers) {
+    throw new UsageError('INVALID_OPTION', 'give either a server URL or --all-servers, not both');
+  }
+  const dir = config.authDir ?? defaultAuthDir(process.env);
+  const store = new TokenStore(dir);
+  const records = await storedServers(store, config.serverUrl);
+  const servers = [...new Set(records.map((r) => r.server))];
+  if (servers.length === 0 && config.serverUrl !== undefined) {
+    const others = (await store.listServers()).map((r) => displayUrl(r.server));
+    say(`no stored credentials for ${displayUrl(config.serverUrl)}; nothing to do${others.length ? ` (stored: ${[...new Set(others)].join(', ')})` : ''}`);
+    return 0;
+  }
+
+  const issuers = new Set<string>();
+  for (const server of servers) {
+    await lockedIfPossible(store, server, async () => {
+      // Read again under the lock: a proxy may have refreshed (rotated) the tokens meanwhile.
+      for (const record of await storedServers(store, server)) {
+        if (record.server !== server) continue;
+        issuers.add(record.issuer);
+        await revoke(record, store, config);
+      }
+      await store.deleteServer(server);
+    });
+    say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
+  }
+
+  if (options.all) {
+    if (options.allServers) for (const client of await store.listClients()) issuers.add(client.issuer);
+    const remaining = await store.listServers();
+    for (const issuer of issuers) {
+      const client = await store.readClient(issuer);
+      if (!client) continue;
+      await store.deleteClient(issuer);
+      say(`forgot the client registration ${client.clientId} with ${issuer} (the next sign-in registers again)`);
+      const sharing = [...new Set(remaining.filter((r) => r.issuer === issuer && r.clientId === client.clientId).map((r) => displayUrl(r.server)))];
+      if (sharing.length > 0) say(`warning: ${sharing.join(', ')} used that registration too and will need a new sign-in once the access token expires`);
+    }
+  }
+  if (servers.length === 0) say(options.all ? `no stored tokens (in ${dir})` : `no stored credentials (in ${dir}); nothing to do`);
+  return 0;
+}
+
+async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig): Promise<void> {
+  const tokens = record.tokens;
+  if (!tokens) return;
+  if (!record.revocationEndpoint) {
+    say(`warning: ${record.issuer} offers no revocation endpoint: the tokens for ${displayUrl(record.server)} are deleted here but stay valid there until they expire`);
+    return;
+  }
+  const known = await clientAuthFor(record, { clientId: config.clientId, clientSecret: config.clientSecret, clientMetadataUrl: undefined }, store);
+  const client: ClientAuth | undefined = known ?? (record.clientAuthMethod === 'none' ? { clientId: record.clientId, clientSecret: undefined, method: 'none' } : undefined);
+  if (!client) {
+    say(
+      `warning: could not revoke the tokens for ${displayUrl(record.server)}: the client ${record.clientId} needs its secret (pass --client-id ${record.clientId} --client-secret …); they are deleted here but stay valid at ${record.issuer} until they expire`,
+    );
+    return;
+  }
+  const outcomes = await revokeTokens(new URL(record.revocationEndpoint), client, tokens);
+  const refreshRevoked = outcomes.some((o) => o.hint === 'refresh_token' && o.result === 'revoked');
+  for (const o of outcomes) {
+    const what = o.hint === 'refresh_token' ? 'refresh token' : 'access token';
+    if (o.result === 'revoked') say(`revoked the ${what} at ${record.issuer}`);
+    else if (o.result === 'failed') say(`warning: could not revoke the ${what} at ${record.issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway`);
+    // unsupported_token_type: self-contained access tokens; revoking the grant's refresh token
+    // ends them where the AS supports that (RFC 7009 §2.1), else they run out by themselves.
+    else if (refreshRevoked) log.info(`${record.issuer} does not revoke ${what}s on their own`);
+    else say(`${record.issuer} does not revoke ${what}s of this kind; it stays valid until it expires`);
+  }
+}
+
+/** Runs fn holding the server's lock, or without it (saying so) when a sign-in holds it too long. */
+async function lockedIfPossible(store: TokenStore, server: string, fn: () => Promise<void>): Promise<void> {
+  let ran = false;
+  try {
+    await store.withLock(server, { timeoutMs: LOCK_WAIT_MS, onWait: () => say('another mcp-auth-proxy is signing in to this server; waiting for it') }, async () => {
+      ran = true;
+      await fn();
+    });
+  } catch (error) {
+    if (ran || !isProxyError(error, 'AUTH_TIMEOUT')) throw error;
+    say(`warning: another mcp-auth-proxy is still signing in to ${displayUrl(server)}; signing out anyway (tokens it obtains later will be stored)`);
+    await fn();
+  }
+}

@@ -1,0 +1,62 @@
+// RFC 7009 requests as sent: the token, its type hint, and the client authenticated exactly as at
+// the token endpoint (Basic for client_secret_basic, client_id in the form for public clients).
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { revokeTokens } from '../../src/auth/revocation.js';
+
+let server: Server | undefined;
+afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+async function revocationEndpoint(answer: (form: URLSearchParams) => [number, object]): Promise<{ url: URL; seen: Array<{ form: URLSearchParams; authorization?: string }> }> {
+  const seen: Array<{ form: URLSearchParams; authorization?: string }> = [];
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const form = new URLSearchParams(body);
+      seen.push({ form, authorization: req.headers.authorization });
+      const [status, json] = answer(form);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return { url: new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/revoke`), seen };
+}
+
+const tokens = { accessToken: 'at-1', refreshToken: 'rt-1', expiresAt: undefined, scope: undefined };
+
+describe('revokeTokens', () => {
+  it('refresh token first, then the access token; a confidential client authenticates with Basic', async () => {
+    const { url, seen } = await revocationEndpoint(() => [200, {}]);
+    const outcomes = await revokeTokens(url, { clientId: 'my app', clientSecret: 's3cret', method: 'client_secret_basic' }, tokens);
+    expect(outcomes.map((o) => [o.hint, o.result])).toEqual([
+      ['refresh_token', 'revoked'],
+      ['access_token', 'revoked'],
+    ]);
+    expect(seen.map((s) => [s.form.get('token'), s.form.get('token_type_hint')])).toEqual([
+      ['rt-1', 'refresh_token'],
+      ['at-1', 'access_token'],
+    ]);
+    expect(seen[0]!.authorization).toBe(`Basic ${Buffer.from('my+app:s3cret').toString('base64')}`);
+    expect(seen[0]!.form.has('client_id')).toBe(false);
+  });
+
+  it('a public client sends its client_id; unsupported_token_type is not a failure; other errors are reported, not thrown', async () => {
+    const { url, seen } = await revocationEndpoint((form) =>
+      form.get('token_type_hint') === 'access_token' ? [400, { error: 'unsupported_token_type' }] : [503, { error: 'temporarily_unavailable' }],
+    );
+    const outcomes = await revokeTokens(url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, tokens);
+    expect(outcomes.map((o) => o.result)).toEqual(['failed', 'unsupported']);
+    expect(outcomes[0]!.error?.message).toContain('503');
+    expect(outcomes[0]!.error?.message).toContain('temporarily_unavailable');
+    expect(seen[0]!.form.get('client_id')).toBe('pub');
+    expect(seen[0]!.authorization).toBeUndefined();
+  });
+
+  it('no refresh token: only the access token', async () => {
+    const { url, seen } = await revocationEndpoint(() => [200, {}]);
+    await revokeTokens(url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, { ...tokens, refreshToken: undefined });
+    expect(seen.map((s) => s.form.get('token_type_hint'))).toEqual(['access_token']);
+  });
+});
