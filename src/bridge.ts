@@ -25,12 +25,16 @@ import {
 import { log, redact } from './log.js';
 import type { RemoteTransport } from './transport/remote-transport.js';
 import type { StdioTransport } from './transport/stdio.js';
+import type { SignInNotice } from './auth/sign-in-notice.js';
+import { HostSignIn } from './host-sign-in.js';
 
 export interface BridgeOptions {
   /** Per-request timeout; progress notifications for the request restart it. */
   timeoutMs: number;
   /** While true (a browser sign-in is running, bounded by its own timeout), requests do not time out. */
   waitingForUser?: () => boolean;
+  /** Subscribes to "the user must sign in" notices; returns the unsubscriber. */
+  onSignInNeeded?: (listener: (notice: SignInNotice) => void) => () => void;
 }
 
 interface Pending {
@@ -39,17 +43,27 @@ interface Pending {
   abort: AbortController;
   timer: NodeJS.Timeout | undefined;
   progressToken: string | number | undefined;
+  /** Answered by the proxy while the server was out of reach behind a sign-in. */
+  answeredHere?: boolean;
 }
 
 export class Bridge {
   private readonly pending = new Map<string, Pending>();
   private readonly byProgressToken = new Map<string | number, Pending>();
+  private readonly signIn: HostSignIn;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly host: StdioTransport,
     private readonly remote: RemoteTransport,
     private readonly options: BridgeOptions,
-  ) {}
+  ) {
+    this.signIn = new HostSignIn({
+      send: (message) => this.host.send(message),
+      answer: (id, result) => this.answerHere(id, result),
+      waiting: () => this.options.waitingForUser?.() === true,
+    });
+  }
 
   start(): void {
     this.host.onvalue = (value) => this.fromHost(value);
@@ -60,10 +74,13 @@ export class Bridge {
     };
     this.remote.onmessage = (message, line) => this.fromRemote(message, line);
     this.remote.onerror = (error) => log.warn(error.message);
+    this.unsubscribe = this.options.onSignInNeeded?.((notice) => this.signIn.notice(notice));
     this.host.start();
   }
 
   async close(): Promise<void> {
+    this.unsubscribe?.();
+    this.signIn.dispose();
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
       entry.abort.abort(new ProxyError('CLOSED', 'the proxy is shutting down'));
@@ -88,6 +105,7 @@ export class Bridge {
       return;
     }
     const message = value as JsonRpcMessage;
+    if (this.signIn.fromHost(message)) return;
     if (isRequest(message)) return this.forwardRequest(message);
     if (isNotification(message) && message.method === 'notifications/cancelled') this.cancelled(message.params);
     this.remote.send(message).catch((error: unknown) => {
@@ -117,6 +135,11 @@ export class Bridge {
   }
 
   private fromRemote(message: JsonRpcMessage, line?: string): void {
+    if (this.signIn.fromRemote(message)) {
+      const entry = isResponse(message) && message.id !== null ? this.pending.get(idKey(message.id)) : undefined;
+      if (entry?.answeredHere) this.settle(entry);
+      return;
+    }
     if (isResponse(message)) {
       const entry = message.id === null ? undefined : this.pending.get(idKey(message.id));
       if (!entry) {
@@ -166,6 +189,16 @@ export class Bridge {
     entry.abort.abort(new ProxyError('REQUEST_TIMEOUT', 'timed out'));
   }
 
+  /** Answers a pending host request here; the request itself still runs on (see HostSignIn). */
+  private answerHere(id: JsonRpcId, result: Record<string, unknown>): boolean {
+    const entry = this.pending.get(idKey(id));
+    if (!entry || entry.answeredHere) return false;
+    entry.answeredHere = true;
+    clearTimeout(entry.timer);
+    this.host.send({ jsonrpc: '2.0', id, result });
+    return true;
+  }
+
   private isPending(entry: Pending): boolean {
     return this.pending.get(idKey(entry.id)) === entry;
   }
@@ -182,6 +215,12 @@ export class Bridge {
     if (!this.isPending(entry)) return;
     this.settle(entry);
     const proxyError = toProxyError(error);
+    if (entry.answeredHere) {
+      // The host was already answered; tell it in its log instead (MCP "Logging").
+      log.warn(`${entry.method} failed after the proxy answered it: ${redact(proxyError.message)}`);
+      this.host.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'error', logger: 'mcp-auth-proxy', data: redact(proxyError.message) } });
+      return;
+    }
     const code = proxyError.code === 'REQUEST_TIMEOUT' ? JSONRPC_TIMEOUT : JSONRPC_PROXY_ERROR;
     const data: Record<string, unknown> = { code: proxyError.code };
     if (proxyError.status !== undefined) data['status'] = proxyError.status;

@@ -1,6 +1,7 @@
 /** Wires the pieces for a proxy run and resolves with the exit code once the host is gone. */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createAuthorizer } from './auth/authorizer.js';
+import { onSignInNeeded } from './auth/sign-in-notice.js';
 import { Bridge } from './bridge.js';
 import type { Config } from './config.js';
 import { afterWrite, tuneHeap } from './heap.js';
@@ -21,7 +22,11 @@ export async function runProxy(config: Config): Promise<number> {
   const remote = connectRemote(config, authorizer);
   const host = new StdioTransport(process.stdin, process.stdout);
   host.onwritten = afterWrite;
-  const bridge = new Bridge(host, remote, { timeoutMs: config.timeoutMs, waitingForUser: () => authorizer.waitingForUser === true });
+  const bridge = new Bridge(host, remote, {
+    timeoutMs: config.timeoutMs,
+    waitingForUser: () => authorizer.waitingForUser === true,
+    onSignInNeeded,
+  });
 
   const stopped = new Promise<string>((resolve) => {
     host.onclose = () => resolve('the host closed stdin');

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
+import { announceSignIn } from './sign-in-notice.js';
 
 /** Splits a command line into words, honouring single and double quotes (no shell expansion). */
 export function splitCommand(command: string): string[] {
@@ -23,6 +24,7 @@ export async function openBrowser(url: URL, browser: string | undefined): Promis
     throw new ProxyError('AUTH_BROWSER', `refusing to open a ${url.protocol} URL as the authorization page`);
   }
   log.notice(`sign-in needed: open this URL in a browser if it did not open by itself:\n  ${url.href}`);
+  announceSignIn({ url: url.href });
   if (browser === 'none') return;
   if (browser !== undefined) {
     const [command, ...args] = splitCommand(browser);

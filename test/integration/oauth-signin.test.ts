@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers, deadPort, type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
+import { closeAllServers, type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer, type ProtectedMcpServerOptions } from '../fixtures/protected-mcp-server.js';
@@ -272,7 +272,9 @@ describe('resource and callback flags', () => {
   });
 
   it('--callback-port pins the loopback redirect URI', async () => {
-    const port = await deadPort();
+    // Outside the ephemeral range: a just-released ephemeral port can be handed to another
+    // test's connection before the proxy binds it (seen once under parallel load).
+    const port = await freePortBelowEphemeral();
     const fake = await startFakeAuthServer();
     const h = oauthHarness();
     const { client } = await connectClient(fake.url, h.args(['--callback-port', String(port)]), { env: h.env() });
@@ -281,3 +283,17 @@ describe('resource and callback flags', () => {
     expect((fake.registrations[0] as { redirect_uris: string[] }).redirect_uris).toEqual([`http://127.0.0.1:${port}/callback`]);
   });
 });
+
+/** A port that is free now, below Linux's ephemeral range (32768+), so no outgoing connection takes it. */
+async function freePortBelowEphemeral(): Promise<number> {
+  const { createServer } = await import('node:net');
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
