@@ -27,6 +27,8 @@ import type { RemoteTransport } from './transport/remote-transport.js';
 import type { StdioTransport } from './transport/stdio.js';
 import type { SignInNotice } from './auth/sign-in-notice.js';
 import { HostSignIn } from './host-sign-in.js';
+import { Keepalive } from './keepalive.js';
+import { ToolFilter } from './tool-filter.js';
 
 export interface BridgeOptions {
   /** Per-request timeout; progress notifications for the request restart it. */
@@ -35,6 +37,10 @@ export interface BridgeOptions {
   waitingForUser?: () => boolean;
   /** Subscribes to "the user must sign in" notices; returns the unsubscriber. */
   onSignInNeeded?: (listener: (notice: SignInNotice) => void) => () => void;
+  /** --keepalive: ping the server this often while the host is connected. */
+  keepaliveMs?: number | undefined;
+  /** --ignore-tool: globs of tools the host neither sees nor calls. */
+  ignoreTools?: readonly string[] | undefined;
 }
 
 interface Pending {
@@ -52,6 +58,8 @@ export class Bridge {
   private readonly byProgressToken = new Map<string | number, Pending>();
   private readonly signIn: HostSignIn;
   private unsubscribe: (() => void) | undefined;
+  private readonly ignored: ToolFilter | undefined;
+  private readonly keepalive: Keepalive | undefined;
 
   constructor(
     private readonly host: StdioTransport,
@@ -63,6 +71,15 @@ export class Bridge {
       answer: (id, result) => this.answerHere(id, result),
       waiting: () => this.options.waitingForUser?.() === true,
     });
+    this.ignored = options.ignoreTools?.length ? new ToolFilter(options.ignoreTools) : undefined;
+    this.keepalive = options.keepaliveMs
+      ? new Keepalive({
+          send: (request, sendOptions) => this.remote.send(request, sendOptions),
+          intervalMs: options.keepaliveMs,
+          timeoutMs: options.timeoutMs,
+          paused: () => this.options.waitingForUser?.() === true,
+        })
+      : undefined;
   }
 
   start(): void {
@@ -79,6 +96,7 @@ export class Bridge {
   }
 
   async close(): Promise<void> {
+    this.keepalive?.stop();
     this.unsubscribe?.();
     this.signIn.dispose();
     for (const entry of this.pending.values()) {
@@ -105,6 +123,8 @@ export class Bridge {
       return;
     }
     const message = value as JsonRpcMessage;
+    // The host is connected: from now on, --keepalive pings the server.
+    if (isNotification(message) && message.method === 'notifications/initialized') this.keepalive?.start();
     if (this.signIn.fromHost(message)) return;
     if (isRequest(message)) return this.forwardRequest(message);
     if (isNotification(message) && message.method === 'notifications/cancelled') this.cancelled(message.params);
@@ -114,6 +134,8 @@ export class Bridge {
   }
 
   private forwardRequest(request: JsonRpcRequest): void {
+    const refusal = this.ignored?.refuse(request);
+    if (refusal) return this.host.send(refusal);
     const meta = request.params?.['_meta'] as { progressToken?: unknown } | undefined;
     const token = meta?.progressToken;
     const entry: Pending = {
@@ -135,6 +157,7 @@ export class Bridge {
   }
 
   private fromRemote(message: JsonRpcMessage, line?: string): void {
+    if (this.keepalive?.fromRemote(message)) return;
     if (this.signIn.fromRemote(message)) {
       const entry = isResponse(message) && message.id !== null ? this.pending.get(idKey(message.id)) : undefined;
       if (entry?.answeredHere) this.settle(entry);
@@ -148,6 +171,11 @@ export class Bridge {
         return;
       }
       this.settle(entry);
+      const listed = entry.method === 'tools/list' ? this.ignored?.list(message) : undefined;
+      if (listed) {
+        message = listed;
+        line = undefined;
+      }
     } else if (message.method === 'notifications/progress') {
       const token = message.params?.['progressToken'];
       const entry = typeof token === 'string' || typeof token === 'number' ? this.byProgressToken.get(token) : undefined;

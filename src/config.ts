@@ -2,6 +2,10 @@
  * Flags and environment → one frozen, validated Config. Every default lives in DEFAULTS;
  * every user mistake becomes a UsageError that names the flag or variable at fault.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { UsageError } from './errors.js';
 import { addSecret, isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { isLoopbackHost } from './url.js';
@@ -10,13 +14,17 @@ export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
 export type TransportChoice = (typeof TRANSPORTS)[number];
 export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
 export type ProtocolChoice = (typeof PROTOCOLS)[number];
+export const GRANTS = ['authorization_code', 'client_credentials'] as const;
+export type GrantChoice = (typeof GRANTS)[number];
 
 export const DEFAULTS = {
   transport: 'auto' as TransportChoice,
   protocol: 'auto' as ProtocolChoice,
   timeoutSeconds: 300,
+  connectTimeoutSeconds: 30,
   authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
+  grant: 'authorization_code' as GrantChoice,
 } as const;
 
 export const ENV = {
@@ -40,6 +48,23 @@ export interface Config {
   readonly timeoutMs: number;
   readonly logLevel: LogLevel;
   readonly oauth: OAuthConfig;
+  readonly network: NetworkConfig;
+  /** --keepalive: ping the server this often while the host is connected; undefined = off. */
+  readonly keepaliveMs: number | undefined;
+  /** --ignore-tool globs: tools the host neither sees nor calls. */
+  readonly ignoreTools: readonly string[];
+}
+
+/** How every request connects (MCP server, discovery, registration, tokens, revocation). */
+export interface NetworkConfig {
+  /** --ca-file as given, for messages. */
+  readonly caFile: string | undefined;
+  /** Its certificates (PEM), trusted in addition to Node's CAs and NODE_EXTRA_CA_CERTS. */
+  readonly caCertificates: readonly string[] | undefined;
+  /** Bound on TCP + TLS connection set-up (--connect-timeout). */
+  readonly connectTimeoutMs: number;
+  /** --ipv4: resolve host names to IPv4 addresses only. */
+  readonly ipv4: boolean;
 }
 
 /** How to sign in when the server asks for it (unused when static credentials are given). */
@@ -58,6 +83,10 @@ export interface OAuthConfig {
   readonly authTimeoutMs: number;
   readonly authDir: string | undefined;
   readonly assumePkce: boolean;
+  /** --grant: a user's sign-in, or the client's own token (machine to machine). */
+  readonly grant: GrantChoice;
+  /** --client-key (with --client-key-alg / --client-key-id): private_key_jwt for the --client-id client. */
+  readonly clientKey: ClientKey | undefined;
 }
 
 /** The options as commander hands them over. */
@@ -66,8 +95,14 @@ export interface RawOptions {
   protocol?: string;
   oauth2Bearer?: string;
   header?: string[];
+  headerFile?: string;
   allowHttp?: boolean;
   timeout?: string;
+  connectTimeout?: string;
+  caFile?: string;
+  ipv4?: boolean;
+  keepalive?: string;
+  ignoreTool?: string[];
   logLevel?: string;
   clientId?: string;
   clientSecret?: string;
@@ -79,6 +114,10 @@ export interface RawOptions {
   authTimeout?: string;
   authDir?: string;
   assumePkce?: boolean;
+  grant?: string;
+  clientKey?: string;
+  clientKeyAlg?: string;
+  clientKeyId?: string;
   // The credential commands (login, logout, status, token).
   force?: boolean;
   json?: boolean;
@@ -120,7 +159,7 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
   if (!isLogLevel(logLevel)) {
     throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  const headers = parseHeaders(raw.header ?? [], env);
+  const headers = parseHeaders(raw.header ?? [], env, () => '--header', readHeaderFile(raw.headerFile, env));
   const bearerSource = raw.oauth2Bearer !== undefined ? '--oauth2Bearer' : ENV.bearer;
   const bearerRaw = raw.oauth2Bearer ?? env[ENV.bearer];
   const bearer = bearerRaw === undefined ? undefined : expandEnv(bearerRaw, env, bearerSource).trim();
@@ -141,6 +180,83 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
     timeoutMs: parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000,
     logLevel,
     oauth,
+    network: buildNetwork(raw, env),
+    keepaliveMs: raw.keepalive === undefined || Number(raw.keepalive) === 0 ? undefined : parseSeconds(raw.keepalive, '--keepalive', 0) * 1000,
+    ignoreTools: Object.freeze(parseIgnoreTools(raw.ignoreTool ?? [])),
+  });
+}
+
+/** --ca-file, --connect-timeout and --ipv4: how to reach servers, for every command that does. */
+export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
+  const caFile = raw.caFile;
+  return Object.freeze({
+    caFile,
+    caCertificates: caFile === undefined ? undefined : Object.freeze(readCaFile(caFile, env)),
+    connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
+    ipv4: raw.ipv4 === true,
+  });
+}
+
+/** A path from a flag: ${VAR} expanded, and a leading ~ (hosts start the proxy without a shell). */
+function userPath(text: string, flag: string, env: Env): string {
+  const path = expandEnv(text.trim(), env, flag);
+  if (path === '') throw new UsageError('INVALID_OPTION', `${flag} needs a file path`);
+  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
+}
+
+function readUserFile(text: string, flag: string, env: Env): Buffer {
+  const path = userPath(text, flag, env);
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'unreadable';
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new UsageError('INVALID_OPTION', `${flag} ${text}: cannot read it (${why})`);
+  }
+}
+
+/** The certificates of a --ca-file: PEM (one or several), or one DER certificate. */
+function readCaFile(file: string, env: Env): string[] {
+  const data = readUserFile(file, '--ca-file', env);
+  const blocks = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  const items: Array<string | Buffer> = blocks ?? [data];
+  return items.map((item, i) => {
+    try {
+      return new X509Certificate(item).toString();
+    } catch {
+      throw new UsageError(
+        'INVALID_OPTION',
+        blocks
+          ? `--ca-file ${file}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`
+          : `--ca-file ${file} holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----) or DER`,
+      );
+    }
+  });
+}
+
+/**
+ * --header-file: "Name: value" lines (blank lines and # comments skipped), each checked like a
+ * --header; errors name the file and line, never a value.
+ */
+function readHeaderFile(file: string | undefined, env: Env): Record<string, string> {
+  if (file === undefined) return {};
+  const lines = readUserFile(file, '--header-file', env).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const values: string[] = [];
+  const where: string[] = [];
+  lines.forEach((line, i) => {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) return;
+    values.push(text);
+    where.push(`--header-file ${file}:${i + 1}`);
+  });
+  return parseHeaders(values, env, (i) => where[i]!);
+}
+
+function parseIgnoreTools(values: readonly string[]): string[] {
+  return values.map((value) => {
+    const glob = value.trim();
+    if (glob === '') throw new UsageError('INVALID_OPTION', '--ignore-tool needs a tool name or a glob, e.g. --ignore-tool "delete_*"');
+    return glob;
   });
 }
 
@@ -155,7 +271,11 @@ export interface StoreConfig {
   readonly logLevel: LogLevel;
   readonly clientId: string | undefined;
   readonly clientSecret: string | undefined;
+  /** --client-key: for revoking the tokens of a private_key_jwt client. */
+  readonly clientKey: ClientKey | undefined;
   readonly authDir: string | undefined;
+  /** For revocation requests (logout). */
+  readonly network: NetworkConfig;
 }
 
 export function buildStoreConfig(url: string | undefined, raw: RawOptions, env: Env): StoreConfig {
@@ -174,7 +294,9 @@ export function buildStoreConfig(url: string | undefined, raw: RawOptions, env: 
     logLevel,
     clientId: raw.clientId,
     clientSecret,
+    clientKey: buildClientGrant(raw, env, clientSecret).clientKey,
     authDir: raw.authDir ?? env[ENV.authDir],
+    network: buildNetwork(raw, env),
   });
 }
 
@@ -228,7 +350,47 @@ function buildOAuth(raw: RawOptions, env: Env, enabled: boolean): OAuthConfig {
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     authDir: raw.authDir ?? env[ENV.authDir],
     assumePkce: raw.assumePkce === true,
+    ...buildClientGrant(raw, env, clientSecret),
   });
+}
+
+/** --grant and --client-key: which client credentials a machine-to-machine run needs, checked up front. */
+function buildClientGrant(raw: RawOptions, env: Env, clientSecret: string | undefined): { grant: GrantChoice; clientKey: ClientKey | undefined } {
+  const grant = raw.grant ?? DEFAULTS.grant;
+  if (!(GRANTS as readonly string[]).includes(grant)) {
+    throw new UsageError('INVALID_OPTION', `--grant must be one of ${GRANTS.join(', ')} (got "${grant}")`);
+  }
+  if (raw.clientKey === undefined) {
+    if (raw.clientKeyAlg !== undefined || raw.clientKeyId !== undefined) {
+      throw new UsageError('INVALID_OPTION', `${raw.clientKeyAlg !== undefined ? '--client-key-alg' : '--client-key-id'} needs --client-key (the private key it describes)`);
+    }
+  } else {
+    if (raw.clientId === undefined) throw new UsageError('INVALID_OPTION', '--client-key needs --client-id (the client the key belongs to)');
+    if (clientSecret !== undefined) {
+      throw new UsageError('INVALID_OPTION', `give the client's credentials once: --client-key and a client secret (--client-secret or ${ENV.clientSecret}) were both given`);
+    }
+  }
+  if (grant === 'client_credentials' && (raw.clientId === undefined || (clientSecret === undefined && raw.clientKey === undefined))) {
+    throw new UsageError(
+      'INVALID_OPTION',
+      `--grant client_credentials needs a client registered with the authorization server in advance: pass --client-id with --client-secret (or ${ENV.clientSecret}) or with --client-key <pem file>`,
+    );
+  }
+  return { grant: grant as GrantChoice, clientKey: raw.clientKey === undefined ? undefined : readClientKey(raw.clientKey, raw, env) };
+}
+
+/** The --client-key file: a private key (PEM or JWK) that can sign with the chosen algorithm. */
+function readClientKey(file: string, raw: RawOptions, env: Env): ClientKey {
+  const data = readUserFile(file, '--client-key', env);
+  try {
+    const { key, kid } = parsePrivateKey(data);
+    const alg = chooseAlg(key, raw.clientKeyAlg);
+    const keyId = raw.clientKeyId?.trim() || kid;
+    return Object.freeze({ key, alg, kid: keyId });
+  } catch (error) {
+    const flag = raw.clientKeyAlg !== undefined && /does not fit/.test((error as Error).message) ? '--client-key-alg' : `--client-key ${file}`;
+    throw new UsageError('INVALID_OPTION', `${flag}: ${(error as Error).message}`);
+  }
 }
 
 function parseServerUrl(text: string, allowHttp: boolean): string {
@@ -254,18 +416,20 @@ function parseServerUrl(text: string, allowHttp: boolean): string {
   return url.href;
 }
 
-function parseHeaders(values: readonly string[], env: Env): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const raw of values) {
+/** `label(i)` names where values[i] came from in errors (--header, or a --header-file line); `headers` is added to. */
+function parseHeaders(values: readonly string[], env: Env, label: (index: number) => string = () => '--header', headers: Record<string, string> = {}): Record<string, string> {
+  for (const [index, raw] of values.entries()) {
+    const where = label(index);
     const colon = raw.indexOf(':');
     // The argument may be a secret with a typo (Authorization=Bearer …): never echo it.
-    if (colon <= 0) throw new UsageError('INVALID_HEADER', '--header expects "Name: value" (a header name, a colon, then the value)');
+    if (colon <= 0) throw new UsageError('INVALID_HEADER', `${where} expects "Name: value" (a header name, a colon, then the value)`);
     const name = raw.slice(0, colon).trim();
-    if (!HEADER_NAME.test(name)) throw new UsageError('INVALID_HEADER', `--header name "${name}" is not a valid HTTP header name`);
+    // Not echoed either: "Bearer abc:def" would show half a secret.
+    if (!HEADER_NAME.test(name)) throw new UsageError('INVALID_HEADER', `${where}: the text before the colon is not a valid HTTP header name`);
     const lower = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lower)) throw new UsageError('INVALID_HEADER', `--header ${name} is set by the proxy itself and cannot be overridden`);
-    const value = expandEnv(raw.slice(colon + 1), env, `--header ${name}`).trim();
-    if (/[\r\n\0]/.test(value)) throw new UsageError('INVALID_HEADER', `--header ${name} contains a line break`);
+    if (RESERVED_HEADERS.has(lower)) throw new UsageError('INVALID_HEADER', `${where} ${name} is set by the proxy itself and cannot be overridden`);
+    const value = expandEnv(raw.slice(colon + 1), env, `${where} ${name}`).trim();
+    if (/[\r\n\0]/.test(value)) throw new UsageError('INVALID_HEADER', `${where} ${name} contains a line break`);
     addSecret(value);
     headers[lower] = lower in headers ? `${headers[lower]}, ${value}` : value;
   }

@@ -51,6 +51,7 @@ export type ProxyErrorCode =
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;
 export const JSONRPC_INVALID_REQUEST = -32600;
+export const JSONRPC_INVALID_PARAMS = -32602;
 export const JSONRPC_PROXY_ERROR = -32000;
 export const JSONRPC_TIMEOUT = -32001;
 

@@ -16,8 +16,8 @@ let threshold = LOG_LEVELS.indexOf('warn');
 const SHAPES: readonly RegExp[] = [
   // Not "jwt-bearer grant": the scheme stands alone and the credential is at least 8 characters.
   /(?<![\w-])(Bearer|Basic|DPoP)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi,
-  /\b(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)=([^&\s"']+)/gi,
-  /"(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|password)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
+  /\b(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|client_assertion|device_code|password)=([^&\s"']+)/gi,
+  /"(access_token|refresh_token|id_token|code|code_verifier|client_secret|assertion|client_assertion|device_code|password)"\s*:\s*"(?:[^"\\]|\\.)*"/gi,
 ];
 
 export function setLogLevel(level: LogLevel): void {

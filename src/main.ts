@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { afterWrite, tuneHeap } from './heap.js';
 import { log, setLogLevel } from './log.js';
 import { connectRemote } from './transport/connect.js';
-import { closeHttp } from './transport/http.js';
+import { closeHttp, configureHttp } from './transport/http.js';
 import { StdioTransport } from './transport/stdio.js';
 import { displayUrl } from './url.js';
 
@@ -17,6 +17,7 @@ const SHUTDOWN_BUDGET_MS = 1_400;
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
   tuneHeap();
+  configureHttp(config.network);
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
   const authorizer = createAuthorizer(config);
   const remote = connectRemote(config, authorizer);
@@ -26,6 +27,8 @@ export async function runProxy(config: Config): Promise<number> {
     timeoutMs: config.timeoutMs,
     waitingForUser: () => authorizer.waitingForUser === true,
     onSignInNeeded,
+    keepaliveMs: config.keepaliveMs,
+    ignoreTools: config.ignoreTools,
   });
 
   const stopped = new Promise<string>((resolve) => {

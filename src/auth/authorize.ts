@@ -1,13 +1,15 @@
 /**
  * One interactive authorization-code grant (OAuth 2.1 §4.1 with PKCE, MCP "Authorization Flow
  * Steps"): build the request, open the browser with the callback already listening, wait for
- * the response, exchange the code. Bounded by --auth-timeout.
+ * the response (from the browser, or pasted on the terminal by `login`), exchange the code.
+ * Bounded by --auth-timeout.
  */
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { openBrowser } from './browser.js';
 import type { CallbackServer } from './callback-server.js';
 import type { AuthServerMetadata } from './discovery.js';
+import { acceptPastedRedirects } from './pasted-redirect.js';
 import { createPkce, createState } from './pkce.js';
 import { exchangeCode, type ClientAuth } from './token-endpoint.js';
 import type { StoredTokens } from './token-store.js';
@@ -20,6 +22,8 @@ export interface AuthorizationRequest {
   scope: string | undefined;
   browser: string | undefined;
   timeoutMs: number;
+  /** Where the user may paste the redirected URL (a terminal), when the browser runs elsewhere. */
+  pasteFrom?: NodeJS.ReadableStream | undefined;
 }
 
 export function authorizationUrl(req: AuthorizationRequest, state: string, challenge: string): URL {
@@ -57,6 +61,7 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
   );
   // The callback listens already; only now may the browser go.
   await openBrowser(url, req.browser);
+  const stopPaste = req.pasteFrom ? acceptPastedRedirects(req.callback, req.pasteFrom) : undefined;
   log.info(`waiting up to ${Math.round(req.timeoutMs / 1000)} s for the sign-in to complete in the browser`);
   try {
     await done;
@@ -68,6 +73,8 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
       );
     }
     throw error;
+  } finally {
+    stopPaste?.();
   }
   return tokens!;
 }

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.js';
 import { ProxyError } from '../errors.js';
+import { noBrowserReason } from './browser.js';
 import { OAuthAuthorizer } from './oauth-authorizer.js';
 import { defaultAuthDir, TokenStore } from './token-store.js';
 
@@ -55,13 +56,16 @@ export function createAuthorizer(config: Config): Authorizer {
   return createOAuthAuthorizer(config);
 }
 
-/** The OAuth flow for config's server, with its credentials store (also used by the login and token commands). */
-export function createOAuthAuthorizer(config: Config): OAuthAuthorizer {
+/**
+ * The OAuth flow for config's server, with its credentials store (also used by the login and
+ * token commands). `pasteFrom`: a terminal on which `login` accepts the redirected URL.
+ */
+export function createOAuthAuthorizer(config: Config, options: { pasteFrom?: NodeJS.ReadableStream | undefined } = {}): OAuthAuthorizer {
   const { oauth } = config;
   return new OAuthAuthorizer({
     serverUrl: new URL(config.serverUrl),
     store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),
-    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl },
+    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
     scope: oauth.scope,
     resource: oauth.resource,
     callbackPort: oauth.callbackPort,
@@ -69,5 +73,8 @@ export function createOAuthAuthorizer(config: Config): OAuthAuthorizer {
     authTimeoutMs: oauth.authTimeoutMs,
     allowHttp: config.allowHttp,
     assumePkce: oauth.assumePkce,
+    grant: oauth.grant,
+    noBrowser: noBrowserReason(oauth.browser, process.env),
+    pasteFrom: options.pasteFrom,
   });
 }

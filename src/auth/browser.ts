@@ -8,6 +8,20 @@ import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { announceSignIn } from './sign-in-notice.js';
 
+/**
+ * Why no browser can be opened on this machine, or undefined when one can: `--browser none`; or,
+ * with no --browser given, an SSH session (SSH_CONNECTION / SSH_TTY: a browser would open on the
+ * remote machine's screen, if anywhere) or a Unix without a display (neither DISPLAY nor
+ * WAYLAND_DISPLAY). macOS and Windows always have one.
+ */
+export function noBrowserReason(browser: string | undefined, env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (browser === 'none') return '--browser none';
+  if (browser !== undefined) return undefined;
+  if (env['SSH_CONNECTION'] || env['SSH_TTY']) return 'this is an SSH session';
+  if (platform !== 'darwin' && platform !== 'win32' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are not set)';
+  return undefined;
+}
+
 /** Splits a command line into words, honouring single and double quotes (no shell expansion). */
 export function splitCommand(command: string): string[] {
   const words: string[] = [];

@@ -2,6 +2,8 @@
  * The loopback redirect target (RFC 8252 §7.3, §8.3): listens on 127.0.0.1 before the browser
  * opens, accepts exactly one authorization response carrying our `state`, checks `iss`
  * (RFC 9207), and tells the browser "signed in" only after the token exchange succeeded.
+ * A response can also be delivered by hand (deliver(): the redirected URL pasted on the terminal
+ * when the browser runs elsewhere); it goes through the very same checks and single use.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,17 +20,88 @@ export interface ExpectedResponse {
 
 export const CALLBACK_PATH = '/callback';
 
+/** What to tell whoever delivered a response (the browser as a page; the terminal as a line). */
+export interface Reply {
+  status: number;
+  title: string;
+  message: string;
+}
+
+export type ResponseVerdict =
+  /** Not a response to our request (missing or wrong state): ignore it and keep waiting. */
+  | { kind: 'foreign'; reply: Reply }
+  /** Ours, and it ends the sign-in with this error. */
+  | { kind: 'failed'; error: ProxyError; reply: Reply }
+  | { kind: 'code'; code: string };
+
+/**
+ * The checks on an authorization response (OAuth 2.1 §4.1.2, RFC 9207), in order: `state`,
+ * then `iss` (before anything else is read), then `error`, then `code`.
+ */
+export function checkAuthorizationResponse(p: URLSearchParams, expected: ExpectedResponse): ResponseVerdict {
+  // OAuth 2.1 §7.12: a response without our state is not ours; ignore it and keep waiting
+  // (ending the attempt would let any page that can reach the port cancel a sign-in).
+  if (p.get('state') !== expected.state) {
+    return {
+      kind: 'foreign',
+      reply: { status: 400, title: 'Sign-in not recognised', message: 'This response does not belong to the sign-in mcp-auth-proxy started (state mismatch). Close this tab and try again.' },
+    };
+  }
+  // RFC 9207 §2.4 and MCP 2026-07-28: compare iss by exact string, before reading anything else.
+  const iss = p.get('iss');
+  if ((iss === null && expected.issRequired) || (iss !== null && iss !== expected.issuer)) {
+    const reason = iss === null ? 'the response lacks the "iss" parameter the authorization server promised' : `the response names the issuer ${iss}, expected ${expected.issuer}`;
+    return {
+      kind: 'failed',
+      error: new ProxyError('AUTH_CALLBACK', `sign-in refused: ${reason} (RFC 9207 mix-up protection)`),
+      reply: { status: 400, title: 'Sign-in refused', message: 'The response came from an unexpected authorization server, so it was not used. Close this tab.' },
+    };
+  }
+  const error = p.get('error');
+  if (error !== null) {
+    const description = p.get('error_description');
+    const text = `${error}${description ? `: ${description.slice(0, 300)}` : ''}`;
+    return {
+      kind: 'failed',
+      error: new ProxyError(error === 'access_denied' ? 'AUTH_DENIED' : 'AUTH_CALLBACK', `sign-in did not complete: the authorization server answered ${text}`, { oauthError: error }),
+      reply: { status: 400, title: 'Sign-in did not complete', message: `The authorization server answered: ${text}` },
+    };
+  }
+  const code = p.get('code');
+  if (!code) {
+    return {
+      kind: 'failed',
+      error: new ProxyError('AUTH_CALLBACK', 'sign-in did not complete: the response carried no authorization code'),
+      reply: { status: 400, title: 'Sign-in did not complete', message: 'The response carries no authorization code.' },
+    };
+  }
+  return { kind: 'code', code };
+}
+
+type Receiver = (params: URLSearchParams, reply: (r: Reply) => void) => void;
+
 export class CallbackServer {
-  private handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  private receiver: Receiver | undefined;
 
   private constructor(
     private readonly server: Server,
     readonly port: number,
   ) {
-    server.on('request', (req, res) => {
-      if (this.handler) this.handler(req, res);
-      else page(res, 404, 'mcp-auth-proxy', 'No sign-in is waiting here.');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!this.receiver) return page(res, 404, 'mcp-auth-proxy', 'No sign-in is waiting here.');
+      if (url.pathname !== CALLBACK_PATH) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
+      this.receiver(url.searchParams, (r) => page(res, r.status, r.title, r.message));
     });
+  }
+
+  /**
+   * An authorization response that reached the user some other way (the URL of the redirect,
+   * pasted): checked and used exactly as if the browser had brought it. `reply` is told the outcome.
+   */
+  deliver(params: URLSearchParams, reply: (r: Reply) => void): void {
+    if (this.receiver) this.receiver(params, reply);
+    else reply({ status: 409, title: 'Already handled', message: 'No sign-in is waiting for this response.' });
   }
 
   get redirectUri(): string {
@@ -82,44 +155,26 @@ export class CallbackServer {
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) return onAbort();
 
-      this.handler = (req, res) => {
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        if (url.pathname !== CALLBACK_PATH) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
-        if (settled || accepted) return page(res, 409, 'Already handled', 'This sign-in was already completed or abandoned. You can close this tab.');
-        const p = url.searchParams;
-        // OAuth 2.1 §7.12: a response without our state is not ours; ignore it and keep waiting
-        // (ending the attempt would let any page that can reach the port cancel a sign-in).
-        if (p.get('state') !== expected.state) {
+      // The reply is given before the outcome is settled: settling closes the listener.
+      this.receiver = (p, reply) => {
+        if (settled || accepted) return reply({ status: 409, title: 'Already handled', message: 'This sign-in was already completed or abandoned. You can close this tab.' });
+        const verdict = checkAuthorizationResponse(p, expected);
+        if (verdict.kind === 'foreign') {
           log.warn('ignored a sign-in response with a missing or wrong state');
-          return page(res, 400, 'Sign-in not recognised', 'This response does not belong to the sign-in mcp-auth-proxy started (state mismatch). Close this tab and try again.');
+          return reply(verdict.reply);
         }
-        // RFC 9207 §2.4 and MCP 2026-07-28: compare iss by exact string, before reading anything else.
-        const iss = p.get('iss');
-        if ((iss === null && expected.issRequired) || (iss !== null && iss !== expected.issuer)) {
-          const reason = iss === null ? 'the response lacks the "iss" parameter the authorization server promised' : `the response names the issuer ${iss}, expected ${expected.issuer}`;
-          page(res, 400, 'Sign-in refused', 'The response came from an unexpected authorization server, so it was not used. Close this tab.');
-          return finish(new ProxyError('AUTH_CALLBACK', `sign-in refused: ${reason} (RFC 9207 mix-up protection)`));
-        }
-        const error = p.get('error');
-        if (error !== null) {
-          const description = p.get('error_description');
-          const text = `${error}${description ? `: ${description.slice(0, 300)}` : ''}`;
-          page(res, 400, 'Sign-in did not complete', `The authorization server answered: ${text}`);
-          return finish(new ProxyError(error === 'access_denied' ? 'AUTH_DENIED' : 'AUTH_CALLBACK', `sign-in did not complete: the authorization server answered ${text}`, { oauthError: error }));
-        }
-        const code = p.get('code');
-        if (!code) {
-          page(res, 400, 'Sign-in did not complete', 'The response carries no authorization code.');
-          return finish(new ProxyError('AUTH_CALLBACK', 'sign-in did not complete: the response carried no authorization code'));
+        if (verdict.kind === 'failed') {
+          reply(verdict.reply);
+          return finish(verdict.error);
         }
         accepted = true;
-        exchange(code).then(
+        exchange(verdict.code).then(
           () => {
-            page(res, 200, 'Signed in', 'mcp-auth-proxy is signed in. You can close this tab.');
+            reply({ status: 200, title: 'Signed in', message: 'mcp-auth-proxy is signed in. You can close this tab.' });
             finish();
           },
           (failure: unknown) => {
-            page(res, 500, 'Sign-in failed', `The sign-in could not be completed: ${redact((failure as Error).message)}`);
+            reply({ status: 500, title: 'Sign-in failed', message: `The sign-in could not be completed: ${redact((failure as Error).message)}` });
             finish(failure);
           },
         );
@@ -128,7 +183,7 @@ export class CallbackServer {
   }
 
   async close(): Promise<void> {
-    this.handler = undefined;
+    this.receiver = undefined;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

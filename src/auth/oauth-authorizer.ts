@@ -4,7 +4,11 @@
  * insufficient_scope, step up with the union of scopes. One sign-in or refresh at a time per
  * server, in this process (single flight) and across processes (a lock file), so N proxies
  * started together share one browser window and one registration.
+ * Where no browser can be opened, the device authorization grant (RFC 8628) signs in instead when
+ * the AS offers it. With --grant client_credentials there is no user at all: the client's own
+ * token is requested, and requested again shortly before it expires and on 401.
  */
+import type { GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
@@ -12,9 +16,10 @@ import type { Authorizer, Challenge } from './authorizer.js';
 import { authorizeInBrowser } from './authorize.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
+import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
-import { refreshTokens, type ClientAuth } from './token-endpoint.js';
+import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
@@ -30,6 +35,12 @@ export interface OAuthSettings {
   authTimeoutMs: number;
   allowHttp: boolean;
   assumePkce: boolean;
+  /** --grant: a user's sign-in (authorization_code, or the device grant), or the client's own token. */
+  grant: GrantChoice;
+  /** Why no browser can be opened here (see noBrowserReason), or undefined when one can. */
+  noBrowser: string | undefined;
+  /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
+  pasteFrom?: NodeJS.ReadableStream | undefined;
 }
 
 // Refresh this long before the access token expires (a quarter of a short lifetime).
@@ -55,10 +66,13 @@ export class OAuthAuthorizer implements Authorizer {
     await this.load();
     const tokens = this.record?.tokens;
     const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
-    if (tokens?.refreshToken && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
+    // Client credentials come without a refresh token: a new request renews them.
+    const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
+    if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
       const sent = bearer(this.record);
-      await this.once(async () => void (await this.refresh(sent))).catch((error: unknown) => {
-        log.info(`could not refresh the access token ahead of expiry: ${(error as Error).message}`);
+      const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
+      await this.once(async () => void (await renew())).catch((error: unknown) => {
+        log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
       });
     }
     return bearer(this.record);
@@ -103,8 +117,21 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private load(): Promise<void> {
-    this.loaded ??= this.settings.store.readServer(this.server).then((r) => void (this.record = r));
+    this.loaded ??= this.readServer().then((r) => void (this.record = r));
     return this.loaded;
+  }
+
+  /**
+   * The stored record, if it fits this run: a client's own tokens (client_credentials) are used
+   * only by that client's --grant client_credentials runs, and a user's tokens never by them.
+   */
+  private async readServer(issuer?: string): Promise<ServerRecord | undefined> {
+    const record = await this.settings.store.readServer(this.server, issuer);
+    if (!record) return undefined;
+    const m2m = this.settings.grant === 'client_credentials';
+    if ((record.grant === 'client_credentials') !== m2m) return undefined;
+    if (m2m && record.clientId !== this.settings.client.clientId) return undefined;
+    return record;
   }
 
   /** One refresh or sign-in at a time in this process; others wait for its outcome. */
@@ -131,7 +158,7 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record?.tokens?.refreshToken) return false;
       // Another process may have refreshed already (rotating refresh tokens must not be reused).
-      const stored = await this.settings.store.readServer(this.server, record.issuer);
+      const stored = await this.readServer(record.issuer);
       if (stored?.tokens && bearer(stored) !== sent) {
         this.record = stored;
         return true;
@@ -154,11 +181,30 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
+  /** A new client_credentials token, for the client and resource of the current one (no discovery). */
+  private renewClientCredentials(sent: string | undefined): Promise<boolean> {
+    return this.lock(async () => {
+      const record = this.record;
+      if (!record) return false;
+      const stored = await this.readServer(record.issuer);
+      if (stored?.tokens && bearer(stored) !== sent) {
+        this.record = stored;
+        return true;
+      }
+      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
+      if (!client) return false;
+      const tokens = await clientCredentialsToken(new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
+      await this.save({ ...record, tokens });
+      log.info('access token renewed (client credentials)');
+      return true;
+    });
+  }
+
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
     const before = bearer(this.record);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
-      const stored = await this.settings.store.readServer(this.server);
+      const stored = await this.readServer();
       if (!stepUp && stored?.tokens && bearer(stored) !== before) {
         this.record = stored;
         return;
@@ -166,7 +212,7 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      const client = await this.browserSignIn(as, resource, scope);
+      const client = await this.obtainTokens(as, resource, scope);
       await this.save({
         server: this.server,
         issuer: as.issuer,
@@ -177,6 +223,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
+        ...(this.settings.grant === 'client_credentials' ? { grant: 'client_credentials' as const } : {}),
         updatedAt: Date.now(),
       });
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
@@ -184,7 +231,8 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
-    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce };
+    // PKCE protects the authorization code; a client_credentials client never gets one.
+    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
     const prm = await discoverResource(this.settings.serverUrl, challenge?.resourceMetadata, options);
     if (!prm) {
       log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
@@ -210,10 +258,66 @@ export class OAuthAuthorizer implements Authorizer {
   private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
     let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
     if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
-    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it.
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0) words.push('offline_access');
+    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
+    // client credentials, which are renewed by asking again).
+    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.settings.grant !== 'client_credentials') words.push('offline_access');
     const unique = [...new Set(words)];
     return unique.length > 0 ? unique.join(' ') : undefined;
+  }
+
+  /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
+  private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
+    if (this.settings.grant === 'client_credentials') {
+      const client = await obtainClient(as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
+      const auth = clientAuth(client, this.settings.client.clientKey);
+      log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
+      const tokens = await clientCredentialsToken(as.tokenEndpoint, auth, { scope, resource });
+      logReceived(tokens);
+      return { ...auth, tokens };
+    }
+    const why = this.settings.noBrowser;
+    if (why !== undefined && deviceFlowSupported(as)) {
+      log.info(`no browser can be opened here (${why}): signing in with the device authorization grant (RFC 8628)`);
+      const tokens = await this.deviceSignIn(as, resource, scope);
+      if (tokens) return tokens;
+    } else if (why !== undefined) {
+      log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
+    }
+    return this.browserSignIn(as, resource, scope);
+  }
+
+  /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
+  private async deviceSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<(ClientAuth & { tokens: ServerRecord['tokens'] }) | undefined> {
+    this.signingIn = true;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const client = await obtainClient(as, this.settings.client, { grant: 'device_code' }, this.settings.store);
+        const auth = clientAuth(client, this.settings.client.clientKey);
+        log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
+        let device: DeviceAuthorization;
+        try {
+          device = await requestDeviceAuthorization(as, auth, { scope, resource }, { allowHttp: this.settings.allowHttp });
+        } catch (error) {
+          const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
+          if (refused && attempt === 0 && client.kind === 'dynamic') {
+            log.info(`the authorization server refused our registration for the device flow (${error.oauthError}); registering again`);
+            await this.settings.store.deleteClient(as.issuer);
+            continue;
+          }
+          if (refused && client.kind !== 'dynamic') {
+            log.warn(`${as.issuer} refused the device flow to client ${client.clientId} (${error.oauthError}); falling back to the sign-in URL`);
+            return undefined;
+          }
+          throw error;
+        }
+        showDeviceCode(device);
+        const tokens = await pollDeviceToken(as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs });
+        logReceived(tokens);
+        return { ...auth, tokens };
+      }
+    } finally {
+      this.signingIn = false;
+    }
   }
 
   private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
@@ -223,13 +327,14 @@ export class OAuthAuthorizer implements Authorizer {
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(as, this.settings.client, callback.redirectUri, this.settings.store);
-        const auth = clientAuth(client);
+        const client = await obtainClient(as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
+        const auth = clientAuth(client, this.settings.client.clientKey);
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
-          const tokens = await authorizeInBrowser({ as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs });
-          const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
-          log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
+          // The pasted redirect is offered only where the browser cannot come back here by itself.
+          const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
+          const tokens = await authorizeInBrowser({ as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
           // A registration the AS no longer knows: register again, once (not for a user's own client).
@@ -251,6 +356,11 @@ export class OAuthAuthorizer implements Authorizer {
     this.record = record;
     await this.settings.store.writeServer(record);
   }
+}
+
+function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
+  const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
+  log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
 }
 
 function bearer(record: ServerRecord | undefined): string | undefined {

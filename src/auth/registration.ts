@@ -7,8 +7,10 @@
  */
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
+import type { ClientKey } from './client-assertion.js';
+import { DEVICE_GRANT, deviceFlowSupported } from './device.js';
 import type { AuthServerMetadata } from './discovery.js';
-import { optionalString, postJson } from './oauth-request.js';
+import { optionalString, optionalStrings, postJson } from './oauth-request.js';
 import type { ClientAuth } from './token-endpoint.js';
 import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
 
@@ -16,13 +18,26 @@ export interface ClientSettings {
   clientId: string | undefined;
   clientSecret: string | undefined;
   clientMetadataUrl: string | undefined;
+  /** --client-key: authenticate the --client-id client with private_key_jwt (RFC 7523). */
+  clientKey?: ClientKey | undefined;
 }
+
+/**
+ * What the client is needed for: the authorization code flow (through this exact loopback
+ * redirect URI), the device authorization grant (RFC 8628), or client credentials (a
+ * pre-registered confidential client only).
+ */
+export type ClientUse = { grant: 'authorization_code'; redirectUri: string } | { grant: 'device_code' } | { grant: 'client_credentials' };
 
 const WHERE = 'the client registration response';
 
 /** RFC 7591 token_endpoint_auth_method for a client, as the AS allows. */
-function authMethod(as: AuthServerMetadata, hasSecret: boolean): string {
+function authMethod(as: AuthServerMetadata, hasSecret: boolean, hasKey = false): string {
   const allowed = as.tokenEndpointAuthMethods;
+  if (hasKey) {
+    if (allowed && !allowed.includes('private_key_jwt')) log.warn(`${as.issuer} does not list private_key_jwt among its token endpoint authentication methods; trying it anyway (--client-key)`);
+    return 'private_key_jwt';
+  }
   if (!hasSecret) return 'none';
   // RFC 8414 §2: absent means client_secret_basic.
   if (!allowed || allowed.includes('client_secret_basic')) return 'client_secret_basic';
@@ -30,12 +45,8 @@ function authMethod(as: AuthServerMetadata, hasSecret: boolean): string {
   return allowed[0] ?? 'client_secret_basic';
 }
 
-export async function obtainClient(
-  as: AuthServerMetadata,
-  settings: ClientSettings,
-  redirectUri: string,
-  store: TokenStore,
-): Promise<ClientRecord> {
+export async function obtainClient(as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
+  const redirectUri = use.grant === 'authorization_code' ? use.redirectUri : undefined;
   const base = { issuer: as.issuer, redirectUri, createdAt: Date.now(), clientSecretExpiresAt: undefined };
   if (settings.clientId !== undefined) {
     return {
@@ -43,24 +54,46 @@ export async function obtainClient(
       kind: 'pre-registered',
       clientId: settings.clientId,
       clientSecret: settings.clientSecret,
-      tokenEndpointAuthMethod: authMethod(as, settings.clientSecret !== undefined),
+      tokenEndpointAuthMethod: authMethod(as, settings.clientSecret !== undefined, settings.clientKey !== undefined),
     };
+  }
+  if (use.grant === 'client_credentials') {
+    throw new ProxyError('AUTH_REGISTRATION', '--grant client_credentials needs a client registered with the provider: pass --client-id with --client-secret or --client-key');
   }
   if (settings.clientMetadataUrl !== undefined && as.clientIdMetadataDocumentSupported) {
     // The URL is the client_id (draft-ietf-oauth-client-id-metadata-document); no secret.
     return { ...base, kind: 'metadata-document', clientId: settings.clientMetadataUrl, clientSecret: undefined, tokenEndpointAuthMethod: 'none' };
   }
   const stored = await store.readClient(as.issuer);
-  if (stored && stored.redirectUri === redirectUri && !secretExpired(stored)) return stored;
+  const current = stored && !secretExpired(stored) ? stored : undefined;
+  if (current && fits(current, use)) return current;
   if (!as.registrationEndpoint) {
     throw new ProxyError(
       'AUTH_REGISTRATION',
       `${as.issuer} does not offer dynamic client registration${settings.clientMetadataUrl && !as.clientIdMetadataDocumentSupported ? ' nor client ID metadata documents' : ''}: register a client with the provider and pass --client-id (and --client-secret)${as.clientIdMetadataDocumentSupported ? ', or pass --client-metadata-url' : ''}`,
     );
   }
-  const client = await register(as, redirectUri);
+  // A registration that lacks what this sign-in needs is renewed with the union of both, so that
+  // switching between the browser and the device flow does not re-register every time.
+  const carried = current ? grantsOf(current) : [];
+  const redirect = redirectUri ?? current?.redirectUri;
+  const grants = new Set([use.grant === 'device_code' ? DEVICE_GRANT : 'authorization_code', ...carried, 'refresh_token']);
+  if (redirect === undefined) grants.delete('authorization_code');
+  if (!deviceFlowSupported(as)) grants.delete(DEVICE_GRANT);
+  if (current) log.info(`the stored registration ${current.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
+  const client = await register(as, redirect, [...grants]);
   await store.writeClient(client);
   return client;
+}
+
+/** The grant types a stored registration has (files from older versions registered the code flow). */
+function grantsOf(client: ClientRecord): string[] {
+  return client.grantTypes ?? ['authorization_code', 'refresh_token'];
+}
+
+function fits(client: ClientRecord, use: ClientUse): boolean {
+  if (use.grant === 'device_code') return grantsOf(client).includes(DEVICE_GRANT);
+  return use.grant === 'authorization_code' && client.redirectUri === use.redirectUri && grantsOf(client).includes('authorization_code');
 }
 
 /**
@@ -69,17 +102,21 @@ export async function obtainClient(
  * or the stored registration; undefined when that client is no longer known.
  */
 export async function clientAuthFor(record: ServerRecord, settings: ClientSettings, store: TokenStore): Promise<ClientAuth | undefined> {
-  const { clientId, clientSecret, clientMetadataUrl } = settings;
+  const { clientId, clientSecret, clientMetadataUrl, clientKey } = settings;
   if (clientId !== undefined && clientId === record.clientId) {
-    return { clientId, clientSecret, method: record.clientAuthMethod };
+    const assertion = record.clientAuthMethod === 'private_key_jwt' && clientKey ? { key: clientKey, audience: record.issuer } : undefined;
+    if (record.clientAuthMethod === 'private_key_jwt' && !assertion) return undefined; // its key was not given
+    return { clientId, clientSecret, method: record.clientAuthMethod, assertion };
   }
   if (clientMetadataUrl !== undefined && clientMetadataUrl === record.clientId) return { clientId: clientMetadataUrl, clientSecret: undefined, method: 'none' };
   const stored = await store.readClient(record.issuer);
   return stored && stored.clientId === record.clientId ? clientAuth(stored) : undefined;
 }
 
-export function clientAuth(client: ClientRecord): ClientAuth {
-  return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod };
+/** How to authenticate as `client`; `key` (--client-key) signs the assertions of a private_key_jwt client. */
+export function clientAuth(client: ClientRecord, key?: ClientKey): ClientAuth {
+  const assertion = client.tokenEndpointAuthMethod === 'private_key_jwt' && key ? { key, audience: client.issuer } : undefined;
+  return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod, assertion };
 }
 
 function secretExpired(client: ClientRecord): boolean {
@@ -89,13 +126,15 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(as: AuthServerMetadata, redirectUri: string): Promise<ClientRecord> {
+async function register(as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
   const method = as.tokenEndpointAuthMethods && !as.tokenEndpointAuthMethods.includes('none') ? authMethod(as, true) : 'none';
+  const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
     client_name: 'mcp-auth-proxy',
-    redirect_uris: [redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+    // A device-only client has no redirect URI (RFC 8628 needs none) and no response type.
+    ...(code && redirectUri !== undefined ? { redirect_uris: [redirectUri] } : {}),
+    grant_types: grantTypes,
+    response_types: code ? ['code'] : [],
     token_endpoint_auth_method: method,
     // MCP 2026-07-28: application_type MUST be sent; "native" for a loopback redirect.
     application_type: 'native',
@@ -117,6 +156,8 @@ async function register(as: AuthServerMetadata, redirectUri: string): Promise<Cl
   if (typeof clientId !== 'string' || clientId === '') throw new ProxyError('AUTH_REGISTRATION', `"client_id" in ${WHERE} is missing`);
   const clientSecret = optionalString(body, 'client_secret', WHERE, 'AUTH_REGISTRATION');
   const expiresAt = body['client_secret_expires_at'];
+  // RFC 7591 §3.2.1: the AS may change the metadata; what it answers is what the client has.
+  const granted = optionalStrings(body, 'grant_types', WHERE, 'AUTH_REGISTRATION') ?? grantTypes;
   return {
     issuer: as.issuer,
     kind: 'dynamic',
@@ -124,7 +165,8 @@ async function register(as: AuthServerMetadata, redirectUri: string): Promise<Cl
     clientSecret,
     clientSecretExpiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
     tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? method : 'none'),
-    redirectUri,
+    redirectUri: code ? redirectUri : undefined,
+    grantTypes: granted,
     createdAt: Date.now(),
   };
 }

@@ -1,18 +1,22 @@
 /**
- * The token endpoint (OAuth 2.1 §3.2, RFC 6749 §5): exchanging a code, refreshing. Answers are
+ * The token endpoint (OAuth 2.1 §3.2, RFC 6749 §5): exchanging a code, refreshing, client
+ * credentials (the device grant polls it through tokenRequest, see device.ts). Answers are
  * validated at the boundary (status, JSON object, access_token, token_type, expires_in,
  * refresh_token, scope) before anything is stored; OAuth errors keep their `error` code.
  */
 import { ProxyError } from '../errors.js';
 import { displayUrl } from '../url.js';
+import { ASSERTION_TYPE, signClientAssertion, type ClientKey } from './client-assertion.js';
 import { postForm, type JsonAnswer } from './oauth-request.js';
 import type { StoredTokens } from './token-store.js';
 
 export interface ClientAuth {
   clientId: string;
   clientSecret: string | undefined;
-  /** RFC 7591 token_endpoint_auth_method: none, client_secret_basic or client_secret_post. */
+  /** RFC 7591 token_endpoint_auth_method: none, client_secret_basic, client_secret_post or private_key_jwt. */
   method: string;
+  /** private_key_jwt (RFC 7523 §2.2): the key, and the issuer of the AS the client is registered with (the assertion's audience). */
+  assertion?: { key: ClientKey; audience: string } | undefined;
 }
 
 const WHERE = 'the token response';
@@ -46,9 +50,21 @@ export async function refreshTokens(
   return { ...tokens, refreshToken: tokens.refreshToken ?? refresh.refreshToken };
 }
 
-export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>): Promise<StoredTokens> {
+/**
+ * OAuth 2.1 §4.2 client credentials: a token for the client itself (machine to machine). No
+ * refresh token is expected; a new request renews the token.
+ */
+export function clientCredentialsToken(
+  tokenEndpoint: URL,
+  client: ClientAuth,
+  grant: { scope: string | undefined; resource: string | undefined },
+): Promise<StoredTokens> {
+  return tokenRequest(tokenEndpoint, client, { grant_type: 'client_credentials', scope: grant.scope, resource: grant.resource });
+}
+
+export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<StoredTokens> {
   const { body, headers } = authenticateClient(client, form);
-  return parseTokenResponse(await postForm(tokenEndpoint, body, headers), tokenEndpoint);
+  return parseTokenResponse(await postForm(tokenEndpoint, body, headers, signal), tokenEndpoint);
 }
 
 /**
@@ -61,7 +77,12 @@ export function authenticateClient(
 ): { body: Record<string, string | undefined>; headers: Record<string, string> } {
   const headers: Record<string, string> = {};
   const body = { ...form };
-  if (client.method === 'client_secret_basic' && client.clientSecret !== undefined) {
+  if (client.method === 'private_key_jwt' && client.assertion) {
+    // RFC 7523 §2.2; client_id too (OAuth 2.1 allows it, some ASes need it to find the key).
+    body['client_id'] = client.clientId;
+    body['client_assertion_type'] = ASSERTION_TYPE;
+    body['client_assertion'] = signClientAssertion(client.assertion.key, client.clientId, client.assertion.audience);
+  } else if (client.method === 'client_secret_basic' && client.clientSecret !== undefined) {
     // RFC 6749 §2.3.1: both parts form-urlencoded before base64.
     const id = encodeURIComponent(client.clientId).replace(/%20/g, '+');
     const secret = encodeURIComponent(client.clientSecret).replace(/%20/g, '+');

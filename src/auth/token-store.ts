@@ -37,6 +37,8 @@ export interface ServerRecord {
   tokenEndpoint: string;
   revocationEndpoint: string | undefined;
   tokens: StoredTokens | undefined;
+  /** 'client_credentials' for tokens of the client itself (--grant); absent for a user's sign-in. */
+  grant?: 'client_credentials' | undefined;
   updatedAt: number;
 }
 
@@ -47,7 +49,10 @@ export interface ClientRecord {
   /** RFC 7591 §3.2.1: 0 or absent means it does not expire. Seconds since the epoch. */
   clientSecretExpiresAt: number | undefined;
   tokenEndpointAuthMethod: string;
+  /** The loopback redirect URI registered (undefined for a device-only registration). */
   redirectUri: string | undefined;
+  /** RFC 7591 grant_types registered; absent in files from older versions (the code flow). */
+  grantTypes?: string[] | undefined;
   kind: 'dynamic' | 'metadata-document' | 'pre-registered';
   createdAt: number;
 }

@@ -13,9 +13,11 @@ import { displayUrl } from '../url.js';
 import { print, say } from './output.js';
 import { signInAfter } from './sign-in.js';
 import { describe, isExpired } from './summary.js';
+import { configureHttp } from '../transport/http.js';
 
 export async function runLogin(config: Config, options: { force: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
+  configureHttp(config.network);
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'login signs in with OAuth, and an Authorization --header would replace its token: drop that header');
   }
@@ -23,7 +25,8 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
   const serverUrl = new URL(config.serverUrl);
-  const authorizer = createOAuthAuthorizer(config);
+  // On a terminal, the redirected URL may be pasted when the browser runs on another machine.
+  const authorizer = createOAuthAuthorizer(config, { pasteFrom: process.stdin.isTTY ? process.stdin : undefined });
   if (!options.force) {
     const authorization = await authorizer.authorization(); // refreshes a token about to expire
     const current = await authorizer.credentials();

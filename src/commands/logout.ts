@@ -16,12 +16,14 @@ import { log, setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { say } from './output.js';
 import { storedServers } from './stored-servers.js';
+import { configureHttp } from '../transport/http.js';
 
 // Waiting longer for a proxy that is signing in would leave the user staring at nothing.
 const LOCK_WAIT_MS = 10_000;
 
 export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
+  configureHttp(config.network);
   if (config.serverUrl === undefined && !options.allServers) {
     throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
   }
@@ -75,11 +77,12 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
     say(`warning: ${record.issuer} offers no revocation endpoint: the tokens for ${displayUrl(record.server)} are deleted here but stay valid there until they expire`);
     return;
   }
-  const known = await clientAuthFor(record, { clientId: config.clientId, clientSecret: config.clientSecret, clientMetadataUrl: undefined }, store);
+  const known = await clientAuthFor(record, { clientId: config.clientId, clientSecret: config.clientSecret, clientMetadataUrl: undefined, clientKey: config.clientKey }, store);
   const client: ClientAuth | undefined = known ?? (record.clientAuthMethod === 'none' ? { clientId: record.clientId, clientSecret: undefined, method: 'none' } : undefined);
   if (!client) {
+    const needs = record.clientAuthMethod === 'private_key_jwt' ? `key (pass --client-id ${record.clientId} --client-key …)` : `secret (pass --client-id ${record.clientId} --client-secret …)`;
     say(
-      `warning: could not revoke the tokens for ${displayUrl(record.server)}: the client ${record.clientId} needs its secret (pass --client-id ${record.clientId} --client-secret …); they are deleted here but stay valid at ${record.issuer} until they expire`,
+      `warning: could not revoke the tokens for ${displayUrl(record.server)}: the client ${record.clientId} needs its ${needs}; they are deleted here but stay valid at ${record.issuer} until they expire`,
     );
     return;
   }

@@ -13,9 +13,11 @@ import { displayUrl } from '../url.js';
 import { say } from './output.js';
 import { signInAfter } from './sign-in.js';
 import { isExpired } from './summary.js';
+import { configureHttp } from '../transport/http.js';
 
 export async function runToken(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
+  configureHttp(config.network);
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
   }

@@ -14,7 +14,10 @@ import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 // What undici's entry does on load: dispatchers get request(), connect() and the rest as methods
 // (the proxy agent tunnels with connect()).
 Object.assign(Dispatcher.prototype, api);
+import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { DEFAULTS, type NetworkConfig } from '../config.js';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
@@ -39,11 +42,22 @@ export interface HttpResponse {
 const MAX_REDIRECTS = 5;
 
 // Long-running tool calls and server streams may stay silent for minutes: the bridge owns request
-// timeouts, so undici's own header/body timeouts are off. Connection set-up keeps a bound.
+// timeouts, so undici's own header/body timeouts are off. Connection set-up keeps a bound
+// (--connect-timeout).
 let dispatcher: Dispatcher | undefined;
 function getDispatcher(): Dispatcher {
   dispatcher ??= createDispatcher();
   return dispatcher;
+}
+
+let network: NetworkConfig = { caFile: undefined, caCertificates: undefined, connectTimeoutMs: DEFAULTS.connectTimeoutSeconds * 1000, ipv4: false };
+
+/** Sets how every later request connects (--ca-file, --connect-timeout, --ipv4). Call before the first request. */
+export function configureHttp(config: NetworkConfig): void {
+  network = config;
+  const previous = dispatcher;
+  dispatcher = undefined;
+  if (previous) void previous.close().catch(() => undefined);
 }
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
@@ -53,11 +67,34 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
  * request, discovery and token calls included, as curl applies them. Without them, a plain agent.
  */
 function createDispatcher(): Dispatcher {
-  const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: 30_000, keepAliveTimeout: 30_000 };
+  const timeout = network.connectTimeoutMs;
+  // One secure context for every connection (building one from ~150 CAs takes some 30 ms).
+  const tls = network.caCertificates ? { secureContext: trustedContext(network.caCertificates) } : {};
+  // --ipv4: look up A records only (no Happy Eyeballs), for networks whose IPv6 is broken.
+  const family = network.ipv4 ? { family: 4, autoSelectFamily: false } : {};
+  const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
   const variable = PROXY_VARIABLES.find((name) => process.env[name]);
   if (!variable) return new Agent(options);
   log.info(`using the proxy in ${variable} (${displayUrl(process.env[variable]!)}); NO_PROXY is honoured`);
-  return new EnvHttpProxyAgent(options);
+  // Through a proxy: proxyTls is the connection to the proxy, requestTls the TLS inside the tunnel.
+  return new EnvHttpProxyAgent({ ...options, proxyTls: { ...tls, ...family, timeout }, requestTls: { ...tls, timeout } });
+}
+
+/**
+ * Node's own CAs, plus NODE_EXTRA_CA_CERTS (a `ca` option replaces the store Node built from
+ * both, so that file is read again here), plus the --ca-file certificates.
+ */
+function trustedContext(extra: readonly string[]): SecureContext {
+  const ca = [...rootCertificates, ...extra];
+  const file = process.env['NODE_EXTRA_CA_CERTS'];
+  if (file) {
+    try {
+      ca.push(readFileSync(file, 'utf8'));
+    } catch {
+      // Node has already warned about it at start-up.
+    }
+  }
+  return createSecureContext({ ca });
 }
 
 export async function closeHttp(): Promise<void> {
@@ -128,18 +165,24 @@ function wrap(res: Dispatcher.ResponseData, url: URL): HttpResponse {
   };
 }
 
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
+// What each certificate problem means. The first group is "not issued by a CA we trust": what
+// TLS inspection by a corporate proxy looks like, fixed by trusting that CA.
+const UNTRUSTED = 'its certificate is not issued by a CA this computer trusts';
+const TLS_PROBLEMS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed, by no CA this computer trusts',
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain ends in a self-signed CA this computer does not trust',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED,
+  CERT_UNTRUSTED: UNTRUSTED,
+  CERT_HAS_EXPIRED: "its certificate has expired (or this computer's clock is wrong)",
+  CERT_NOT_YET_VALID: "its certificate is not valid yet (or this computer's clock is wrong)",
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another host name',
+  CERT_SIGNATURE_FAILURE: "its certificate's signature does not verify",
+  CERT_REVOKED: 'its certificate has been revoked',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak TLS on that port (an http:// server?)',
+};
+const TRUST_PROBLEMS = new Set(Object.keys(TLS_PROBLEMS).filter((code) => TLS_PROBLEMS[code] === UNTRUSTED || code.includes('SELF_SIGNED')));
 
 function errorCode(error: unknown): string | undefined {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
@@ -156,18 +199,21 @@ export function networkError(error: unknown, url: URL, signal?: AbortSignal): un
   if (error instanceof ProxyError) return error;
   const code = errorCode(error) ?? 'unknown error';
   const where = displayUrl(url);
-  if (TLS_CODES.has(code)) {
-    return new ProxyError(
-      'REMOTE_TLS',
-      `TLS failure talking to ${where} (${code}): the server's certificate is not trusted. If your network inspects TLS, point NODE_EXTRA_CA_CERTS at your organisation's CA file.`,
-      { cause: error },
-    );
+  const problem = TLS_PROBLEMS[code];
+  if (problem) {
+    let remedy = '';
+    if (TRUST_PROBLEMS.has(code)) {
+      remedy = network.caFile
+        ? ` It is not among the CAs of --ca-file ${network.caFile} either: that file (or NODE_EXTRA_CA_CERTS) must hold the CA that issued this certificate, e.g. your organisation's TLS inspection CA.`
+        : " If your network inspects TLS (a corporate proxy), trust your organisation's CA: pass --ca-file <ca.pem>, or set NODE_EXTRA_CA_CERTS=<ca.pem>.";
+    }
+    return new ProxyError('REMOTE_TLS', `TLS failure talking to ${where}: ${problem} (${code}).${remedy}`, { cause: error });
   }
   const hints: Record<string, string> = {
     ECONNREFUSED: 'is the server running?',
     ENOTFOUND: 'check the host name (DNS lookup failed)',
     EAI_AGAIN: 'DNS lookup failed for now: check your network',
-    ETIMEDOUT: 'the server did not answer in time: check the address and your network or proxy',
+    ETIMEDOUT: `the server did not answer in time (connecting may take at most ${network.connectTimeoutMs / 1000} s, see --connect-timeout): check the address and your network or proxy`,
     ECONNRESET: 'the connection was reset: the server or a proxy in between closed it',
     EHOSTUNREACH: 'the host is unreachable: check your network',
     ENETUNREACH: 'the network is unreachable: check your connection',

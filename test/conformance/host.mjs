@@ -12,7 +12,7 @@
  * Exit: 0 when every step succeeded, 1 otherwise. The CLI child is always killed on the way out:
  * the runner's timeout kills only the shell it started, so we also watch for being orphaned.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,41 @@ const say = (msg) => process.stderr.write(`[host] ${msg}\n`);
 // CIMD scenarios expect this fixed client ID URL; the CLI ignores it unless the AS supports CIMD.
 const CIMD_URL = 'https://conformance-test.local/client-metadata.json';
 
+/** A JSON document, or undefined (not found, not JSON, unreachable). */
+async function getJson(url) {
+  try {
+    const res = await fetch(url, { headers: { accept: 'application/json' } });
+    return res.ok ? await res.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an operator would check before choosing --grant: the grant types of the authorization
+ * server (found as the CLI finds it: RFC 9728 protected resource metadata, then RFC 8414 / OIDC
+ * metadata). A confidential client whose AS offers client_credentials but no authorization_code
+ * can only be run machine to machine.
+ */
+async function onlyClientCredentials(ctx) {
+  const server = new URL(serverUrl);
+  const resourcePath = server.pathname.replace(/\/+$/, '');
+  let issuer = ctx.issuer;
+  if (!issuer) {
+    const prm = (await getJson(new URL(`/.well-known/oauth-protected-resource${resourcePath}`, server.origin))) ?? (await getJson(new URL('/.well-known/oauth-protected-resource', server.origin)));
+    issuer = prm?.authorization_servers?.[0];
+  }
+  if (typeof issuer !== 'string') return false;
+  const as = new URL(issuer);
+  const asPath = as.pathname.replace(/\/+$/, '');
+  const metadata =
+    (await getJson(new URL(`/.well-known/oauth-authorization-server${asPath}`, as.origin))) ?? (await getJson(new URL(`/.well-known/openid-configuration${asPath}`, as.origin)));
+  const grants = metadata?.grant_types_supported;
+  return Array.isArray(grants) && grants.includes('client_credentials') && !grants.includes('authorization_code');
+}
+
 /** Scenario data → CLI flags. The only place MCP_CONFORMANCE_* is read; the CLI never sees it. */
-function cliArgs(authDir, browserLog) {
+async function cliArgs(authDir, browserLog) {
   const args = [
     path.join(repo, 'bin/mcp-auth-proxy.js'),
     serverUrl,
@@ -44,6 +77,14 @@ function cliArgs(authDir, browserLog) {
   const ctx = process.env.MCP_CONFORMANCE_CONTEXT ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT) : {};
   if (ctx.client_id) args.push('--client-id', ctx.client_id);
   if (ctx.client_secret) args.push('--client-secret', ctx.client_secret);
+  // A client key (private_key_jwt): in a file, as a user would keep it.
+  if (ctx.private_key_pem) {
+    const keyFile = path.join(authDir, 'client-key.pem');
+    writeFileSync(keyFile, ctx.private_key_pem, { mode: 0o600 });
+    args.push('--client-key', keyFile);
+    if (ctx.signing_algorithm) args.push('--client-key-alg', ctx.signing_algorithm);
+  }
+  if (ctx.client_id && (ctx.client_secret || ctx.private_key_pem) && (await onlyClientCredentials(ctx))) args.push('--grant', 'client_credentials');
   return args;
 }
 
@@ -99,7 +140,7 @@ async function main() {
   const browserLog = path.join(authDir, 'browser.log');
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: cliArgs(authDir, browserLog),
+    args: await cliArgs(authDir, browserLog),
     env: cliEnv(),
     stderr: 'inherit', // CLI logs end up in the runner's stderr.txt
   });

@@ -45,7 +45,8 @@ async function signInUrl(proxy: ProxyProcess): Promise<string> {
 }
 
 async function setup() {
-  const as = await startOidcServer();
+  // Without a device flow: --browser none then prints the authorization URL (the code flow).
+  const as = await startOidcServer({ deviceFlow: false });
   const server = await startProtectedMcpServer({ authServer: as, scopesSupported: ['mcp:read', 'mcp:write'] });
   const authDir = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-e2e-'));
   dirs.push(authDir);

@@ -21,7 +21,8 @@ afterEach(async () => {
 
 describe('sign-in inside the host', () => {
   it('a host with URL-mode elicitation is initialized at once, asked to sign in in its UI, and served after the sign-in', async () => {
-    const oidc = await startOidcServer();
+    // --browser none would sign in with the device flow where the AS offers it; this is about the code flow.
+    const oidc = await startOidcServer({ deviceFlow: false });
     const server = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
     const authDir = mkdtempSync(join(tmpdir(), 'mcp-auth-proxy-host-sign-in-'));
     dirs.push(authDir);

@@ -1,0 +1,122 @@
+// RFC 8628 at the boundary: the device authorization response is validated before anything is
+// shown, and the polling loop ends as the token endpoint says (pending, slow_down, denied, expired).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, type DeviceAuthorization } from '../../src/auth/device.js';
+import type { AuthServerMetadata } from '../../src/auth/discovery.js';
+import { ProxyError } from '../../src/errors.js';
+
+const local = { allowHttp: false };
+const valid = { device_code: 'dc-1', user_code: 'WDJB-MJHT', verification_uri: 'https://as.example/device', expires_in: 600 };
+
+describe('parseDeviceAuthorization', () => {
+  it('reads the fields, with a 5 s interval by default', () => {
+    expect(parseDeviceAuthorization({ ...valid, verification_uri_complete: 'https://as.example/device?user_code=WDJB-MJHT' }, local)).toMatchObject({
+      deviceCode: 'dc-1',
+      userCode: 'WDJB-MJHT',
+      verificationUri: new URL('https://as.example/device'),
+      verificationUriComplete: new URL('https://as.example/device?user_code=WDJB-MJHT'),
+      expiresInS: 600,
+      intervalS: 5,
+    });
+    expect(parseDeviceAuthorization({ ...valid, interval: 2 }, local).intervalS).toBe(2);
+    expect(parseDeviceAuthorization({ ...valid, interval: 0 }, local).intervalS).toBe(1);
+    // Google's spelling.
+    const { verification_uri: _u, ...google } = valid;
+    expect(parseDeviceAuthorization({ ...google, verification_url: 'https://www.google.com/device' }, local).verificationUri.href).toBe('https://www.google.com/device');
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['no device_code', { ...valid, device_code: undefined }, /"device_code" .* is missing/],
+    ['no user_code', { ...valid, user_code: '' }, /"user_code" .* is missing/],
+    ['a user_code with escape sequences', { ...valid, user_code: 'AB\u001b[2JCD' }, /printable/],
+    ['no verification_uri', { ...valid, verification_uri: undefined }, /"verification_uri" .* is missing/],
+    ['a javascript: verification_uri', { ...valid, verification_uri: 'javascript:alert(1)' }, /must be an https URL/],
+    ['a plain-http verification_uri off loopback', { ...valid, verification_uri: 'http://as.example/device' }, /plain http/],
+    ['no expires_in', { ...valid, expires_in: undefined }, /"expires_in" .* is missing/],
+    ['a bad interval', { ...valid, interval: 'soon' }, /"interval" .* number of seconds/],
+  ])('refuses %s', (_what, body, message) => {
+    expect(() => parseDeviceAuthorization(body, local)).toThrow(message);
+  });
+
+  it('drops a bad verification_uri_complete, keeping the URL and the code', () => {
+    expect(parseDeviceAuthorization({ ...valid, verification_uri_complete: 'file:///etc/passwd' }, local).verificationUriComplete).toBeUndefined();
+  });
+});
+
+describe('deviceFlowSupported', () => {
+  const as = (device: string | undefined, grants: string[] | undefined) => ({ deviceAuthorizationEndpoint: device ? new URL(device) : undefined, grantTypes: grants }) as AuthServerMetadata;
+  it('needs the endpoint, and the grant when grant_types_supported is listed', () => {
+    expect(deviceFlowSupported(as('https://as/device', undefined))).toBe(true);
+    expect(deviceFlowSupported(as('https://as/device', ['authorization_code', DEVICE_GRANT]))).toBe(true);
+    expect(deviceFlowSupported(as('https://as/device', ['authorization_code']))).toBe(false);
+    expect(deviceFlowSupported(as(undefined, [DEVICE_GRANT]))).toBe(false);
+  });
+});
+
+describe('pollDeviceToken', () => {
+  let server: Server | undefined;
+  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  /** A token endpoint answering each poll from the script, in order (the last answer repeats). */
+  async function tokenEndpoint(script: Array<[number, object]>): Promise<{ url: URL; polls: Array<{ at: number; form: URLSearchParams }> }> {
+    const polls: Array<{ at: number; form: URLSearchParams }> = [];
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        polls.push({ at: Date.now(), form: new URLSearchParams(body) });
+        const [status, json] = script[Math.min(polls.length - 1, script.length - 1)]!;
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    return { url: new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/token`), polls };
+  }
+
+  const device = (over: Partial<DeviceAuthorization> = {}): DeviceAuthorization => ({
+    deviceCode: 'dc-1',
+    userCode: 'WDJB-MJHT',
+    verificationUri: new URL('https://as/device'),
+    verificationUriComplete: undefined,
+    expiresInS: 600,
+    intervalS: 1,
+    ...over,
+  });
+  const client = { clientId: 'cli', clientSecret: undefined, method: 'none' };
+  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ProxyError);
+
+  it('keeps polling while authorization_pending, then returns the tokens; sends the grant, code, client and resource', async () => {
+    const { url, polls } = await tokenEndpoint([
+      [400, { error: 'authorization_pending' }],
+      [200, { access_token: 'at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt' }],
+    ]);
+    const tokens = await pollDeviceToken(url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000 });
+    expect(tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
+    expect(polls).toHaveLength(2);
+    expect(Object.fromEntries(polls[0]!.form)).toEqual({ grant_type: DEVICE_GRANT, device_code: 'dc-1', resource: 'https://mcp.example/mcp', client_id: 'cli' });
+    expect(polls[1]!.at - polls[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('access_denied → AUTH_DENIED; expired_token → AUTH_TIMEOUT; any other error → AUTH_TOKEN', async () => {
+    let { url } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
+    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_DENIED' });
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    ({ url } = await tokenEndpoint([[400, { error: 'expired_token' }]]));
+    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    ({ url } = await tokenEndpoint([[400, { error: 'invalid_grant', error_description: 'nope' }]]));
+    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
+  });
+
+  it('stops at expires_in when it comes before the timeout, and says the code expired', async () => {
+    const { url, polls } = await tokenEndpoint([[400, { error: 'authorization_pending' }]]);
+    const started = Date.now();
+    const error = await failure(pollDeviceToken(url, client, device({ expiresInS: 2.5 }), { resource: undefined, timeoutMs: 60_000 }));
+    expect(error).toMatchObject({ code: 'AUTH_TIMEOUT' });
+    expect(error?.message).toContain('code expired');
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(polls.length).toBeGreaterThanOrEqual(1);
+  });
+});
