@@ -152,21 +152,30 @@ export class OAuthAuthorizer implements Authorizer {
     );
   }
 
-  /** Returns true when usable tokens are in hand afterwards. */
-  private refresh(sent: string | undefined): Promise<boolean> {
+  /**
+   * Renews the tokens under the lock, unless another process already has (rotating refresh tokens
+   * must not be reused). Returns true when usable tokens are in hand afterwards.
+   */
+  private renew(sent: string | undefined, how: (record: ServerRecord, client: ClientAuth) => Promise<boolean>): Promise<boolean> {
     return this.lock(async () => {
       const record = this.record;
-      if (!record?.tokens?.refreshToken) return false;
-      // Another process may have refreshed already (rotating refresh tokens must not be reused).
+      if (!record) return false;
       const stored = await this.readServer(record.issuer);
       if (stored?.tokens && bearer(stored) !== sent) {
         this.record = stored;
         return true;
       }
       const client = await clientAuthFor(record, this.settings.client, this.settings.store);
-      if (!client) return false;
+      return client ? how(record, client) : false;
+    });
+  }
+
+  private refresh(sent: string | undefined): Promise<boolean> {
+    return this.renew(sent, async (record, client) => {
+      const refreshToken = record.tokens?.refreshToken;
+      if (!refreshToken) return false;
       try {
-        const tokens = await refreshTokens(new URL(record.tokenEndpoint), client, { refreshToken: record.tokens.refreshToken, resource: record.resource });
+        const tokens = await refreshTokens(new URL(record.tokenEndpoint), client, { refreshToken, resource: record.resource });
         await this.save({ ...record, tokens });
         log.info('access token refreshed');
         return true;
@@ -183,16 +192,7 @@ export class OAuthAuthorizer implements Authorizer {
 
   /** A new client_credentials token, for the client and resource of the current one (no discovery). */
   private renewClientCredentials(sent: string | undefined): Promise<boolean> {
-    return this.lock(async () => {
-      const record = this.record;
-      if (!record) return false;
-      const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && bearer(stored) !== sent) {
-        this.record = stored;
-        return true;
-      }
-      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
-      if (!client) return false;
+    return this.renew(sent, async (record, client) => {
       const tokens = await clientCredentialsToken(new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
       await this.save({ ...record, tokens });
       log.info('access token renewed (client credentials)');

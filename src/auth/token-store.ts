@@ -122,18 +122,7 @@ export class TokenStore {
   }
 
   async listServers(): Promise<ServerRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const out: ServerRecord[] = [];
-    for (const name of names.filter((n) => n.startsWith('server-') && n.endsWith('.json'))) {
-      const file = await this.readJson<ServerFile>(name);
-      if (file) out.push(...Object.values(file.byIssuer));
-    }
-    return out;
+    return (await this.readAll<ServerFile>('server-')).flatMap((file) => Object.values(file.byIssuer));
   }
 
   // --- clients -------------------------------------------------------------
@@ -147,18 +136,7 @@ export class TokenStore {
   }
 
   async listClients(): Promise<ClientRecord[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return [];
-    }
-    const out: ClientRecord[] = [];
-    for (const name of names.filter((n) => n.startsWith('client-') && n.endsWith('.json'))) {
-      const client = await this.readJson<ClientRecord>(name);
-      if (client && typeof client.issuer === 'string') out.push(client);
-    }
-    return out;
+    return (await this.readAll<ClientRecord>('client-')).filter((client) => typeof client.issuer === 'string');
   }
 
   async deleteClient(issuer: string): Promise<void> {
@@ -239,6 +217,22 @@ export class TokenStore {
   }
 
   // --- files ---------------------------------------------------------------
+
+  /** Every readable file of one kind (server-, client-). */
+  private async readAll<T>(prefix: string): Promise<T[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    const out: T[] = [];
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.json'))) {
+      const value = await this.readJson<T>(name);
+      if (value) out.push(value);
+    }
+    return out;
+  }
 
   private ensureDir(): Promise<void> {
     this.ready ??= (async () => {
