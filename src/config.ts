@@ -2,12 +2,10 @@
  * Flags and environment → one frozen, validated Config. Every default lives in DEFAULTS;
  * every user mistake becomes a UsageError that names the flag or variable at fault.
  */
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { UsageError } from './errors.js';
 import { addSecret, isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { expandEnv, parseSeconds, readCaFile, readUserFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
 export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
@@ -125,7 +123,7 @@ export interface RawOptions {
   allServers?: boolean;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 // Headers the transports set themselves; a user value would break the protocol.
 const RESERVED_HEADERS = new Set([
@@ -194,43 +192,6 @@ export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
     caCertificates: caFile === undefined ? undefined : Object.freeze(readCaFile(caFile, env)),
     connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
     ipv4: raw.ipv4 === true,
-  });
-}
-
-/** A path from a flag: ${VAR} expanded, and a leading ~ (hosts start the proxy without a shell). */
-function userPath(text: string, flag: string, env: Env): string {
-  const path = expandEnv(text.trim(), env, flag);
-  if (path === '') throw new UsageError('INVALID_OPTION', `${flag} needs a file path`);
-  return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
-}
-
-function readUserFile(text: string, flag: string, env: Env): Buffer {
-  const path = userPath(text, flag, env);
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? 'unreadable';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new UsageError('INVALID_OPTION', `${flag} ${text}: cannot read it (${why})`);
-  }
-}
-
-/** The certificates of a --ca-file: PEM (one or several), or one DER certificate. */
-function readCaFile(file: string, env: Env): string[] {
-  const data = readUserFile(file, '--ca-file', env);
-  const blocks = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  const items: Array<string | Buffer> = blocks ?? [data];
-  return items.map((item, i) => {
-    try {
-      return new X509Certificate(item).toString();
-    } catch {
-      throw new UsageError(
-        'INVALID_OPTION',
-        blocks
-          ? `--ca-file ${file}: certificate ${i + 1} of ${blocks.length} is not a valid X.509 certificate`
-          : `--ca-file ${file} holds no certificate: expected PEM (-----BEGIN CERTIFICATE-----) or DER`,
-      );
-    }
   });
 }
 
@@ -434,22 +395,4 @@ function parseHeaders(values: readonly string[], env: Env, label: (index: number
     headers[lower] = lower in headers ? `${headers[lower]}, ${value}` : value;
   }
   return headers;
-}
-
-/** Expands ${VAR} from the environment; a variable that is not set is an error naming it. */
-export function expandEnv(text: string, env: Env, where: string): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
-    const value = env[name];
-    if (value === undefined) throw new UsageError('MISSING_ENV', `${where} uses \${${name}}, but the environment variable ${name} is not set`);
-    return value;
-  });
-}
-
-function parseSeconds(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 2_000_000) {
-    throw new UsageError('INVALID_OPTION', `${flag} takes a number of seconds greater than 0 (got "${text}")`);
-  }
-  return seconds;
 }
