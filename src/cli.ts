@@ -354,6 +354,11 @@ async function main(argv: readonly string[]): Promise<number> {
   // A command may wait for the browser on the callback listener, which is unref'd (a proxy's
   // lifetime is its host's stdin): keep the process alive until the command is done.
   const alive = command === 'proxy' ? undefined : setInterval(() => undefined, 60_000);
+  if (command !== 'proxy') {
+    // A command's requested output (a table, a token) goes to stdout; cli.ts hands it over.
+    const { setOutput } = await import('./commands/output.js');
+    setOutput((text) => process.stdout.write(text));
+  }
   try {
     return await run(invocation);
   } catch (error) {

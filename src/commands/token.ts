@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { UsageError } from '../errors.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
-import { say } from './output.js';
+import { printSecret, say } from './output.js';
 import { signInAfter } from './sign-in.js';
 import { isExpired } from './summary.js';
 import { configureHttp } from '../transport/http.js';
@@ -29,6 +29,6 @@ export async function runToken(config: Config): Promise<number> {
     say(`no valid token stored for ${displayUrl(serverUrl)}; signing in`);
     record = await signInAfter(await probeServer(serverUrl, config.headers, undefined), authorizer, serverUrl);
   }
-  process.stdout.write(`${record.tokens!.accessToken}\n`);
+  printSecret(record.tokens!.accessToken);
   return 0;
 }
