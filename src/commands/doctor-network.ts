@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { httpRequest } from '../transport/http.js';
+import { errorCode, httpRequest, isCertificateProblem } from '../transport/http.js';
 import { displayUrl, isLoopbackHost } from '../url.js';
 import { relativeTime } from './summary.js';
 
@@ -293,7 +293,7 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
   try {
     socket = await tcpConnect(host, port, timeoutMs, ipv4);
   } catch (error) {
-    const code = codeOf(error) ?? 'unknown error';
+    const code = errorCode(error) ?? 'unknown error';
     const [problem, hint] = TCP_PROBLEMS[code] ?? [`could not connect (${(error as Error).message})`, 'check the address and your network'];
     return { ok: false, detail: `TCP ${url.host}: ${problem} (${code})`, hint };
   }
@@ -308,7 +308,7 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
     tls = await tlsHandshake(socket, host, timeoutMs, extraCa);
   } catch (error) {
     socket.destroy();
-    const code = codeOf(error) ?? 'unknown error';
+    const code = errorCode(error) ?? 'unknown error';
     if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code === 'ECONNRESET') {
       return {
         ok: false,
@@ -346,8 +346,8 @@ export async function checkConnectViaProxy(url: URL, proxy: { variable: string; 
     await res.body.dump().catch(() => undefined);
     return { ok: true, detail: `${url.host} reached ${via} (it answered HTTP ${res.status})` };
   } catch (error) {
-    const code = codeOf(error) ?? ((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'unknown error');
-    if (TLS_CODES.has(code)) {
+    const code = errorCode(error) ?? ((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'unknown error');
+    if (isCertificateProblem(code)) {
       const { problem, hint } = tlsProblem(code, undefined, bareHost(url));
       return { ok: false, detail: `TLS ${url.host} ${via}: ${problem} (${code})`, hint };
     }
@@ -358,32 +358,6 @@ export async function checkConnectViaProxy(url: URL, proxy: { variable: string; 
       hint: `check the proxy address in ${proxy.variable} (and its credentials), or add ${url.hostname} to NO_PROXY if it should be reached directly`,
     };
   }
-}
-
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_REVOKED',
-]);
-
-/** The most specific error code in a cause chain (undici wraps socket errors). */
-export function codeOf(error: unknown): string | undefined {
-  let found: string | undefined;
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code !== 'string') continue;
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'ETIMEDOUT';
-    if (!code.startsWith('UND_ERR_')) found = code;
-    else found ??= code;
-  }
-  return found;
 }
 
 function innermostMessage(error: unknown): string | undefined {

@@ -10,10 +10,6 @@ import api from 'undici/lib/api/index.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
-
-// What undici's entry does on load: dispatchers get request(), connect() and the rest as methods
-// (the proxy agent tunnels with connect()).
-Object.assign(Dispatcher.prototype, api);
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
@@ -21,6 +17,10 @@ import { DEFAULTS, type NetworkConfig } from '../config.js';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
+
+// What undici's entry does on load: dispatchers get request(), connect() and the rest as methods
+// (the proxy agent tunnels with connect()).
+Object.assign(Dispatcher.prototype, api);
 
 export interface HttpRequest {
   url: URL;
@@ -184,13 +184,22 @@ const TLS_PROBLEMS: Record<string, string> = {
 };
 const TRUST_PROBLEMS = new Set(Object.keys(TLS_PROBLEMS).filter((code) => TLS_PROBLEMS[code] === UNTRUSTED || code.includes('SELF_SIGNED')));
 
-function errorCode(error: unknown): string | undefined {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+/** A certificate the peer presented failed verification (not: the port does not speak TLS). */
+export function isCertificateProblem(code: string): boolean {
+  return code in TLS_PROBLEMS && code !== 'ERR_SSL_WRONG_VERSION_NUMBER';
+}
+
+/** The most specific error code in a cause chain (undici wraps socket errors). */
+export function errorCode(error: unknown): string | undefined {
+  let found: string | undefined;
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && !code.startsWith('UND_ERR_')) return code;
-    if (typeof code === 'string' && code === 'UND_ERR_CONNECT_TIMEOUT') return 'ETIMEDOUT';
+    if (typeof code !== 'string') continue;
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'ETIMEDOUT';
+    if (!code.startsWith('UND_ERR_')) found = code;
+    else found ??= code;
   }
-  return (error as { code?: string } | undefined)?.code;
+  return found;
 }
 
 /** Translates a network failure into a sentence a person can act on. */

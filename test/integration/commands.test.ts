@@ -3,15 +3,13 @@
 // stand-in browser, a private --auth-dir per test. Secrets must never appear in any output but
 // `token`'s stdout.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runCli, stopAllProxies } from '../fixtures/cli.js';
 import { closeAllServers } from '../fixtures/raw-server.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, type OAuthHarness } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, oauthHarness, readStore, storedTokens, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -138,11 +136,7 @@ describe('login → status → token → logout', () => {
     const h = oauthHarness();
     expect((await cli(h, ['login', mcp.url, ...h.args()])).code).toBe(0);
     const before = storedTokens(h.authDir);
-    const [server] = readStore(h.authDir).servers;
-    const file = join(h.authDir, server!.file);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
-    stored.byIssuer[stored.current].tokens.expiresAt = Date.now() - 3_600_000;
-    writeFileSync(file, JSON.stringify(stored));
+    setStoredExpiry(h.authDir, Date.now() - 3_600_000);
     oidc.expireAccessTokens();
 
     const expired = await cli(h, ['status', '--auth-dir', h.authDir]);

@@ -4,7 +4,7 @@
 // nothing listens on, a 2026-07-28 server, a legacy SSE server, a forward proxy. Each test has its
 // own --auth-dir; no output may carry a token.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { runCli, stopAllProxies, type Env } from '../fixtures/cli.js';
@@ -13,7 +13,7 @@ import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { closeHttpsServers, startHttpsMcpServer } from '../fixtures/https-servers.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, tempDir, type OAuthHarness } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, oauthHarness, readStore, storedTokens, tempDir, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { closeAllServers, deadPort, listen } from '../fixtures/raw-server.js';
@@ -134,11 +134,7 @@ describe('doctor: a healthy OAuth server', () => {
   it('an expired access token is refreshed (step 7) and the era is found with the new one (step 8)', async () => {
     const { mcp, oidc, h } = await signedIn();
     const before = storedTokens(h.authDir);
-    const [server] = readStore(h.authDir).servers;
-    const file = join(h.authDir, server!.file);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
-    stored.byIssuer[stored.current].tokens.expiresAt = Date.now() - 3_600_000;
-    writeFileSync(file, JSON.stringify(stored));
+    setStoredExpiry(h.authDir, Date.now() - 3_600_000);
     oidc.expireAccessTokens();
 
     const run = await doctor(mcp.url, ['--auth-dir', h.authDir]);

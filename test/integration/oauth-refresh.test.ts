@@ -1,8 +1,6 @@
 // Refreshing tokens: on 401 and shortly before expiry, always keeping the rotated refresh token;
 // a dead refresh token (invalid_grant) or client (invalid_client) leads back to the browser.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Adapter } from 'oidc-provider';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient, stopAllProxies } from '../fixtures/cli.js';
@@ -11,7 +9,7 @@ import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, echo } from '../fixtures/oauth-cli.js';
+import { cleanupOAuth, oauthHarness, storedTokens, echo, setStoredExpiry } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
 
@@ -66,11 +64,7 @@ describe('refresh', () => {
     expect(await echo(first.client, 'first')).toBe('first');
     await first.client.close();
     // Make the stored token one that runs out within its refresh margin (a quarter of its life).
-    const [server] = readStore(h.authDir).servers;
-    const file = join(h.authDir, server!.file);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
-    stored.byIssuer[stored.current].tokens.expiresAt = Date.now() + 100;
-    writeFileSync(file, JSON.stringify(stored));
+    setStoredExpiry(h.authDir, Date.now() + 100);
     const refused = mcp.log.entries.filter((e) => e.status === 401).length;
 
     const second = await connectClient(mcp.url, h.args(), { env: h.env() });
