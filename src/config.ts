@@ -63,6 +63,13 @@ export interface NetworkConfig {
   readonly connectTimeoutMs: number;
   /** --ipv4: resolve host names to IPv4 addresses only. */
   readonly ipv4: boolean;
+  /**
+   * The forward-proxy variables that are set (https_proxy, HTTPS_PROXY, http_proxy, HTTP_PROXY,
+   * no_proxy, NO_PROXY, as curl reads them), or undefined when none is.
+   */
+  readonly proxyVariables: Readonly<Record<string, string>> | undefined;
+  /** NODE_EXTRA_CA_CERTS: a file of CAs Node trusts besides its own (read again with --ca-file). */
+  readonly extraCaCertsFile: string | undefined;
 }
 
 /** How to sign in when the server asks for it (unused when static credentials are given). */
@@ -192,7 +199,16 @@ export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
     caCertificates: caFile === undefined ? undefined : Object.freeze(readCaFile(caFile, env)),
     connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
     ipv4: raw.ipv4 === true,
+    proxyVariables: proxyVariables(env),
+    extraCaCertsFile: env['NODE_EXTRA_CA_CERTS'] || undefined,
   });
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'];
+
+function proxyVariables(env: Env): Readonly<Record<string, string>> | undefined {
+  const set = PROXY_VARIABLES.filter((name) => env[name] !== undefined).map((name) => [name, env[name]!] as const);
+  return set.length === 0 ? undefined : Object.freeze(Object.fromEntries(set));
 }
 
 /**

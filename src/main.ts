@@ -1,13 +1,13 @@
 /** Wires the pieces for a proxy run and resolves with the exit code once the host is gone. */
 import { setTimeout as delay } from 'node:timers/promises';
-import { createAuthorizer } from './auth/authorizer.js';
 import { onSignInNeeded } from './auth/sign-in-notice.js';
 import { Bridge } from './bridge.js';
 import type { Config } from './config.js';
+import { createAuthorizer } from './create-authorizer.js';
 import { afterWrite, tuneHeap } from './heap.js';
+import { HttpClient } from './http/client.js';
 import { log, setLogLevel } from './log.js';
 import { connectRemote } from './transport/connect.js';
-import { closeHttp, configureHttp } from './transport/http.js';
 import { StdioTransport } from './transport/stdio.js';
 import { displayUrl } from './url.js';
 
@@ -17,10 +17,10 @@ const SHUTDOWN_BUDGET_MS = 1_400;
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
   tuneHeap();
-  configureHttp(config.network);
+  const http = new HttpClient(config.network);
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
-  const authorizer = createAuthorizer(config);
-  const remote = connectRemote(config, authorizer);
+  const authorizer = createAuthorizer(config, http);
+  const remote = connectRemote(config, authorizer, http);
   const host = new StdioTransport(process.stdin, process.stdout);
   host.onwritten = afterWrite;
   const bridge = new Bridge(host, remote, {
@@ -41,6 +41,6 @@ export async function runProxy(config: Config): Promise<number> {
   log.info(`shutting down: ${why}`);
   const budget = delay(SHUTDOWN_BUDGET_MS, undefined, { ref: false });
   await Promise.race([bridge.close().catch((error: unknown) => log.debug(`close: ${(error as Error).message}`)), budget]);
-  await Promise.race([closeHttp(), delay(100, undefined, { ref: false })]);
+  await Promise.race([http.close(), delay(100, undefined, { ref: false })]);
   return 0;
 }

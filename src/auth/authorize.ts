@@ -5,6 +5,7 @@
  * Bounded by --auth-timeout.
  */
 import { ProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { openBrowser } from './browser.js';
 import type { CallbackServer } from './callback-server.js';
@@ -15,6 +16,7 @@ import { exchangeCode, type ClientAuth } from './token-endpoint.js';
 import type { StoredTokens } from './token-store.js';
 
 export interface AuthorizationRequest {
+  http: HttpClient;
   as: AuthServerMetadata;
   client: ClientAuth;
   callback: CallbackServer;
@@ -50,7 +52,7 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
   const done = req.callback.wait(
     { state, issuer: req.as.issuer, issRequired: req.as.issParameterSupported },
     async (code) => {
-      tokens = await exchangeCode(req.as.tokenEndpoint, req.client, {
+      tokens = await exchangeCode(req.http, req.as.tokenEndpoint, req.client, {
         code,
         redirectUri: req.callback.redirectUri,
         verifier: pkce.verifier,

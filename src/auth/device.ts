@@ -6,9 +6,11 @@
  * the interval the AS asks for until the user has approved or declined on any other device.
  */
 import { ProxyError, isProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import type { AuthServerMetadata } from './discovery.js';
+import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { checkUrl, postForm, type JsonObject, type OAuthHttpOptions } from './oauth-request.js';
 import { announceSignIn } from './sign-in-notice.js';
 import { authenticateClient, tokenRequest, type ClientAuth } from './token-endpoint.js';
@@ -41,6 +43,7 @@ export function deviceFlowSupported(as: AuthServerMetadata): boolean {
 
 /** §3.1–3.2: asks for a device code and a user code, for `scope` and the RFC 8707 `resource`. */
 export async function requestDeviceAuthorization(
+  http: HttpClient,
   as: AuthServerMetadata,
   client: ClientAuth,
   request: { scope: string | undefined; resource: string | undefined },
@@ -49,18 +52,11 @@ export async function requestDeviceAuthorization(
   const endpoint = as.deviceAuthorizationEndpoint!;
   // §3.1: the client authenticates as at the token endpoint (public clients send client_id).
   const { body, headers } = authenticateClient(client, { scope: request.scope, resource: request.resource });
-  const answer = await postForm(endpoint, body, headers);
-  if (answer.status !== 200) {
-    const error = typeof answer.body?.['error'] === 'string' ? answer.body['error'] : undefined;
-    const description = typeof answer.body?.['error_description'] === 'string' ? `: ${answer.body['error_description'].slice(0, 300)}` : '';
-    throw new ProxyError(
-      'AUTH_TOKEN',
-      error
-        ? `the device authorization endpoint refused the request (${error}${description})`
-        : `the device authorization endpoint ${displayUrl(endpoint)} answered ${answer.status}${answer.problem ? ` and ${answer.problem}` : ''}`,
-      { status: answer.status, ...(error ? { oauthError: error } : {}) },
-    );
-  }
+  const answer = acceptedAnswer(await postForm(http, endpoint, body, headers), [200], 'AUTH_TOKEN', ({ status, oauth, problem }) =>
+    oauth
+      ? `the device authorization endpoint refused the request (${oauthErrorText(oauth)})`
+      : `the device authorization endpoint ${displayUrl(endpoint)} answered ${status}${problem ? ` and ${problem}` : ''}`,
+  );
   if (!answer.body) throw new ProxyError('AUTH_TOKEN', `the device authorization endpoint answered 200 but ${answer.problem}`);
   return parseDeviceAuthorization(answer.body, options);
 }
@@ -120,6 +116,7 @@ export function showDeviceCode(device: DeviceAuthorization): void {
  * slow_down adds 5 s to the interval for good; a connection failure doubles it.
  */
 export async function pollDeviceToken(
+  http: HttpClient,
   tokenEndpoint: URL,
   client: ClientAuth,
   device: DeviceAuthorization,
@@ -141,7 +138,7 @@ export async function pollDeviceToken(
     try {
       await sleep(intervalS * 1000, signal);
       // RFC 8707 §2.2 / MCP: the resource in the token request too.
-      return await tokenRequest(tokenEndpoint, client, { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource }, signal);
+      return await tokenRequest(http, tokenEndpoint, client, { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource }, signal);
     } catch (error) {
       if (signal.aborted) throw timedOut();
       if (isProxyError(error, 'AUTH_TOKEN')) {

@@ -8,6 +8,7 @@
  * Every document is validated before use; errors name the field that failed.
  */
 import { ProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { checkUrl, getJson, optionalStrings, type JsonObject, type OAuthHttpOptions } from './oauth-request.js';
@@ -57,10 +58,10 @@ export function resourceMetadataUrls(serverUrl: URL): URL[] {
 }
 
 /** Protected resource metadata, or undefined when the server publishes none (2025-03-26). */
-export async function discoverResource(serverUrl: URL, hint: URL | undefined, options: OAuthHttpOptions): Promise<ProtectedResource | undefined> {
+export async function discoverResource(http: HttpClient, serverUrl: URL, hint: URL | undefined, options: OAuthHttpOptions): Promise<ProtectedResource | undefined> {
   const candidates = hint ? [hint, ...resourceMetadataUrls(serverUrl).filter((u) => u.href !== hint.href)] : resourceMetadataUrls(serverUrl);
   for (const url of candidates) {
-    const answer = await getJson(url, options);
+    const answer = await getJson(http, url, options);
     if (answer.status !== 200) {
       log.debug(`${PRM}: ${displayUrl(url)} answered ${answer.status}`);
       continue;
@@ -116,9 +117,9 @@ export function authServerMetadataUrls(issuer: URL): URL[] {
 }
 
 /** Metadata of an issuer named in PRM `authorization_servers`. */
-export async function discoverAuthServer(issuer: string, options: DiscoveryOptions): Promise<AuthServerMetadata> {
+export async function discoverAuthServer(http: HttpClient, issuer: string, options: DiscoveryOptions): Promise<AuthServerMetadata> {
   const issuerUrl = checkUrl(issuer, 'authorization_servers', PRM, options, 'AUTH_DISCOVERY');
-  const found = await fetchFirst(authServerMetadataUrls(issuerUrl), options);
+  const found = await fetchFirst(http, authServerMetadataUrls(issuerUrl), options);
   if (!found) {
     throw new ProxyError('AUTH_DISCOVERY', `no ${ASM} found for ${issuer} (tried RFC 8414 and OpenID Connect discovery URLs)`);
   }
@@ -127,9 +128,9 @@ export async function discoverAuthServer(issuer: string, options: DiscoveryOptio
 }
 
 /** MCP 2025-03-26: no PRM, the authorization server lives at the MCP server's origin. */
-export async function discoverLegacyAuthServer(serverUrl: URL, options: DiscoveryOptions): Promise<AuthServerMetadata> {
+export async function discoverLegacyAuthServer(http: HttpClient, serverUrl: URL, options: DiscoveryOptions): Promise<AuthServerMetadata> {
   const origin = serverUrl.origin;
-  const found = await fetchFirst(authServerMetadataUrls(new URL(origin)), options);
+  const found = await fetchFirst(http, authServerMetadataUrls(new URL(origin)), options);
   if (found) return validateAuthServer(found.body, [origin, `${origin}/`], found.url, options);
   // 2025-03-26 "Fallbacks for Servers without Metadata Discovery".
   log.info(`no ${ASM} at ${origin}; using the default endpoints /authorize, /token and /register`);
@@ -149,9 +150,9 @@ export async function discoverLegacyAuthServer(serverUrl: URL, options: Discover
   };
 }
 
-async function fetchFirst(urls: URL[], options: OAuthHttpOptions): Promise<{ body: JsonObject; url: URL } | undefined> {
+async function fetchFirst(http: HttpClient, urls: URL[], options: OAuthHttpOptions): Promise<{ body: JsonObject; url: URL } | undefined> {
   for (const url of urls) {
-    const answer = await getJson(url, options);
+    const answer = await getJson(http, url, options);
     if (answer.status === 200 && answer.body) return { body: answer.body, url };
     log.debug(`${ASM}: ${displayUrl(url)} answered ${answer.status}${answer.problem ? ` (${answer.problem})` : ''}`);
   }

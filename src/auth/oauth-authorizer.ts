@@ -10,10 +10,12 @@
  */
 import type { GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
+import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
+import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
-import type { Authorizer, Challenge } from './authorizer.js';
 import { authorizeInBrowser } from './authorize.js';
+import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
@@ -23,6 +25,8 @@ import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-
 import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
+  /** For discovery, registration and the token endpoint (never carries the MCP token). */
+  http: HttpClient;
   serverUrl: URL;
   store: TokenStore;
   client: ClientSettings;
@@ -62,20 +66,26 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.serverUrl.href;
   }
 
-  async authorization(): Promise<string | undefined> {
+  /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
+  async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
+    return bearerHeaders((await this.freshCredentials())?.tokens?.accessToken);
+  }
+
+  /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
+  async freshCredentials(): Promise<ServerRecord | undefined> {
     await this.load();
     const tokens = this.record?.tokens;
     const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
     // Client credentials come without a refresh token: a new request renews them.
     const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
     if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
-      const sent = bearer(this.record);
+      const sent = authorization(this.record);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
       });
     }
-    return bearer(this.record);
+    return this.record;
   }
 
   async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
@@ -90,7 +100,7 @@ export class OAuthAuthorizer implements Authorizer {
       return this.once(() => this.authorize(challenge, true));
     }
     await this.once(async () => {
-      if (bearer(this.record) !== sent) return; // renewed while this request was out
+      if (authorization(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
@@ -110,7 +120,7 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
-  /** The stored credentials in use (after any refresh authorization() made), if any. */
+  /** The stored credentials in use (after any renewal freshCredentials() made), if any. */
   async credentials(): Promise<ServerRecord | undefined> {
     await this.load();
     return this.record;
@@ -161,7 +171,7 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record) return false;
       const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && bearer(stored) !== sent) {
+      if (stored?.tokens && authorization(stored) !== sent) {
         this.record = stored;
         return true;
       }
@@ -175,7 +185,7 @@ export class OAuthAuthorizer implements Authorizer {
       const refreshToken = record.tokens?.refreshToken;
       if (!refreshToken) return false;
       try {
-        const tokens = await refreshTokens(new URL(record.tokenEndpoint), client, { refreshToken, resource: record.resource });
+        const tokens = await refreshTokens(this.settings.http, new URL(record.tokenEndpoint), client, { refreshToken, resource: record.resource });
         await this.save({ ...record, tokens });
         log.info('access token refreshed');
         return true;
@@ -193,7 +203,7 @@ export class OAuthAuthorizer implements Authorizer {
   /** A new client_credentials token, for the client and resource of the current one (no discovery). */
   private renewClientCredentials(sent: string | undefined): Promise<boolean> {
     return this.renew(sent, async (record, client) => {
-      const tokens = await clientCredentialsToken(new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
+      const tokens = await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
       await this.save({ ...record, tokens });
       log.info('access token renewed (client credentials)');
       return true;
@@ -201,11 +211,11 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
-    const before = bearer(this.record);
+    const before = authorization(this.record);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
       const stored = await this.readServer();
-      if (!stepUp && stored?.tokens && bearer(stored) !== before) {
+      if (!stepUp && stored?.tokens && authorization(stored) !== before) {
         this.record = stored;
         return;
       }
@@ -233,17 +243,17 @@ export class OAuthAuthorizer implements Authorizer {
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
     // PKCE protects the authorization code; a client_credentials client never gets one.
     const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
-    const prm = await discoverResource(this.settings.serverUrl, challenge?.resourceMetadata, options);
+    const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
     if (!prm) {
       log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
-      return { prm, as: await discoverLegacyAuthServer(this.settings.serverUrl, options) };
+      return { prm, as: await discoverLegacyAuthServer(this.settings.http, this.settings.serverUrl, options) };
     }
     log.info(`protected resource metadata at ${displayUrl(prm.url)}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}`);
     // RFC 9728 §7.6: with several authorization servers, the client chooses: the first that works.
     let first: unknown;
     for (const issuer of prm.authorizationServers) {
       try {
-        const as = await discoverAuthServer(issuer, options);
+        const as = await discoverAuthServer(this.settings.http, issuer, options);
         log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
         return { prm, as };
       } catch (error) {
@@ -268,10 +278,10 @@ export class OAuthAuthorizer implements Authorizer {
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     if (this.settings.grant === 'client_credentials') {
-      const client = await obtainClient(as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
+      const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
       const auth = clientAuth(client, this.settings.client.clientKey);
       log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
-      const tokens = await clientCredentialsToken(as.tokenEndpoint, auth, { scope, resource });
+      const tokens = await clientCredentialsToken(this.settings.http, as.tokenEndpoint, auth, { scope, resource });
       logReceived(tokens);
       return { ...auth, tokens };
     }
@@ -291,12 +301,12 @@ export class OAuthAuthorizer implements Authorizer {
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(as, this.settings.client, { grant: 'device_code' }, this.settings.store);
+        const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
         const auth = clientAuth(client, this.settings.client.clientKey);
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
-          device = await requestDeviceAuthorization(as, auth, { scope, resource }, { allowHttp: this.settings.allowHttp });
+          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource }, { allowHttp: this.settings.allowHttp });
         } catch (error) {
           const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
           if (refused && attempt === 0 && client.kind === 'dynamic') {
@@ -311,7 +321,7 @@ export class OAuthAuthorizer implements Authorizer {
           throw error;
         }
         showDeviceCode(device);
-        const tokens = await pollDeviceToken(as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs });
+        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs });
         logReceived(tokens);
         return { ...auth, tokens };
       }
@@ -327,13 +337,13 @@ export class OAuthAuthorizer implements Authorizer {
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
+        const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
         const auth = clientAuth(client, this.settings.client.clientKey);
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -363,6 +373,7 @@ function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
   log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
 }
 
-function bearer(record: ServerRecord | undefined): string | undefined {
-  return record?.tokens ? `Bearer ${record.tokens.accessToken}` : undefined;
+/** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
+function authorization(record: ServerRecord | undefined): string | undefined {
+  return bearerHeaders(record?.tokens?.accessToken)['authorization'];
 }

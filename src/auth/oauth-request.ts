@@ -5,7 +5,8 @@
  * document is checked before use.
  */
 import { ProxyError, type ProxyErrorCode } from '../errors.js';
-import { httpRequest, type HttpResponse } from '../transport/http.js';
+import type { HttpClient, HttpResponse } from '../http/client.js';
+import { mediaType } from '../http/media-type.js';
 import { isLoopbackHost } from '../url.js';
 
 export interface OAuthHttpOptions {
@@ -26,18 +27,19 @@ export interface JsonAnswer {
 
 const MAX_BODY = 1024 * 1024;
 
-export async function getJson(url: URL, options: OAuthHttpOptions, signal?: AbortSignal): Promise<JsonAnswer> {
+export async function getJson(http: HttpClient, url: URL, options: OAuthHttpOptions, signal?: AbortSignal): Promise<JsonAnswer> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.protocolVersion) headers['mcp-protocol-version'] = options.protocolVersion;
-  return readJson(await httpRequest({ url, method: 'GET', headers, signal }));
+  return readJson(await http.request({ url, method: 'GET', headers, signal }));
 }
 
-export async function postJson(url: URL, body: JsonObject, signal?: AbortSignal): Promise<JsonAnswer> {
+export async function postJson(http: HttpClient, url: URL, body: JsonObject, signal?: AbortSignal): Promise<JsonAnswer> {
   const headers = { accept: 'application/json', 'content-type': 'application/json' };
-  return readJson(await httpRequest({ url, method: 'POST', headers, body: JSON.stringify(body), signal }));
+  return readJson(await http.request({ url, method: 'POST', headers, body: JSON.stringify(body), signal }));
 }
 
 export async function postForm(
+  http: HttpClient,
   url: URL,
   form: Record<string, string | undefined>,
   extraHeaders: Record<string, string>,
@@ -46,7 +48,7 @@ export async function postForm(
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) params.set(k, v);
   const headers = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
-  return readJson(await httpRequest({ url, method: 'POST', headers, body: params.toString(), signal }));
+  return readJson(await http.request({ url, method: 'POST', headers, body: params.toString(), signal }));
 }
 
 async function readJson(res: HttpResponse): Promise<JsonAnswer> {
@@ -62,7 +64,7 @@ async function readJson(res: HttpResponse): Promise<JsonAnswer> {
   } catch (error) {
     return { status: res.status, body: undefined, problem: `the answer broke off (${(error as Error).message})` };
   }
-  const type = (res.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(res.header('content-type'));
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -7,8 +7,8 @@
  * takes the same path as a refused request. Nothing here opens a session: a `ping` without one is
  * refused or answered statelessly, and a stream opened by the GET is closed at once.
  */
-import { httpRequest, type HttpResponse } from '../transport/http.js';
-import type { Challenge } from './authorizer.js';
+import type { Challenge } from '../http/authorizer.js';
+import type { HttpClient, HttpRequest } from '../http/client.js';
 
 export interface ProbeResult {
   /** The status of the last answer. */
@@ -20,30 +20,30 @@ export interface ProbeResult {
 const TIMEOUT_MS = 30_000;
 const PING = JSON.stringify({ jsonrpc: '2.0', id: 'mcp-auth-proxy-probe', method: 'ping' });
 
-export async function probeServer(serverUrl: URL, headers: Readonly<Record<string, string>>, authorization: string | undefined): Promise<ProbeResult> {
-  const base: Record<string, string> = { ...headers };
-  if (authorization !== undefined) base['authorization'] = authorization;
-  const attempts: Array<() => Promise<HttpResponse>> = [
-    () =>
-      httpRequest({
-        url: serverUrl,
-        method: 'POST',
-        headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
-        body: PING,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      }),
-    () => httpRequest({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+export async function probeServer(http: HttpClient, serverUrl: URL, headers: Readonly<Record<string, string>>, credentials: Readonly<Record<string, string>> = {}): Promise<ProbeResult> {
+  const base: Record<string, string> = { ...headers, ...credentials };
+  const attempts: Array<() => HttpRequest> = [
+    () => ({
+      url: serverUrl,
+      method: 'POST',
+      headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
+      body: PING,
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    }),
+    () => ({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
   ];
   let status = 0;
   for (const attempt of attempts) {
-    const res = await attempt();
+    const req = attempt();
+    const res = await http.request(req);
     status = res.status;
     // The answer itself is of no interest (and an event stream would never end); undici reports
     // the abort as an error event, which must not go unhandled.
     res.body.on('error', () => undefined);
     res.body.destroy();
     if (res.status === 401 || res.status === 403) {
-      return { status, refused: { status: res.status, wwwAuthenticate: res.headerList('www-authenticate'), url: res.url, sent: authorization } };
+      const wwwAuthenticate = res.headerList('www-authenticate');
+      return { status, refused: { status, wwwAuthenticate, dpopNonce: res.header('dpop-nonce'), method: req.method, url: res.url, sent: credentials['authorization'] } };
     }
     if (res.status >= 200 && res.status < 300) break;
   }

@@ -6,10 +6,12 @@
  * used with another AS (MCP 2026-07-28).
  */
 import { ProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import type { ClientKey } from './client-assertion.js';
 import { DEVICE_GRANT, deviceFlowSupported } from './device.js';
 import type { AuthServerMetadata } from './discovery.js';
+import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { optionalString, optionalStrings, postJson } from './oauth-request.js';
 import type { ClientAuth } from './token-endpoint.js';
 import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
@@ -45,7 +47,7 @@ function authMethod(as: AuthServerMetadata, hasSecret: boolean, hasKey = false):
   return allowed[0] ?? 'client_secret_basic';
 }
 
-export async function obtainClient(as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
+export async function obtainClient(http: HttpClient, as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
   const redirectUri = use.grant === 'authorization_code' ? use.redirectUri : undefined;
   const base = { issuer: as.issuer, redirectUri, createdAt: Date.now(), clientSecretExpiresAt: undefined };
   if (settings.clientId !== undefined) {
@@ -81,7 +83,7 @@ export async function obtainClient(as: AuthServerMetadata, settings: ClientSetti
   if (redirect === undefined) grants.delete('authorization_code');
   if (!deviceFlowSupported(as)) grants.delete(DEVICE_GRANT);
   if (current) log.info(`the stored registration ${current.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
-  const client = await register(as, redirect, [...grants]);
+  const client = await register(http, as, redirect, [...grants]);
   await store.writeClient(client);
   return client;
 }
@@ -126,7 +128,7 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
+async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
   const method = as.tokenEndpointAuthMethods && !as.tokenEndpointAuthMethods.includes('none') ? authMethod(as, true) : 'none';
   const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
@@ -140,17 +142,13 @@ async function register(as: AuthServerMetadata, redirectUri: string | undefined,
     application_type: 'native',
   };
   log.info(`registering with ${as.issuer} (RFC 7591 dynamic client registration)`);
-  const answer = await postJson(as.registrationEndpoint!, metadata);
-  const { status, body } = answer;
-  if (status !== 201 && status !== 200) {
-    const error = typeof body?.['error'] === 'string' ? body['error'] : undefined;
-    const description = typeof body?.['error_description'] === 'string' ? `: ${body['error_description'].slice(0, 300)}` : '';
-    throw new ProxyError(
-      'AUTH_REGISTRATION',
-      `${as.issuer} refused the client registration (${error ?? status}${description}); register a client with the provider and pass --client-id`,
-      { status, ...(error ? { oauthError: error } : {}) },
-    );
-  }
+  const answer = await postJson(http, as.registrationEndpoint!, metadata);
+  const { body } = acceptedAnswer(
+    answer,
+    [201, 200],
+    'AUTH_REGISTRATION',
+    ({ status, oauth }) => `${as.issuer} refused the client registration (${oauth ? oauthErrorText(oauth) : status}); register a client with the provider and pass --client-id`,
+  );
   if (!body) throw new ProxyError('AUTH_REGISTRATION', `the client registration answer is unusable: ${answer.problem}`);
   const clientId = body['client_id'];
   if (typeof clientId !== 'string' || clientId === '') throw new ProxyError('AUTH_REGISTRATION', `"client_id" in ${WHERE} is missing`);

@@ -7,7 +7,9 @@
  * A 200 means revoked or already invalid (§2.2); the body is ignored.
  */
 import { ProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { displayUrl } from '../url.js';
+import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { postForm } from './oauth-request.js';
 import { authenticateClient, type ClientAuth } from './token-endpoint.js';
 import type { StoredTokens } from './token-store.js';
@@ -24,21 +26,19 @@ export interface RevocationOutcome {
 const TIMEOUT_MS = 15_000;
 
 /** Revokes one token; throws a ProxyError (AUTH_REVOCATION, or the network error) when refused. */
-export async function revokeToken(endpoint: URL, client: ClientAuth, token: string, hint: TokenTypeHint): Promise<void> {
+export async function revokeToken(http: HttpClient, endpoint: URL, client: ClientAuth, token: string, hint: TokenTypeHint): Promise<void> {
   const { body, headers } = authenticateClient(client, { token, token_type_hint: hint });
-  const answer = await postForm(endpoint, body, headers, AbortSignal.timeout(TIMEOUT_MS));
-  if (answer.status === 200) return;
-  const error = typeof answer.body?.['error'] === 'string' ? answer.body['error'] : undefined;
-  const description = typeof answer.body?.['error_description'] === 'string' ? `: ${answer.body['error_description'].slice(0, 200)}` : '';
-  throw new ProxyError(
+  const answer = await postForm(http, endpoint, body, headers, AbortSignal.timeout(TIMEOUT_MS));
+  acceptedAnswer(
+    answer,
+    [200],
     'AUTH_REVOCATION',
-    `the revocation endpoint ${displayUrl(endpoint)} answered ${answer.status} (${error ?? answer.problem ?? 'no reason given'}${description})`,
-    { status: answer.status, ...(error ? { oauthError: error } : {}) },
+    ({ status, oauth, problem }) => `the revocation endpoint ${displayUrl(endpoint)} answered ${status} (${oauth ? oauthErrorText(oauth) : (problem ?? 'no reason given')})`,
   );
 }
 
 /** Revokes the refresh token, then the access token; never throws: each outcome is reported. */
-export async function revokeTokens(endpoint: URL, client: ClientAuth, tokens: StoredTokens): Promise<RevocationOutcome[]> {
+export async function revokeTokens(http: HttpClient, endpoint: URL, client: ClientAuth, tokens: StoredTokens): Promise<RevocationOutcome[]> {
   const outcomes: RevocationOutcome[] = [];
   const pairs: Array<[TokenTypeHint, string | undefined]> = [
     ['refresh_token', tokens.refreshToken],
@@ -47,7 +47,7 @@ export async function revokeTokens(endpoint: URL, client: ClientAuth, tokens: St
   for (const [hint, token] of pairs) {
     if (!token) continue;
     try {
-      await revokeToken(endpoint, client, token, hint);
+      await revokeToken(http, endpoint, client, token, hint);
       outcomes.push({ hint, result: 'revoked' });
     } catch (error) {
       if (error instanceof ProxyError && error.oauthError === 'unsupported_token_type') outcomes.push({ hint, result: 'unsupported' });

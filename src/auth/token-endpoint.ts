@@ -5,8 +5,10 @@
  * refresh_token, scope) before anything is stored; OAuth errors keep their `error` code.
  */
 import { ProxyError } from '../errors.js';
+import type { HttpClient } from '../http/client.js';
 import { displayUrl } from '../url.js';
 import { ASSERTION_TYPE, signClientAssertion, type ClientKey } from './client-assertion.js';
+import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { postForm, type JsonAnswer } from './oauth-request.js';
 import type { StoredTokens } from './token-store.js';
 
@@ -22,11 +24,12 @@ export interface ClientAuth {
 const WHERE = 'the token response';
 
 export function exchangeCode(
+  http: HttpClient,
   tokenEndpoint: URL,
   client: ClientAuth,
   grant: { code: string; redirectUri: string; verifier: string; resource: string | undefined },
 ): Promise<StoredTokens> {
-  return tokenRequest(tokenEndpoint, client, {
+  return tokenRequest(http, tokenEndpoint, client, {
     grant_type: 'authorization_code',
     code: grant.code,
     redirect_uri: grant.redirectUri,
@@ -37,11 +40,12 @@ export function exchangeCode(
 }
 
 export async function refreshTokens(
+  http: HttpClient,
   tokenEndpoint: URL,
   client: ClientAuth,
   refresh: { refreshToken: string; resource: string | undefined },
 ): Promise<StoredTokens> {
-  const tokens = await tokenRequest(tokenEndpoint, client, {
+  const tokens = await tokenRequest(http, tokenEndpoint, client, {
     grant_type: 'refresh_token',
     refresh_token: refresh.refreshToken,
     resource: refresh.resource,
@@ -55,16 +59,17 @@ export async function refreshTokens(
  * refresh token is expected; a new request renews the token.
  */
 export function clientCredentialsToken(
+  http: HttpClient,
   tokenEndpoint: URL,
   client: ClientAuth,
   grant: { scope: string | undefined; resource: string | undefined },
 ): Promise<StoredTokens> {
-  return tokenRequest(tokenEndpoint, client, { grant_type: 'client_credentials', scope: grant.scope, resource: grant.resource });
+  return tokenRequest(http, tokenEndpoint, client, { grant_type: 'client_credentials', scope: grant.scope, resource: grant.resource });
 }
 
-export async function tokenRequest(tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<StoredTokens> {
+export async function tokenRequest(http: HttpClient, tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<StoredTokens> {
   const { body, headers } = authenticateClient(client, form);
-  return parseTokenResponse(await postForm(tokenEndpoint, body, headers, signal), tokenEndpoint);
+  return parseTokenResponse(await postForm(http, tokenEndpoint, body, headers, signal), tokenEndpoint);
 }
 
 /**
@@ -95,18 +100,11 @@ export function authenticateClient(
 }
 
 export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): StoredTokens {
-  const { status, body } = answer;
-  if (status !== 200) {
-    const error = typeof body?.['error'] === 'string' ? body['error'] : undefined;
-    const description = typeof body?.['error_description'] === 'string' ? `: ${body['error_description'].slice(0, 300)}` : '';
-    throw new ProxyError(
-      'AUTH_TOKEN',
-      error
-        ? `the token endpoint refused the request (${error}${description})`
-        : `the token endpoint ${displayUrl(tokenEndpoint)} answered ${status}${answer.problem ? ` and ${answer.problem}` : ''}`,
-      { status, ...(error ? { oauthError: error } : {}) },
-    );
-  }
+  const { body } = acceptedAnswer(answer, [200], 'AUTH_TOKEN', ({ status, oauth, problem }) =>
+    oauth
+      ? `the token endpoint refused the request (${oauthErrorText(oauth)})`
+      : `the token endpoint ${displayUrl(tokenEndpoint)} answered ${status}${problem ? ` and ${problem}` : ''}`,
+  );
   if (!body) throw new ProxyError('AUTH_TOKEN', `the token endpoint answered 200 but ${answer.problem}`);
   const accessToken = body['access_token'];
   if (typeof accessToken !== 'string' || accessToken === '') throw new ProxyError('AUTH_TOKEN', `"access_token" in ${WHERE} is missing`);

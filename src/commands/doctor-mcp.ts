@@ -7,15 +7,15 @@
  * closed at once). Credentials come from an authorizer that never signs in.
  */
 import type { Readable } from 'node:stream';
-import type { Authorizer, Challenge } from '../auth/authorizer.js';
 import { bearerChallenge } from '../auth/challenge.js';
 import type { ProtocolChoice, TransportChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
+import { authorizedRequest } from '../http/authorized-request.js';
+import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import { errorResponse, idKey, isRequest, isResponse, type JsonRpcResponse } from '../jsonrpc.js';
 import { probeEra } from '../modern/era.js';
 import { LEGACY_VERSIONS, MODERN_VERSION } from '../modern/modern-request.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
-import { authorizedRequest } from '../transport/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from '../transport/event-stream.js';
 import type { RemoteEndpoint, RemoteTransport } from '../transport/remote-transport.js';
 import { SseTransport } from '../transport/sse.js';
@@ -38,12 +38,12 @@ export class NoSignInAuthorizer implements Authorizer {
   refused: Challenge | undefined;
 
   constructor(
-    private readonly source: () => Promise<string | undefined>,
+    private readonly source: (request: OutgoingRequest) => Promise<Record<string, string>>,
     private readonly kind: 'oauth' | 'static',
   ) {}
 
-  authorization(): Promise<string | undefined> {
-    return this.source();
+  headers(request: OutgoingRequest): Promise<Record<string, string>> {
+    return this.source(request);
   }
 
   async challenge(challenge: Challenge): Promise<void> {
@@ -53,7 +53,7 @@ export class NoSignInAuthorizer implements Authorizer {
 }
 
 /** What a refusal means, in words (server-provided text is cut short; the caller redacts). */
-export function refusal(challenge: Challenge, kind: 'oauth' | 'static'): ProxyError {
+export function refusal(challenge: Pick<Challenge, 'status' | 'wwwAuthenticate' | 'url' | 'sent'>, kind: 'oauth' | 'static'): ProxyError {
   const parsed = bearerChallenge(challenge.wwwAuthenticate);
   const said = parsed?.error ? ` ${parsed.error}${parsed.errorDescription ? `: "${parsed.errorDescription.slice(0, 160)}"` : ''}` : '';
   const { status } = challenge;

@@ -5,10 +5,11 @@
  * for a well-known metadata document (no side effects on any server).
  */
 import { lookup } from 'node:dns/promises';
-import { readFileSync } from 'node:fs';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { errorCode, httpRequest, isCertificateProblem } from '../transport/http.js';
+import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import type { HttpClient } from '../http/client.js';
+import { errorCode, isCertificateProblem } from '../http/network-problem.js';
+import { trustedCas } from '../http/trusted-cas.js';
 import { displayUrl, isLoopbackHost } from '../url.js';
 import { relativeTime } from './summary.js';
 
@@ -232,24 +233,7 @@ function tcpConnect(host: string, port: number, timeoutMs: number, ipv4: boolean
   );
 }
 
-/**
- * Node's CAs plus NODE_EXTRA_CA_CERTS plus --ca-file's, as the proxy's own requests trust them (a
- * `ca` option replaces the store Node built, so the NODE_EXTRA_CA_CERTS file is read again).
- */
-function trusted(extraCa: readonly string[]): string[] {
-  const ca = [...rootCertificates, ...extraCa];
-  const file = process.env['NODE_EXTRA_CA_CERTS'];
-  if (file) {
-    try {
-      ca.push(readFileSync(file, 'utf8'));
-    } catch {
-      // Node has warned about it at start-up.
-    }
-  }
-  return ca;
-}
-
-function tlsHandshake(socket: Socket, host: string, timeoutMs: number, extraCa: readonly string[] | undefined): Promise<TLSSocket> {
+function tlsHandshake(socket: Socket, host: string, timeoutMs: number, extraCa: readonly string[] | undefined, extraCaCertsFile: string | undefined): Promise<TLSSocket> {
   let tls: TLSSocket | undefined;
   return withTimeout(
     (fail) =>
@@ -262,7 +246,8 @@ function tlsHandshake(socket: Socket, host: string, timeoutMs: number, extraCa: 
           servername: isIP(host) ? undefined : host,
           rejectUnauthorized: false,
           ALPNProtocols: ['http/1.1'],
-          ...(extraCa ? { ca: trusted(extraCa) } : {}),
+          // What the proxy's own requests trust (see HttpClient).
+          ...(extraCa ? { ca: trustedCas(extraCa, extraCaCertsFile) } : {}),
         });
         tls.once('secureConnect', () => resolve(tls!));
         tls.once('error', fail);
@@ -276,6 +261,8 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** --ca-file's certificates (PEM), trusted besides Node's CAs and NODE_EXTRA_CA_CERTS. */
   ca?: readonly string[] | undefined;
+  /** NODE_EXTRA_CA_CERTS, trusted with --ca-file's as Node would (see trustedCas). */
+  extraCaCertsFile?: string | undefined;
   /** --ipv4. */
   ipv4?: boolean | undefined;
 }
@@ -285,7 +272,7 @@ export interface ConnectOptions {
  * what the proxy's requests trust: Node's CAs, NODE_EXTRA_CA_CERTS and --ca-file.
  */
 export async function checkConnect(url: URL, options: ConnectOptions): Promise<Finding> {
-  const { timeoutMs, ca: extraCa, ipv4 = false } = options;
+  const { timeoutMs, ca: extraCa, extraCaCertsFile, ipv4 = false } = options;
   const host = bareHost(url);
   const port = Number(url.port) || DEFAULT_PORTS[url.protocol]!;
   const started = performance.now();
@@ -305,7 +292,7 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
   }
   let tls: TLSSocket;
   try {
-    tls = await tlsHandshake(socket, host, timeoutMs, extraCa);
+    tls = await tlsHandshake(socket, host, timeoutMs, extraCa, extraCaCertsFile);
   } catch (error) {
     socket.destroy();
     const code = errorCode(error) ?? 'unknown error';
@@ -334,10 +321,10 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
  * Through a forward proxy the connection is the proxy's tunnel: one request for a well-known
  * document (any HTTP status means the server was reached) shows whether the proxy lets us through.
  */
-export async function checkConnectViaProxy(url: URL, proxy: { variable: string; url: string }, timeoutMs: number): Promise<Finding> {
+export async function checkConnectViaProxy(http: HttpClient, url: URL, proxy: { variable: string; url: string }, timeoutMs: number): Promise<Finding> {
   const via = `through the proxy from ${proxy.variable}`;
   try {
-    const res = await httpRequest({
+    const res = await http.request({
       url: new URL('/.well-known/oauth-protected-resource', url.origin),
       method: 'GET',
       headers: { accept: 'application/json' },

@@ -8,16 +8,19 @@
  * line goes through the redacting `print`, and stored tokens are registered as secrets.
  * Exit code: 0 all good, else that of the first ✗: 3 for an authorization problem, 1 otherwise.
  */
-import { createOAuthAuthorizer, staticAuthorizer } from '../auth/authorizer.js';
+import { bearerHeaders } from '../auth/bearer.js';
 import { bearerChallenge } from '../auth/challenge.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type DiscoveryOptions, type ProtectedResource } from '../auth/discovery.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
+import { staticAuthorizer } from '../auth/static-authorizer.js';
 import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { Config } from '../config.js';
+import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { isProxyError } from '../errors.js';
+import type { OutgoingRequest } from '../http/authorizer.js';
+import { HttpClient } from '../http/client.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
-import { configureHttp } from '../transport/http.js';
 import { displayUrl } from '../url.js';
 import { checkConnect, checkConnectViaProxy, checkDns, describeProxy, proxyFor } from './doctor-network.js';
 import { detectTransport, listTools, NoSignInAuthorizer, refusal, type TransportFinding } from './doctor-mcp.js';
@@ -33,7 +36,15 @@ export interface DoctorOptions {
 
 export async function runDoctor(config: Config, options: DoctorOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  configureHttp(config.network);
+  const http = new HttpClient(config.network);
+  try {
+    return await doctor(config, options, http);
+  } finally {
+    await http.close();
+  }
+}
+
+async function doctor(config: Config, options: DoctorOptions, http: HttpClient): Promise<number> {
   const url = new URL(config.serverUrl);
   const report = new Report(options.json);
   if (!options.json) print(`mcp-auth-proxy doctor ${displayUrl(url)}`);
@@ -54,14 +65,16 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
   const skip = (id: StepId, why: string): Promise<Outcome> => step(id, async () => ({ ok: null, detail: `skipped: ${why}` }));
 
   // 1–3: the network. The proxy decision comes first: it changes what 1 and 2 mean.
-  const proxy = proxyFor(url, process.env);
+  const proxy = proxyFor(url, config.network.proxyVariables ?? {});
   const { network } = config;
   const connectMs = Math.min(timeoutMs, network.connectTimeoutMs);
   const dns = await step('dns', () => checkDns(url, proxy.proxy !== undefined, timeoutMs, network.ipv4));
   const connect =
     dns.ok === true
       ? await step('connect', () =>
-          proxy.proxy ? checkConnectViaProxy(url, proxy.proxy, connectMs) : checkConnect(url, { timeoutMs: connectMs, ca: network.caCertificates, ipv4: network.ipv4 }),
+          proxy.proxy
+            ? checkConnectViaProxy(http, url, proxy.proxy, connectMs)
+            : checkConnect(url, { timeoutMs: connectMs, ca: network.caCertificates, extraCaCertsFile: network.extraCaCertsFile, ipv4: network.ipv4 }),
         )
       : await skip('connect', 'the host name does not resolve (step 1)');
   await step('proxy', async () => describeProxy(url, proxy));
@@ -72,21 +85,18 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
   }
 
   // The credentials a proxy run would send, without ever signing in.
-  const oauth = config.oauth.enabled ? createOAuthAuthorizer(config) : undefined;
+  const oauth = config.oauth.enabled ? createOAuthAuthorizer(config, http) : undefined;
   const fixed = oauth ? undefined : staticAuthorizer(config.bearer);
   const kind = oauth ? 'oauth' : 'static';
   const store = new TokenStore(config.oauth.authDir ?? defaultAuthDir(process.env));
   const stored = async (): Promise<ServerRecord | undefined> => keepSecret(await oauth?.credentials());
-  const storedBearer = async (): Promise<string | undefined> => {
-    const tokens = (await stored())?.tokens;
-    return tokens ? `Bearer ${tokens.accessToken}` : undefined;
-  };
-  const endpoint = (authorizer: NoSignInAuthorizer) => ({ url, headers: config.headers, authorizer });
+  const storedCredentials = async (): Promise<Record<string, string>> => bearerHeaders((await stored())?.tokens?.accessToken);
+  const endpoint = (authorizer: NoSignInAuthorizer) => ({ url, headers: config.headers, authorizer, http });
 
   // 4: transport and era, with the credentials as stored (a refresh is step 7's business).
   let finding: TransportFinding | undefined;
   const transport = await step('transport', async () => {
-    finding = await detectTransport(endpoint(new NoSignInAuthorizer(oauth ? storedBearer : () => fixed!.authorization(), kind)), config, AbortSignal.timeout(timeoutMs));
+    finding = await detectTransport(endpoint(new NoSignInAuthorizer(oauth ? storedCredentials : (request) => fixed!.headers(request), kind)), config, AbortSignal.timeout(timeoutMs));
     const cached = config.protocol === 'auto' ? await store.readEra(url.href).catch(() => undefined) : undefined;
     return describeFinding(finding, config, cached);
   });
@@ -102,7 +112,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
     let prm: ProtectedResource | undefined;
     let prmRead = false;
     await step('resource-metadata', async () => {
-      probe = await probeServer(url, config.headers, undefined);
+      probe = await probeServer(http, url, config.headers);
       needsAuth = probe.refused !== undefined;
       if (!probe.refused) {
         const answer = probe.status >= 200 && probe.status < 300 ? `answers a request without credentials (${probe.status})` : `does not ask for authorization (a request without credentials got ${probe.status}, not 401)`;
@@ -112,7 +122,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
       if (probe.refused.status === 403 && challenge?.error !== 'insufficient_scope') {
         return { ok: false, auth: true, detail: 'the server refuses access (403 Forbidden) without asking for a sign-in', hint: "your network, account or IP address may be blocked: ask the server's operators" };
       }
-      prm = await discoverResource(url, challenge?.resourceMetadata, { allowHttp: config.allowHttp });
+      prm = await discoverResource(http, url, challenge?.resourceMetadata, { allowHttp: config.allowHttp });
       prmRead = true;
       if (!prm) return { ok: true, detail: `none published (an MCP 2025-03-26 server): the authorization server is looked for at ${url.origin}` };
       const named = challenge?.resourceMetadata?.href === prm.url.href ? ' (named in the 401 challenge)' : '';
@@ -124,7 +134,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
     else if (!prmRead) await skip('authorization-server', 'the protected resource metadata is unusable (step 5)');
     else {
       await step('authorization-server', async () => {
-        const found = await authorizationServer(url, prm, { allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce });
+        const found = await authorizationServer(http, url, prm, { allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce });
         as = found.as;
         return describeAuthServer(found.as, found.pkce, await identity(found.as, config, store));
       });
@@ -142,7 +152,14 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
     await skip('tools', 'no credentials to send (step 7)');
   } else {
     await step('tools', async () => {
-      const authorizer = new NoSignInAuthorizer(oauth ? async () => keepSecretBearer(await oauth.authorization()) : () => fixed!.authorization(), kind);
+      // What a proxy run sends: the stored token, refreshed first when it is about to expire.
+      const credentials = oauth
+        ? async (request: OutgoingRequest) => {
+            keepSecret(await oauth.freshCredentials());
+            return oauth.headers(request);
+          }
+        : (request: OutgoingRequest) => fixed!.headers(request);
+      const authorizer = new NoSignInAuthorizer(credentials, kind);
       const signal = AbortSignal.timeout(timeoutMs);
       let found = finding;
       let detected = '';
@@ -169,11 +186,6 @@ function keepSecret(record: ServerRecord | undefined): ServerRecord | undefined 
   addSecret(record?.tokens?.accessToken);
   addSecret(record?.tokens?.refreshToken);
   return record;
-}
-
-function keepSecretBearer(value: string | undefined): string | undefined {
-  addSecret(value?.replace(/^Bearer /, ''));
-  return value;
 }
 
 function describeFinding(finding: TransportFinding, config: Config, cached: 'legacy' | 'modern' | undefined): Outcome {
@@ -203,7 +215,7 @@ function describeFinding(finding: TransportFinding, config: Config, cached: 'leg
 }
 
 /** The first authorization server that passes every check (RFC 9728 §7.6: the client picks), as the proxy would. */
-async function authorizationServer(url: URL, prm: ProtectedResource | undefined, options: DiscoveryOptions): Promise<{ as: AuthServerMetadata; pkce: 'listed' | 'assumed' | 'unknown' }> {
+async function authorizationServer(http: HttpClient, url: URL, prm: ProtectedResource | undefined, options: DiscoveryOptions): Promise<{ as: AuthServerMetadata; pkce: 'listed' | 'assumed' | 'unknown' }> {
   // Without --assume-pkce first, so the report can tell an advertised S256 from an assumed one.
   const discover = async (fetch: (o: DiscoveryOptions) => Promise<AuthServerMetadata>) => {
     try {
@@ -214,11 +226,11 @@ async function authorizationServer(url: URL, prm: ProtectedResource | undefined,
       return { as: await fetch(options), pkce: 'assumed' as const };
     }
   };
-  if (!prm) return discover((o) => discoverLegacyAuthServer(url, o));
+  if (!prm) return discover((o) => discoverLegacyAuthServer(http, url, o));
   let first: unknown;
   for (const issuer of prm.authorizationServers) {
     try {
-      return await discover((o) => discoverAuthServer(issuer, o));
+      return await discover((o) => discoverAuthServer(http, issuer, o));
     } catch (error) {
       first ??= error;
     }
@@ -282,7 +294,7 @@ async function checkCredentials(
     return { ok: false, auth: true, detail: `the access token expired ${ago} ago and there is no refresh token${other}`, hint: `sign in again with: ${login}` };
   }
   // What a proxy run does with an expired token: refresh it (never a browser sign-in here).
-  keepSecretBearer(await oauth.authorization());
+  keepSecret(await oauth.freshCredentials());
   const after = await stored();
   if (after?.tokens && after.tokens.accessToken !== tokens.accessToken && !isExpired(after.tokens)) {
     return { ok: true, detail: `the access token had expired ${ago} ago; refreshed it: ${describe(after)}${other}` };

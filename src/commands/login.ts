@@ -4,34 +4,41 @@
  * tokens are stored already (unexpired, or refreshed, and not refused by the server), it says so
  * and does nothing unless --force. Prints who and what was authorized on stdout, never a token.
  */
-import { createOAuthAuthorizer } from '../auth/authorizer.js';
 import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
+import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { UsageError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { print, say } from './output.js';
 import { signInAfter } from './sign-in.js';
 import { describe, isExpired } from './summary.js';
-import { configureHttp } from '../transport/http.js';
 
 export async function runLogin(config: Config, options: { force: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
-  configureHttp(config.network);
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'login signs in with OAuth, and an Authorization --header would replace its token: drop that header');
   }
   if (process.env[ENV.bearer] !== undefined) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
+  const http = new HttpClient(config.network);
+  try {
+    return await login(config, options, http);
+  } finally {
+    await http.close();
+  }
+}
+
+async function login(config: Config, options: { force: boolean }, http: HttpClient): Promise<number> {
   const serverUrl = new URL(config.serverUrl);
   // On a terminal, the redirected URL may be pasted when the browser runs on another machine.
-  const authorizer = createOAuthAuthorizer(config, { pasteFrom: process.stdin.isTTY ? process.stdin : undefined });
+  const authorizer = createOAuthAuthorizer(config, http, { pasteFrom: process.stdin.isTTY ? process.stdin : undefined });
   if (!options.force) {
-    const authorization = await authorizer.authorization(); // refreshes a token about to expire
-    const current = await authorizer.credentials();
-    if (authorization !== undefined && current?.tokens && !isExpired(current.tokens)) {
-      const probe = await probeServer(serverUrl, config.headers, authorization);
+    const current = await authorizer.freshCredentials(); // refreshes a token about to expire
+    if (current?.tokens && !isExpired(current.tokens)) {
+      const probe = await probeServer(http, serverUrl, config.headers, await authorizer.headers({ method: 'POST', url: serverUrl }));
       if (!probe.refused) {
         print(`${describe('Already signed in to', current)}\n(run mcp-auth-proxy login --force ${displayUrl(serverUrl)} to sign in again)`);
         return 0;
@@ -41,7 +48,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
       return 0;
     }
   }
-  const probe = await probeServer(serverUrl, config.headers, undefined);
+  const probe = await probeServer(http, serverUrl, config.headers);
   print(describe('Signed in to', await signInAfter(probe, authorizer, serverUrl)));
   return 0;
 }

@@ -12,18 +12,26 @@ import type { ClientAuth } from '../auth/token-endpoint.js';
 import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
 import { log, setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { say } from './output.js';
 import { storedServers } from './stored-servers.js';
-import { configureHttp } from '../transport/http.js';
 
 // Waiting longer for a proxy that is signing in would leave the user staring at nothing.
 const LOCK_WAIT_MS = 10_000;
 
 export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
-  configureHttp(config.network);
+  const http = new HttpClient(config.network);
+  try {
+    return await logout(config, options, http);
+  } finally {
+    await http.close();
+  }
+}
+
+async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient): Promise<number> {
   if (config.serverUrl === undefined && !options.allServers) {
     throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
   }
@@ -47,7 +55,7 @@ export async function runLogout(config: StoreConfig, options: { all: boolean; al
       for (const record of await storedServers(store, server)) {
         if (record.server !== server) continue;
         issuers.add(record.issuer);
-        await revoke(record, store, config);
+        await revoke(record, store, config, http);
       }
       await store.deleteServer(server);
     });
@@ -70,7 +78,7 @@ export async function runLogout(config: StoreConfig, options: { all: boolean; al
   return 0;
 }
 
-async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig): Promise<void> {
+async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig, http: HttpClient): Promise<void> {
   const tokens = record.tokens;
   if (!tokens) return;
   if (!record.revocationEndpoint) {
@@ -86,7 +94,7 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
     );
     return;
   }
-  const outcomes = await revokeTokens(new URL(record.revocationEndpoint), client, tokens);
+  const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens);
   const refreshRevoked = outcomes.some((o) => o.hint === 'refresh_token' && o.result === 'revoked');
   for (const o of outcomes) {
     const what = o.hint === 'refresh_token' ? 'refresh token' : 'access token';

@@ -8,10 +8,11 @@
  * answers 400, 404 or 405, the URL is taken as a legacy HTTP+SSE endpoint and the same message
  * goes over SSE. No probe session of our own.
  */
-import type { Authorizer } from '../auth/authorizer.js';
 import { defaultAuthDir, TokenStore } from '../auth/token-store.js';
 import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
+import type { Authorizer } from '../http/authorizer.js';
+import type { HttpClient } from '../http/client.js';
 import { errorResponse, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { probeEra } from '../modern/era.js';
@@ -28,8 +29,8 @@ const FALLBACK_STATUSES = new Set([400, 404, 405]);
 // JSON-RPC errors only a 2026-07-28 server gives: a legacy initialize met a modern server.
 const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
 
-export function connectRemote(config: Config, authorizer: Authorizer): RemoteTransport {
-  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer };
+export function connectRemote(config: Config, authorizer: Authorizer, http: HttpClient): RemoteTransport {
+  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http };
   const legacy = (): RemoteTransport =>
     new SessionReplay(
       config.transport === 'sse'

@@ -25,7 +25,4 @@ export async function readEventStream(body: Readable, handlers: EventStreamHandl
   if (tail) parser.feed(tail);
 }
 
-/** The MIME type of a Content-Type header value, lower-cased, without parameters. */
-export function mediaType(contentType: string | undefined): string {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
-}
+export { mediaType } from '../http/media-type.js';

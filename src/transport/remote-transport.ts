@@ -4,8 +4,8 @@
  * `send` of a request settles when that request is finished (its response was delivered through
  * onmessage, or it can no longer be delivered), so every request can be answered.
  */
-import type { Authorizer } from '../auth/authorizer.js';
 import type { ProxyError } from '../errors.js';
+import type { AuthorizedEndpoint } from '../http/authorized-request.js';
 import type { JsonRpcMessage } from '../jsonrpc.js';
 
 export interface SendOptions {
@@ -31,10 +31,8 @@ export interface RemoteTransport {
   close(): Promise<void>;
 }
 
-/** What every remote transport needs to know about the server it talks to. */
-export interface RemoteEndpoint {
-  url: URL;
-  /** Custom headers (--header), sent to this origin only. */
-  headers: Readonly<Record<string, string>>;
-  authorizer: Authorizer;
-}
+/**
+ * What every remote transport needs to know about the server it talks to: its URL, custom
+ * headers, authorizer and the run's HTTP client (see authorizedRequest).
+ */
+export type RemoteEndpoint = AuthorizedEndpoint;

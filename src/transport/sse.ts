@@ -8,9 +8,9 @@ import { ProxyError } from '../errors.js';
 import { isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
-import { authorizedRequest } from './authorized-request.js';
+import { authorizedRequest } from '../http/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
-import { statusError } from './http-status-error.js';
+import { statusError } from '../http/status-error.js';
 import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
 import { ResponseWaiters } from './response-waiters.js';
 

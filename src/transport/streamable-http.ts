@@ -7,10 +7,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError, isProxyError } from '../errors.js';
 import { idKey, isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc.js';
 import { log } from '../log.js';
-import { authorizedRequest } from './authorized-request.js';
+import { authorizedRequest } from '../http/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
-import type { HttpResponse } from './http.js';
-import { statusError } from './http-status-error.js';
+import type { HttpResponse } from '../http/client.js';
+import { statusError } from '../http/status-error.js';
 import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
 import { ResponseWaiters, type Waiter } from './response-waiters.js';
 

@@ -2,10 +2,12 @@
 // shown, and the polling loop ends as the token endpoint says (pending, slow_down, denied, expired).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, type DeviceAuthorization } from '../../src/auth/device.js';
 import type { AuthServerMetadata } from '../../src/auth/discovery.js';
+import { buildNetwork } from '../../src/config.js';
 import { ProxyError } from '../../src/errors.js';
+import { HttpClient } from '../../src/http/client.js';
 
 const local = { allowHttp: false };
 const valid = { device_code: 'dc-1', user_code: 'WDJB-MJHT', verification_uri: 'https://as.example/device', expires_in: 600 };
@@ -56,6 +58,8 @@ describe('deviceFlowSupported', () => {
 });
 
 describe('pollDeviceToken', () => {
+  const http = new HttpClient(buildNetwork({}, {}));
+  afterAll(() => http.close());
   let server: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
@@ -92,7 +96,7 @@ describe('pollDeviceToken', () => {
       [400, { error: 'authorization_pending' }],
       [200, { access_token: 'at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt' }],
     ]);
-    const tokens = await pollDeviceToken(url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000 });
+    const tokens = await pollDeviceToken(http, url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000 });
     expect(tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
     expect(polls).toHaveLength(2);
     expect(Object.fromEntries(polls[0]!.form)).toEqual({ grant_type: DEVICE_GRANT, device_code: 'dc-1', resource: 'https://mcp.example/mcp', client_id: 'cli' });
@@ -101,19 +105,19 @@ describe('pollDeviceToken', () => {
 
   it('access_denied → AUTH_DENIED; expired_token → AUTH_TIMEOUT; any other error → AUTH_TOKEN', async () => {
     let { url } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
-    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_DENIED' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_DENIED' });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     ({ url } = await tokenEndpoint([[400, { error: 'expired_token' }]]));
-    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     ({ url } = await tokenEndpoint([[400, { error: 'invalid_grant', error_description: 'nope' }]]));
-    expect(await failure(pollDeviceToken(url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
   });
 
   it('stops at expires_in when it comes before the timeout, and says the code expired', async () => {
     const { url, polls } = await tokenEndpoint([[400, { error: 'authorization_pending' }]]);
     const started = Date.now();
-    const error = await failure(pollDeviceToken(url, client, device({ expiresInS: 2.5 }), { resource: undefined, timeoutMs: 60_000 }));
+    const error = await failure(pollDeviceToken(http, url, client, device({ expiresInS: 2.5 }), { resource: undefined, timeoutMs: 60_000 }));
     expect(error).toMatchObject({ code: 'AUTH_TIMEOUT' });
     expect(error?.message).toContain('code expired');
     expect(Date.now() - started).toBeLessThan(4_000);

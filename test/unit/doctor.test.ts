@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeProxy, proxyFor, tlsProblem } from '../../src/commands/doctor-network.js';
-import { errorCode as codeOf } from '../../src/transport/http.js';
+import { errorCode as codeOf } from '../../src/http/network-problem.js';
 import { failure } from '../../src/commands/doctor.js';
 import { refusal } from '../../src/commands/doctor-mcp.js';
 import { ProxyError } from '../../src/errors.js';

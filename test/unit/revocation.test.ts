@@ -1,11 +1,15 @@
 // RFC 7009 requests as sent: the token, its type hint, and the client authenticated exactly as at
 // the token endpoint (Basic for client_secret_basic, client_id in the form for public clients).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { revokeTokens } from '../../src/auth/revocation.js';
+import { buildNetwork } from '../../src/config.js';
+import { HttpClient } from '../../src/http/client.js';
 
 let server: Server | undefined;
+const http = new HttpClient(buildNetwork({}, {}));
+afterAll(() => http.close());
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 async function revocationEndpoint(answer: (form: URLSearchParams) => [number, object]): Promise<{ url: URL; seen: Array<{ form: URLSearchParams; authorization?: string }> }> {
@@ -29,7 +33,7 @@ const tokens = { accessToken: 'at-1', refreshToken: 'rt-1', expiresAt: undefined
 describe('revokeTokens', () => {
   it('refresh token first, then the access token; a confidential client authenticates with Basic', async () => {
     const { url, seen } = await revocationEndpoint(() => [200, {}]);
-    const outcomes = await revokeTokens(url, { clientId: 'my app', clientSecret: 's3cret', method: 'client_secret_basic' }, tokens);
+    const outcomes = await revokeTokens(http, url, { clientId: 'my app', clientSecret: 's3cret', method: 'client_secret_basic' }, tokens);
     expect(outcomes.map((o) => [o.hint, o.result])).toEqual([
       ['refresh_token', 'revoked'],
       ['access_token', 'revoked'],
@@ -46,7 +50,7 @@ describe('revokeTokens', () => {
     const { url, seen } = await revocationEndpoint((form) =>
       form.get('token_type_hint') === 'access_token' ? [400, { error: 'unsupported_token_type' }] : [503, { error: 'temporarily_unavailable' }],
     );
-    const outcomes = await revokeTokens(url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, tokens);
+    const outcomes = await revokeTokens(http, url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, tokens);
     expect(outcomes.map((o) => o.result)).toEqual(['failed', 'unsupported']);
     expect(outcomes[0]!.error?.message).toContain('503');
     expect(outcomes[0]!.error?.message).toContain('temporarily_unavailable');
@@ -56,7 +60,7 @@ describe('revokeTokens', () => {
 
   it('no refresh token: only the access token', async () => {
     const { url, seen } = await revocationEndpoint(() => [200, {}]);
-    await revokeTokens(url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, { ...tokens, refreshToken: undefined });
+    await revokeTokens(http, url, { clientId: 'pub', clientSecret: undefined, method: 'none' }, { ...tokens, refreshToken: undefined });
     expect(seen.map((s) => s.form.get('token_type_hint'))).toEqual(['access_token']);
   });
 });

@@ -1,6 +1,6 @@
 // undici's own modules for the two things the proxy uses (an Agent and the request API), typed
 // with undici's public types. Importing these instead of the package entry skips loading fetch,
-// WebSocket, the cache and the mock agent: about 40 ms less at every start (see http.ts).
+// WebSocket, the cache and the mock agent: about 40 ms less at every start (see client.ts).
 declare module 'undici/lib/dispatcher/agent.js' {
   import { Agent } from 'undici';
   export default Agent;

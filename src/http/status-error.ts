@@ -2,8 +2,8 @@
 import { STATUS_CODES } from 'node:http';
 import { ProxyError } from '../errors.js';
 import { displayUrl } from '../url.js';
-import { mediaType } from './event-stream.js';
-import type { HttpResponse } from './http.js';
+import type { HttpResponse } from './client.js';
+import { mediaType } from './media-type.js';
 
 const MAX_DETAIL_BYTES = 64 * 1024;
 

@@ -1,0 +1,41 @@
+/**
+ * Wiring: the authorizer for a configured server (static credentials, or the OAuth flow with its
+ * credentials store), over the run's HTTP client.
+ */
+import { noBrowserReason } from './auth/browser.js';
+import { OAuthAuthorizer } from './auth/oauth-authorizer.js';
+import { staticAuthorizer } from './auth/static-authorizer.js';
+import { defaultAuthDir, TokenStore } from './auth/token-store.js';
+import type { Config } from './config.js';
+import type { Authorizer } from './http/authorizer.js';
+import type { HttpClient } from './http/client.js';
+
+/** Static credentials when given; otherwise the OAuth flow, run when the server asks. */
+export function createAuthorizer(config: Config, http: HttpClient): Authorizer {
+  if (!config.oauth.enabled) return staticAuthorizer(config.bearer);
+  return createOAuthAuthorizer(config, http);
+}
+
+/**
+ * The OAuth flow for config's server, with its credentials store (also used by the login and
+ * token commands). `pasteFrom`: a terminal on which `login` accepts the redirected URL.
+ */
+export function createOAuthAuthorizer(config: Config, http: HttpClient, options: { pasteFrom?: NodeJS.ReadableStream | undefined } = {}): OAuthAuthorizer {
+  const { oauth } = config;
+  return new OAuthAuthorizer({
+    http,
+    serverUrl: new URL(config.serverUrl),
+    store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),
+    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
+    scope: oauth.scope,
+    resource: oauth.resource,
+    callbackPort: oauth.callbackPort,
+    browser: oauth.browser,
+    authTimeoutMs: oauth.authTimeoutMs,
+    allowHttp: config.allowHttp,
+    assumePkce: oauth.assumePkce,
+    grant: oauth.grant,
+    noBrowser: noBrowserReason(oauth.browser, process.env),
+    pasteFrom: options.pasteFrom,
+  });
+}
