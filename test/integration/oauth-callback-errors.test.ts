@@ -1,21 +1,14 @@
 // What comes back to the loopback callback, and from the token endpoint: responses that are not
 // ours are ignored, mix-ups and errors end the attempt, garbage tokens are refused, and the
 // host's pending request gets a JSON-RPC error (at once, except when the user never finishes).
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultOf, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
 import { startFakeAuthServer, type FakeAuthServerOptions, type TokenFault } from '../fixtures/fake-auth-server.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, failedSignIn, oauthHarness } from '../fixtures/oauth-cli.js';
+import { failedSignIn, oauthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 // Short enough to keep the suite fast, long enough for a sign-in on a loaded machine.
 const SHORT_TIMEOUT_S = 3;

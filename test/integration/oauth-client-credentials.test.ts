@@ -5,22 +5,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { connectClient, runCli, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers, type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
+import { connectClient, runCli } from '../fixtures/cli.js';
+import { type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServerOptions } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, echo, oauthHarness, readStore, tempDir } from '../fixtures/oauth-cli.js';
+import { echo, oauthHarness, readStore, tempDir } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const SECRET = 'm2m-secret-f00d-cafe-0123456789';
 const tokenRequests = (log: RequestLog): RecordedRequest[] => log.entries.filter((e) => e.method === 'POST' && pathnameOf(e) === '/token');

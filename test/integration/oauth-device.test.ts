@@ -2,23 +2,17 @@
 // oidc-provider as the AS (its device flow, with fixture knobs for `interval`, `slow_down` and the
 // code lifetime), the SDK MCP server as the protected resource, and the test playing the user on
 // oidc-provider's verification pages over HTTP. No browser is launched by the proxy.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { errorOf, resultOf, runCli, spawnProxy, stopAllProxies, toolText, type Env, type ProxyProcess } from '../fixtures/cli.js';
-import { closeAllServers, type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
+import { errorOf, resultOf, runCli, spawnProxy, toolText, type Env, type ProxyProcess } from '../fixtures/cli.js';
+import { type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServerOptions } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { completeDeviceSignIn, devicePrompt, type DevicePrompt } from '../fixtures/device-user.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, tempDir } from '../fixtures/oauth-cli.js';
+import { oauthHarness, readStore, storedTokens, tempDir } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const requestsTo = (log: RequestLog, method: string, path: string): RecordedRequest[] => log.entries.filter((e) => e.method === method && pathnameOf(e) === path);
