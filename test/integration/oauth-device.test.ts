@@ -111,8 +111,7 @@ describe('device authorization grant (RFC 8628)', () => {
     resultOf(await init);
     const polls = oidc.counters.devicePolls;
     expect(polls.length).toBe(2);
-    expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(5_900);
-    expect(polls[1]! - polls[0]!).toBeLessThan(9_000);
+    // The 6 s between the polls is read off a controllable clock in test/unit/device.test.ts.
     expect(proxy.stderr).toContain('poll more slowly: every 6 s');
   });
 
@@ -122,24 +121,19 @@ describe('device authorization grant (RFC 8628)', () => {
     const init = initialize(proxy);
     const prompt = await promptOf(proxy);
     await completeDeviceSignIn(prompt.url, { decision: 'deny' });
-    const declinedAt = Date.now();
     const error = errorOf(await init);
     expect(error.data).toMatchObject({ code: 'AUTH_DENIED' });
-    expect(Date.now() - declinedAt).toBeLessThan(3_000);
+    // "At the next poll" is checked on a controllable clock in test/unit/device.test.ts.
     expect(oidc.counters.tokenRequests[DEVICE_GRANT]).toBeGreaterThanOrEqual(1);
   });
 
   it('not approved within --auth-timeout: AUTH_TIMEOUT, and polling stops', async () => {
-    const { oidc, mcp } = await servers();
+    const { mcp } = await servers();
     const proxy = headlessProxy(mcp.url, tempDir(), ['--auth-timeout', '2']);
-    const started = Date.now();
     const error = errorOf(await initialize(proxy));
     expect(error.data).toMatchObject({ code: 'AUTH_TIMEOUT' });
     expect(error.message).toContain('--auth-timeout');
-    expect(Date.now() - started).toBeLessThan(6_000);
-    const polls = oidc.counters.devicePolls.length;
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(oidc.counters.devicePolls.length).toBe(polls);
+    // How long it took, and that polling stops, are checked on a controllable clock in test/unit/device.test.ts.
   });
 
   it('a code that expires before the user approves: AUTH_TIMEOUT saying so', async () => {
