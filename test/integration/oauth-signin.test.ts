@@ -30,7 +30,7 @@ describe('oidc-provider AS + protected MCP server (separate authorization server
   it('discovers, registers as a native app, signs in with PKCE S256 + state + resource, and the host only sees results', async () => {
     const oidc = await startOidcServer({ requireNativeApplicationType: true });
     const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read', 'mcp:write'], requiredScopes: ['mcp:read'] });
-    const h = oauthHarness({ recordPages: true });
+    const h = oauthHarness();
     const { client } = await connectClient(mcp.url, h.args(), { env: h.env() });
 
     expect(await call(client, 'echo', { text: 'hello' })).toBe('hello');
