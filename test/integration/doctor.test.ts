@@ -21,7 +21,6 @@ import { makeTestPki } from '../fixtures/tls-certs.js';
 
 vi.setConfig({ testTimeout: 40_000 });
 
-
 const STEP_IDS = ['dns', 'connect', 'proxy', 'transport', 'resource-metadata', 'authorization-server', 'credentials', 'tools'];
 
 interface Step {

@@ -16,7 +16,6 @@ import { rpcMethod } from '../fixtures/raw-server.js';
 import { whenTestEnds } from '../fixtures/teardown.js';
 import { makeTestPki, type TestPki } from '../fixtures/tls-certs.js';
 
-
 /** Writes the CA certificate to a file of its own, as --ca-file and NODE_EXTRA_CA_CERTS take it. */
 function caFile(pki: TestPki): string {
   const path = join(tempDir('mcp-auth-proxy-ca-'), 'ca.pem');
