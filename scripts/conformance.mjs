@@ -16,7 +16,7 @@
  * exited 0 (or the scenario is one where the client is expected to give up).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +130,8 @@ for (const selection of runs) {
   }
   if (results.length === 0) process.stdout.write(`no results: see ${path.join(outDir, 'runner.log')}\n`);
   if (failed.length > 0 || results.length === 0) anyFailed = true;
+  // The results are worth keeping only to find out why something failed; a clean run leaves nothing behind.
+  else rmSync(outDir, { recursive: true, force: true });
   const extra = results.length - scored.length;
   const notScoredNote = extra ? `; ${extra} not scored (${results.filter((r) => unscored.has(r.scenario) && r.ok).length} of them passing)` : '';
   summary.push(`${label}: ${scored.length - failed.length} passed, ${failed.length} failed${notScoredNote}; ${checks} checks passed (runner exit ${code})`);

@@ -5,6 +5,7 @@
  * the code (stderr, and the host's UI where it can show them), and polls the token endpoint at
  * the interval the AS asks for until the user has approved or declined on any other device.
  */
+import { systemClock, type Clock } from '../clock.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
@@ -120,11 +121,12 @@ export async function pollDeviceToken(
   tokenEndpoint: URL,
   client: ClientAuth,
   device: DeviceAuthorization,
-  options: { resource: string | undefined; timeoutMs: number },
+  options: { resource: string | undefined; timeoutMs: number; clock?: Clock },
 ): Promise<StoredTokens> {
+  const clock = options.clock ?? systemClock;
   const expiresFirst = device.expiresInS * 1000 < options.timeoutMs;
   const limitMs = Math.min(options.timeoutMs, device.expiresInS * 1000);
-  const signal = AbortSignal.timeout(limitMs);
+  const signal = clock.timeout(limitMs);
   const timedOut = (): ProxyError =>
     expiresFirst
       ? new ProxyError('AUTH_TIMEOUT', `the sign-in code expired after ${device.expiresInS} s before the sign-in was completed; try again`)
@@ -136,7 +138,7 @@ export async function pollDeviceToken(
   log.info(`waiting up to ${Math.round(limitMs / 1000)} s for the sign-in on another device (polling every ${intervalS} s)`);
   for (;;) {
     try {
-      await sleep(intervalS * 1000, signal);
+      await clock.sleep(intervalS * 1000, signal);
       // RFC 8707 §2.2 / MCP: the resource in the token request too.
       return await tokenRequest(http, tokenEndpoint, client, { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource }, signal);
     } catch (error) {
@@ -164,20 +166,4 @@ export async function pollDeviceToken(
       throw error;
     }
   }
-}
-
-/** Resolves after ms, or rejects when signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

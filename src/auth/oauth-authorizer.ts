@@ -8,6 +8,7 @@
  * the AS offers it. With --grant client_credentials there is no user at all: the client's own
  * token is requested, and requested again shortly before it expires and on 401.
  */
+import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
@@ -45,6 +46,8 @@ export interface OAuthSettings {
   noBrowser: string | undefined;
   /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
+  clock?: Clock | undefined;
 }
 
 // Refresh this long before the access token expires (a quarter of a short lifetime).
@@ -78,7 +81,7 @@ export class OAuthAuthorizer implements Authorizer {
     const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
     // Client credentials come without a refresh token: a new request renews them.
     const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
-    if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - Date.now() < margin) {
+    if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
       const sent = authorization(this.record);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
@@ -321,7 +324,7 @@ export class OAuthAuthorizer implements Authorizer {
           throw error;
         }
         showDeviceCode(device);
-        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs });
+        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs, clock: this.settings.clock });
         logReceived(tokens);
         return { ...auth, tokens };
       }

@@ -138,9 +138,14 @@ async function main() {
   if (!serverUrl || !/^https?:\/\//.test(serverUrl)) throw new Error(`usage: host.mjs <server-url> (got ${serverUrl})`);
   const authDir = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-conf-')); // fresh token store per run
   const browserLog = path.join(authDir, 'browser.log');
+  // A runner that gives up while cliArgs still fetches (a loaded machine) must not leave the folder behind.
+  const early = (sig) => (say(`got ${sig}`), rmSync(authDir, { recursive: true, force: true }), process.exit(1));
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(sig, early);
+  const args = await cliArgs(authDir, browserLog);
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.off(sig, early);
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: await cliArgs(authDir, browserLog),
+    args,
     env: cliEnv(),
     stderr: 'inherit', // CLI logs end up in the runner's stderr.txt
   });

@@ -2,22 +2,19 @@
 // opens it, the consent page of a real authorization server (oidc-provider) is answered with a
 // click, and the host's pending initialize completes. Needs Debian's chromium; in CI a missing
 // Chromium is a failure, not a skip.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { errorOf, resultOf, spawnProxy, stopAllProxies, toolText, type ProxyProcess } from '../fixtures/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorOf, resultOf, spawnProxy, toolText, type ProxyProcess } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { tempDir } from '../fixtures/teardown.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
 if (!available && process.env['CI']) throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium`);
 
 let browser: Browser;
-const dirs: string[] = [];
 
 beforeAll(async () => {
   if (!available) return;
@@ -28,11 +25,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => browser?.close());
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
 
 /** The URL the proxy prints on stderr for the user to open. */
 async function signInUrl(proxy: ProxyProcess): Promise<string> {
@@ -48,8 +40,7 @@ async function setup() {
   // Without a device flow: --browser none then prints the authorization URL (the code flow).
   const as = await startOidcServer({ deviceFlow: false });
   const server = await startProtectedMcpServer({ authServer: as, scopesSupported: ['mcp:read', 'mcp:write'] });
-  const authDir = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-e2e-'));
-  dirs.push(authDir);
+  const authDir = tempDir('mcp-auth-proxy-e2e-');
   const proxy = spawnProxy([server.url, '--browser', 'none', '--auth-dir', authDir, '--auth-timeout', '30']);
   return { as, server, proxy };
 }

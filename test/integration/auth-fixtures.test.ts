@@ -1,23 +1,22 @@
 // Checks the OAuth fixtures on their own, with the SDK's own client and OAuth implementation
 // (no proxy): if these fail, the proxy's auth tests mean nothing.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
 import { formOf, requestsContaining, startCallbackListener, type CallbackListener } from '../fixtures/auth-common.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startSdkAuthServer } from '../fixtures/sdk-auth-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { runStandInBrowser } from '../fixtures/browser.mjs';
+import { closedWithTest, tempDir } from '../fixtures/teardown.js';
 
 const BROWSER = fileURLToPath(new URL('../fixtures/browser.mjs', import.meta.url));
 
@@ -53,12 +52,6 @@ class TestOAuthClient implements OAuthClientProvider {
   }
 }
 
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await closeAllServers();
-});
-
 /** SDK flow: connect → 401 → authorize in the stand-in browser → finishAuth(code) → reconnect. */
 async function connectWithOAuth(serverUrl: string, oauth: TestOAuthClient, callback: CallbackListener): Promise<Client> {
   const first = new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: oauth });
@@ -67,7 +60,7 @@ async function connectWithOAuth(serverUrl: string, oauth: TestOAuthClient, callb
   expect(query.get('state')).toBe(oauth.lastState);
   await first.finishAuth(query.get('code') ?? 'missing-code');
   const client = new Client({ name: 'fixture-check', version: '0' });
-  clients.push(client);
+  closedWithTest(client);
   await client.connect(new StreamableHTTPClientTransport(new URL(serverUrl), { authProvider: oauth }));
   return client;
 }
@@ -148,7 +141,7 @@ describe('fake-auth-server', () => {
   it('works with the SDK client, launching browser.mjs as a process with a URL log', async () => {
     const fake = await startFakeAuthServer({ scopesSupported: ['mcp'] });
     const callback = await startCallbackListener();
-    const logFile = join(mkdtempSync(join(tmpdir(), 'browser-log-')), 'visited.txt');
+    const logFile = join(tempDir('browser-log-'), 'visited.txt');
     const launch = (url: string) =>
       new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, [BROWSER, url], { env: { ...process.env, STAND_IN_BROWSER_LOG: logFile }, stdio: 'ignore' });

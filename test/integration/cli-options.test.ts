@@ -1,16 +1,11 @@
 // Command-line contract: token and headers, ${VAR} expansion, URL policy, usage errors, secrets in logs.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorOf, resultOf, runCli, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers, startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { errorOf, resultOf, runCli, spawnProxy, toolText } from '../fixtures/cli.js';
+import { startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { deadPort, faults, redirectTo, sseEndpoint, startRawServer } from '../fixtures/raw-server.js';
 
 // Every test spawns the CLI; give slow CI machines room (the tests' own waits are tighter).
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
 
 describe.each<ServerKind>(['stateful', 'stateless', 'sse'])('token and custom headers reach a %s server', (kind) => {
   it('--oauth2Bearer and -H headers are on every request', async () => {

@@ -2,22 +2,15 @@
 // authorization server (revocation included), the SDK MCP server as the protected resource, the
 // stand-in browser, a private --auth-dir per test. Secrets must never appear in any output but
 // `token`'s stdout.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
+import { oauthHarness, readStore, storedTokens, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 type Run = Awaited<ReturnType<typeof runCli>>;
 

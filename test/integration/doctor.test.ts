@@ -3,32 +3,23 @@
 // an issuer mismatch, an https server whose certificate comes from a CA of the test's own, a port
 // nothing listens on, a 2026-07-28 server, a legacy SSE server, a forward proxy. Each test has its
 // own --auth-dir; no output may carry a token.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
-import { runCli, stopAllProxies, type Env } from '../fixtures/cli.js';
-import { startConnectProxy, type ConnectProxy } from '../fixtures/connect-proxy.js';
+import { runCli, type Env } from '../fixtures/cli.js';
+import { startConnectProxy } from '../fixtures/connect-proxy.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { closeHttpsServers, startHttpsMcpServer } from '../fixtures/https-servers.js';
+import { startHttpsMcpServer } from '../fixtures/https-servers.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { cleanupOAuth, oauthHarness, readStore, storedTokens, tempDir, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
+import { oauthHarness, readStore, storedTokens, tempDir, type OAuthHarness, setStoredExpiry } from '../fixtures/oauth-cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { closeAllServers, deadPort, listen } from '../fixtures/raw-server.js';
+import { deadPort, listen } from '../fixtures/raw-server.js';
 import { makeTestPki } from '../fixtures/tls-certs.js';
 
 vi.setConfig({ testTimeout: 40_000 });
-
-const proxies: ConnectProxy[] = [];
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  await closeHttpsServers();
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
-  cleanupOAuth();
-});
 
 const STEP_IDS = ['dns', 'connect', 'proxy', 'transport', 'resource-metadata', 'authorization-server', 'credentials', 'tools'];
 
@@ -316,7 +307,6 @@ describe('doctor: a forward proxy', () => {
   it('HTTP_PROXY is reported at step 3 and step 2 goes through it; NO_PROXY exempts the host', async () => {
     const server = await startModernMcpServer();
     const proxy = await startConnectProxy();
-    proxies.push(proxy);
     const run = await doctor(server.url, [], { HTTP_PROXY: proxy.url });
     expect(run.code, explain(run)).toBe(0);
     expect(step(run, 'proxy').detail).toContain(`${proxy.url} (from HTTP_PROXY)`);

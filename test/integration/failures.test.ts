@@ -1,16 +1,11 @@
 // Remote failures become JSON-RPC errors for the pending request, and the proxy keeps working.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { errorOf, resultOf, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers, startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { errorOf, resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
+import { startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { deadPort, faults, rpcMethod, startRawServer, type RawHandler } from '../fixtures/raw-server.js';
 
 // Every test spawns the CLI; give slow CI machines room (the tests' own waits are tighter).
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
 
 const ALL_KINDS: ServerKind[] = ['stateful', 'stateless', 'sse'];
 

@@ -1,6 +1,6 @@
 // Checks the test fixtures on their own: the SDK's own HTTP clients against each fixture server,
 // without the proxy. If these fail, the other integration tests mean nothing.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -12,14 +12,9 @@ import {
   ToolListChangedNotificationSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { bigText, closeAllServers, startMcpServer, type ServerKind, type TestMcpServer } from '../fixtures/mcp-server.js';
+import { bigText, startMcpServer, type ServerKind, type TestMcpServer } from '../fixtures/mcp-server.js';
 import { faults, rpcMethod, startRawServer } from '../fixtures/raw-server.js';
-
-const clients: Client[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await closeAllServers();
-});
+import { closedWithTest } from '../fixtures/teardown.js';
 
 function transportFor(server: TestMcpServer, headers: Record<string, string> = {}): Transport {
   const url = new URL(server.url);
@@ -31,7 +26,7 @@ function transportFor(server: TestMcpServer, headers: Record<string, string> = {
 async function connect(server: TestMcpServer, setup?: (c: Client) => void, headers?: Record<string, string>): Promise<Client> {
   const client = new Client({ name: 'fixture-check', version: '0' }, { capabilities: { sampling: {}, elicitation: {} } });
   setup?.(client);
-  clients.push(client);
+  closedWithTest(client);
   await client.connect(transportFor(server, headers));
   return client;
 }

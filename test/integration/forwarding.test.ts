@@ -1,5 +1,5 @@
 // Messages go through the proxy both ways, unchanged, over every transport.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CreateMessageRequestSchema,
   ElicitRequestSchema,
@@ -7,17 +7,12 @@ import {
   ToolListChangedNotificationSchema,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, spawnProxy, stopAllProxies, toolText, resultOf, type RpcMessage } from '../fixtures/cli.js';
-import { bigText, closeAllServers, startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
+import { connectClient, spawnProxy, toolText, resultOf, type RpcMessage } from '../fixtures/cli.js';
+import { bigText, startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { rpcMethod } from '../fixtures/raw-server.js';
 
 // Every test spawns the CLI; give slow CI machines room (the tests' own waits are tighter).
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
 
 const sdkText = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const ALL_KINDS: ServerKind[] = ['stateful', 'stateless', 'sse'];

@@ -2,18 +2,12 @@
 // --header, each line checked exactly like a --header; errors name the file and line, never a value.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultOf, runCli, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers, startMcpServer } from '../fixtures/mcp-server.js';
-import { cleanupOAuth, tempDir } from '../fixtures/oauth-cli.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resultOf, runCli, spawnProxy, toolText } from '../fixtures/cli.js';
+import { startMcpServer } from '../fixtures/mcp-server.js';
+import { tempDir } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 function headerFile(text: string): string {
   const path = join(tempDir('mcp-auth-proxy-headers-'), 'example.headers');

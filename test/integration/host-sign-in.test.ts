@@ -1,31 +1,20 @@
 // Sign-in shown inside the host: a host that can show URL-mode elicitations gets its initialize
 // answered at once while the sign-in waits, is asked in its own UI to open the sign-in page, and
 // its queued requests are served once the user has signed in.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { runStandInBrowser } from '../fixtures/browser.mjs';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
+import { connectClient } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
-
-const dirs: string[] = [];
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+import { tempDir } from '../fixtures/teardown.js';
 
 describe('sign-in inside the host', () => {
   it('a host with URL-mode elicitation is initialized at once, asked to sign in in its UI, and served after the sign-in', async () => {
     // --browser none would sign in with the device flow where the AS offers it; this is about the code flow.
     const oidc = await startOidcServer({ deviceFlow: false });
     const server = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
-    const authDir = mkdtempSync(join(tmpdir(), 'mcp-auth-proxy-host-sign-in-'));
-    dirs.push(authDir);
+    const authDir = tempDir('mcp-auth-proxy-host-sign-in-');
     const asked: Array<{ mode?: string; url?: string; message: string }> = [];
     let listChanged = 0;
     let signedIn: Promise<unknown> | undefined;

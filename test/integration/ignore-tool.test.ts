@@ -1,16 +1,11 @@
 // --ignore-tool: tools the host neither sees in tools/list nor can call; a call is answered by
 // the proxy (-32602) and never reaches the server. Legacy and 2026-07-28 servers alike.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectClient, errorOf, resultOf, runCli, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers, startMcpServer } from '../fixtures/mcp-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { connectClient, errorOf, resultOf, runCli, spawnProxy, toolText } from '../fixtures/cli.js';
+import { startMcpServer } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/modern-mcp-server.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
 
 const namesOf = (result: { tools: Array<{ name: string }> }) => result.tools.map((t) => t.name).sort();
 

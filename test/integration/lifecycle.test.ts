@@ -1,16 +1,11 @@
 // Shutdown: stdin close / SIGTERM end the remote session (DELETE) and exit 0 within 2 s.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultOf, spawnProxy, stopAllProxies, toolText, type ProxyProcess } from '../fixtures/cli.js';
-import { closeAllServers, startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resultOf, spawnProxy, toolText, type ProxyProcess } from '../fixtures/cli.js';
+import { startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { deadPort, faults } from '../fixtures/raw-server.js';
 
 // Every test spawns the CLI; give slow CI machines room (the tests' own waits are tighter).
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
 
 /** Triggers shutdown and returns the exit code and how long it took. */
 async function shutdown(proxy: ProxyProcess, how: 'stdin' | 'SIGTERM'): Promise<{ code: number | null; ms: number }> {

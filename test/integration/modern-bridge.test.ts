@@ -1,17 +1,12 @@
 // A legacy (initialize-based) host bridged to a 2026-07-28 server: cancellation and timeouts
 // (closing the request's stream), subscriptions/listen for resource subscriptions, and the MRTR
 // edge cases (a host that cannot answer, a host that declines).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, errorOf, resultOf, spawnProxy, stopAllProxies, toolText, type RpcMessage } from '../fixtures/cli.js';
+import { connectClient, errorOf, resultOf, spawnProxy, toolText, type RpcMessage } from '../fixtures/cli.js';
 import { COUNTER_URI, startModernMcpServer, type ModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 const bodyOf = (e: RecordedRequest) => e.body as { id?: unknown; method?: string; params?: Record<string, unknown> & { notifications?: Record<string, unknown> } };

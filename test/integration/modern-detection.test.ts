@@ -2,19 +2,13 @@
 // negotiation of the server/discover probe. Hosts are raw JSON lines (spawnProxy) so that every
 // message the host sees can be checked, and each scenario that needs a warm start shares one
 // state dir between two proxy runs.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
-import { errorOf, resultOf, spawnProxy, stopAllProxies, toolText, type ProxyProcess } from '../fixtures/cli.js';
+import { errorOf, resultOf, spawnProxy, toolText, type ProxyProcess } from '../fixtures/cli.js';
 import { startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { cleanupOAuth, tempDir } from '../fixtures/oauth-cli.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
+import { tempDir } from '../fixtures/oauth-cli.js';
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const MODERN = '2026-07-28';
 const bodyOf = (e: RecordedRequest) => e.body as { id?: unknown; method?: string; params?: Record<string, unknown> };

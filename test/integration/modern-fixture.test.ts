@@ -2,26 +2,18 @@
 // fetches, without the proxy. Besides proving the fixture works, the raw-wire tests record what
 // this SDK answers to era probes (legacy initialize, header-less POSTs, unsupported versions):
 // that is what the proxy's era detection has to cope with.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Client, StreamableHTTPClientTransport, type CallToolResult } from '@modelcontextprotocol/client';
 import { COUNTER_URI, INVALID_HEADER_TOOL, startModernMcpServer, type ModernEras, type ModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
+import { closedWithTest } from '../fixtures/teardown.js';
 
 const MODERN = '2026-07-28';
 const PV = 'io.modelcontextprotocol/protocolVersion';
 
-const clients: Client[] = [];
-const servers: ModernMcpServer[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  await closeAllServers();
-});
-
 async function start(eras: ModernEras = 'modern', token?: string): Promise<ModernMcpServer> {
   const server = await startModernMcpServer({ eras, ...(token !== undefined && { token }) });
-  servers.push(server);
-  return server;
+  return closedWithTest(server);
 }
 
 /** A modern client with sampling/elicitation/roots handlers that record what they were asked. */
@@ -48,7 +40,7 @@ async function connect(server: ModernMcpServer, headers: Record<string, string> 
   for (const m of ['notifications/tools/list_changed', 'notifications/resources/updated', 'notifications/message'] as const) {
     client.setNotificationHandler(m, (n) => void notes.push({ method: n.method, params: n.params }));
   }
-  clients.push(client);
+  closedWithTest(client);
   await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }));
   return { client, asked, notes };
 }
@@ -312,7 +304,7 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     expect(await post(server.url, { jsonrpc: '2.0', method: 'notifications/initialized' })).toMatchObject({ status: 202 });
     // So a legacy-only client (or the v2 client in its default 'legacy' mode) cannot connect.
     const legacyClient = new Client({ name: 'legacy', version: '0' });
-    clients.push(legacyClient);
+    closedWithTest(legacyClient);
     await expect(legacyClient.connect(new StreamableHTTPClientTransport(new URL(server.url)))).rejects.toThrow(/-32022/);
   });
 
@@ -342,7 +334,7 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     // The stateless 2025 leg cannot carry server→client requests, so MRTR tools fail in-band there.
     const legacyClient = new Client({ name: 'legacy', version: '0' }, { capabilities: { sampling: {} } });
     legacyClient.setRequestHandler('sampling/createMessage', () => ({ model: 'm', role: 'assistant', content: { type: 'text', text: 'never' } }));
-    clients.push(legacyClient);
+    closedWithTest(legacyClient);
     await legacyClient.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     expect(legacyClient.getProtocolEra()).toBe('legacy');
     expect(textOf(await legacyClient.callTool({ name: 'echo', arguments: { text: 'old' } }))).toBe('old');
@@ -352,7 +344,7 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
 
     // A negotiating client picks the modern era on a dual server.
     const auto = new Client({ name: 'auto', version: '0' }, { versionNegotiation: { mode: 'auto' } });
-    clients.push(auto);
+    closedWithTest(auto);
     await auto.connect(new StreamableHTTPClientTransport(new URL(server.url)));
     expect(auto.getProtocolEra()).toBe('modern');
   });

@@ -2,16 +2,11 @@
 // requests with _meta): against a 2026-07-28 server its messages pass through unchanged, with only
 // the HTTP headers added; against a legacy server its server/discover gets -32601 and it falls
 // back to initialize (2026-07-28 stdio "Backward Compatibility").
-import { afterEach, describe, expect, it } from 'vitest';
-import { errorOf, resultOf, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
+import { describe, expect, it } from 'vitest';
+import { errorOf, resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
 import { startMcpServer, type ServerKind } from '../fixtures/mcp-server.js';
 import { INVALID_HEADER_TOOL, startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const MODERN = '2026-07-28';
 const meta = {

@@ -2,20 +2,14 @@
 // whose PRM names the fake authorization server, and accepts only the tokens that AS issued. The
 // proxy's server/discover probe meets the 401, the proxy signs in with the stand-in browser, and
 // the bridged requests then carry both the Bearer token and the 2026-07-28 envelope.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
+import { connectClient } from '../fixtures/cli.js';
 import { requestsContaining } from '../fixtures/auth-common.js';
 import { startFakeAuthServer, type FakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { startModernMcpServer, type ModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { cleanupOAuth, oauthHarness, storedTokens } from '../fixtures/oauth-cli.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
+import { oauthHarness, storedTokens } from '../fixtures/oauth-cli.js';
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const MODERN = '2026-07-28';
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;

@@ -1,16 +1,11 @@
 // A legacy host (the SDK 1.x Client over stdio, as Cursor or Claude Desktop) through the proxy to a
 // real 2026-07-28 server (the v2 server SDK): the proxy detects the era by itself and bridges.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
+import { connectClient } from '../fixtures/cli.js';
 import { INVALID_HEADER_TOOL, startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { closeAllServers, rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-});
+import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const bodyOf = (e: RecordedRequest) => e.body as { id?: unknown; method?: string; params?: Record<string, unknown> };

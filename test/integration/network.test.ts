@@ -5,26 +5,16 @@ import { writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, errorOf, resultOf, spawnProxy, stopAllProxies, toolText, type ProxyProcess } from '../fixtures/cli.js';
-import { startConnectProxy, type ConnectProxy } from '../fixtures/connect-proxy.js';
-import { closeHttpsServers, startHttpsAuthServer, startHttpsMcpServer } from '../fixtures/https-servers.js';
+import { describe, expect, it } from 'vitest';
+import { connectClient, errorOf, resultOf, spawnProxy, toolText, type ProxyProcess } from '../fixtures/cli.js';
+import { startConnectProxy } from '../fixtures/connect-proxy.js';
+import { startHttpsAuthServer, startHttpsMcpServer } from '../fixtures/https-servers.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
 import { startModernMcpServer } from '../fixtures/modern-mcp-server.js';
-import { browserCommand, cleanupOAuth, echo, oauthHarness, tempDir } from '../fixtures/oauth-cli.js';
-import { closeAllServers, rpcMethod } from '../fixtures/raw-server.js';
+import { browserCommand, echo, oauthHarness, tempDir } from '../fixtures/oauth-cli.js';
+import { rpcMethod } from '../fixtures/raw-server.js';
+import { whenTestEnds } from '../fixtures/teardown.js';
 import { makeTestPki, type TestPki } from '../fixtures/tls-certs.js';
-
-const proxies: ConnectProxy[] = [];
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  await closeHttpsServers();
-  await Promise.all(proxies.splice(0).map((p) => p.close()));
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-  cleanupOAuth();
-});
 
 /** Writes the CA certificate to a file of its own, as --ca-file and NODE_EXTRA_CA_CERTS take it. */
 function caFile(pki: TestPki): string {
@@ -59,7 +49,6 @@ describe('forward proxy from the environment', () => {
   it('HTTP_PROXY carries every request to the server through the proxy', async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const proxy = await startConnectProxy();
-    proxies.push(proxy);
     const { client } = await connectClient(server.url, [], { env: { HTTP_PROXY: proxy.url } });
     await client.listTools();
     const target = new URL(server.url).host;
@@ -70,7 +59,6 @@ describe('forward proxy from the environment', () => {
   it('NO_PROXY names hosts that are reached directly', async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const proxy = await startConnectProxy();
-    proxies.push(proxy);
     const { client } = await connectClient(server.url, [], { env: { http_proxy: proxy.url, NO_PROXY: '127.0.0.1' } });
     await client.listTools();
     expect(proxy.tunnels).toEqual([]);
@@ -143,7 +131,7 @@ describe('--connect-timeout', () => {
       socket.on('error', () => undefined);
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(
+    whenTestEnds(
       () =>
         new Promise<void>((resolve) => {
           for (const socket of sockets) socket.destroy();

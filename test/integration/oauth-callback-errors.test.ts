@@ -1,21 +1,14 @@
 // What comes back to the loopback callback, and from the token endpoint: responses that are not
 // ours are ignored, mix-ups and errors end the attempt, garbage tokens are refused, and the
 // host's pending request gets a JSON-RPC error (at once, except when the user never finishes).
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultOf, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
 import { startFakeAuthServer, type FakeAuthServerOptions, type TokenFault } from '../fixtures/fake-auth-server.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, failedSignIn, oauthHarness } from '../fixtures/oauth-cli.js';
+import { failedSignIn, oauthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 // Short enough to keep the suite fast, long enough for a sign-in on a loaded machine.
 const SHORT_TIMEOUT_S = 3;
@@ -26,7 +19,7 @@ describe('state', () => {
     { name: 'wrong', state: 'wrong' },
   ])('a response with $name state is ignored (page says so), the sign-in keeps waiting, then AUTH_TIMEOUT', async ({ state }) => {
     const fake = await startFakeAuthServer({ state });
-    const h = oauthHarness({ authTimeout: SHORT_TIMEOUT_S, recordPages: true });
+    const h = oauthHarness({ authTimeout: SHORT_TIMEOUT_S });
     const { error, elapsedMs, proxy } = await failedSignIn(fake.url, h);
     expect(error.data?.code).toBe('AUTH_TIMEOUT');
     expect(error.message).toContain('--auth-timeout');
@@ -67,7 +60,7 @@ describe('authorization errors', () => {
   it('the user denies consent: AUTH_DENIED reaches the host at once, not after --auth-timeout', async () => {
     const oidc = await startOidcServer();
     const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
-    const h = oauthHarness({ mode: 'deny', authTimeout: 60, recordPages: true });
+    const h = oauthHarness({ mode: 'deny', authTimeout: 60 });
     const { error, elapsedMs } = await failedSignIn(mcp.url, h, [], 15_000);
     expect(error.data?.code).toBe('AUTH_DENIED');
     expect(error.message).toMatch(/access_denied/);
@@ -120,7 +113,7 @@ describe('token endpoint answers garbage', () => {
     { fault: 'server-error', message: /token endpoint refused the request \(server_error\)/ },
   ])('$fault: AUTH_TOKEN, nothing stored, and the browser page does not say signed in', async ({ fault, message }) => {
     const fake = await startFakeAuthServer({ tokenFault: fault });
-    const h = oauthHarness({ recordPages: true });
+    const h = oauthHarness();
     const { error } = await failedSignIn(fake.url, h);
     expect(error.data?.code).toBe('AUTH_TOKEN');
     expect(error.message).toMatch(message);

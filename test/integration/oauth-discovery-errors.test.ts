@@ -1,18 +1,11 @@
 // Metadata the proxy must refuse before any browser opens: the host's pending request gets a
 // JSON-RPC error whose data.code says which step failed and whose message names the problem.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { resultOf, spawnProxy, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { resultOf, spawnProxy } from '../fixtures/cli.js';
 import { startFakeAuthServer, type FakeAuthServer, type FakeAuthServerOptions } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, failedSignIn, oauthHarness, type FailedSignIn, type OAuthHarness } from '../fixtures/oauth-cli.js';
+import { failedSignIn, oauthHarness, type FailedSignIn, type OAuthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 /** Fake AS configured by `options(origin)`, CLI with a 5 s --auth-timeout, initialize → error. */
 async function refused(

@@ -1,20 +1,13 @@
 // Several proxies for one server sharing one --auth-dir (a host that starts the same server
 // config in several windows): one browser window, one registration, one refresh at a time.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { connectClient } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, oauthHarness } from '../fixtures/oauth-cli.js';
+import { oauthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const N = 5;
 

@@ -3,21 +3,14 @@
 // its address on the terminal. The pasted URL meets the same checks as the callback (state, iss,
 // one code). Needs a terminal: the CLI runs under `script`, which gives it a pseudo-terminal.
 import { spawn, spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runStandInBrowser } from '../fixtures/browser.mjs';
-import { CLI_PATH, REPO_ROOT, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { CLI_PATH, REPO_ROOT } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, readStore, tempDir } from '../fixtures/oauth-cli.js';
+import { readStore, tempDir } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;

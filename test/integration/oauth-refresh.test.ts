@@ -1,23 +1,16 @@
 // Refreshing tokens: on 401 and shortly before expiry, always keeping the rotated refresh token;
 // a dead refresh token (invalid_grant) or client (invalid_client) leads back to the browser.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Adapter } from 'oidc-provider';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { connectClient } from '../fixtures/cli.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, oauthHarness, storedTokens, echo, setStoredExpiry } from '../fixtures/oauth-cli.js';
+import { oauthHarness, storedTokens, echo, setStoredExpiry } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const refreshRequests = (oidc: OidcServer) => oidc.log.entries.filter((e) => pathnameOf(e) === '/token' && formOf(e).get('grant_type') === 'refresh_token');
 

@@ -1,21 +1,14 @@
 // Secrets stay where they belong: no token, code, verifier or client secret on stderr (even at
 // --log-level debug); the MCP access token and custom --header values never reach the AS.
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { connectClient } from '../fixtures/cli.js';
 import { formOf, pathnameOf, requestsContaining } from '../fixtures/auth-common.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startSdkAuthServer } from '../fixtures/sdk-auth-server.js';
-import { cleanupOAuth, oauthHarness, storedTokens, echo } from '../fixtures/oauth-cli.js';
+import { oauthHarness, storedTokens, echo } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const HEADER_VALUE = 'custom-header-secret-5a6b7c8d';
 

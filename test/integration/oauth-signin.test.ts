@@ -2,25 +2,19 @@
 // proxy discovers, registers, signs in through the stand-in browser and retries; the host only
 // ever sees results. Checks what went over the wire at each step (MCP authorization spec).
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers, type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
+import { connectClient } from '../fixtures/cli.js';
+import { type RecordedRequest, type RequestLog } from '../fixtures/raw-server.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer, type ProtectedMcpServerOptions } from '../fixtures/protected-mcp-server.js';
 import { startSdkAuthServer } from '../fixtures/sdk-auth-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, oauthHarness } from '../fixtures/oauth-cli.js';
+import { oauthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const LOOPBACK_REDIRECT = /^http:\/\/127\.0\.0\.1:\d+\/callback$/;
 
@@ -36,7 +30,7 @@ describe('oidc-provider AS + protected MCP server (separate authorization server
   it('discovers, registers as a native app, signs in with PKCE S256 + state + resource, and the host only sees results', async () => {
     const oidc = await startOidcServer({ requireNativeApplicationType: true });
     const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read', 'mcp:write'], requiredScopes: ['mcp:read'] });
-    const h = oauthHarness({ recordPages: true });
+    const h = oauthHarness();
     const { client } = await connectClient(mcp.url, h.args(), { env: h.env() });
 
     expect(await call(client, 'echo', { text: 'hello' })).toBe('hello');

@@ -1,21 +1,14 @@
 // Step-up authorization (MCP 2025-11-25): 403 insufficient_scope → a new authorization with the
 // union of the scopes held and the scopes asked for; the call is retried; at most 3 attempts.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectClient, errorOf, resultOf, spawnProxy, stopAllProxies, toolText } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { connectClient, errorOf, resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer, type ProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
-import { cleanupOAuth, oauthHarness, readStore, type OAuthHarness } from '../fixtures/oauth-cli.js';
+import { oauthHarness, readStore, type OAuthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 const words = (scope: string | null | undefined) => new Set((scope ?? '').split(' ').filter(Boolean));
 

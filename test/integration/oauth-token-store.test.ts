@@ -2,21 +2,14 @@
 // files, and registrations kept per authorization server issuer.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectClient, stopAllProxies } from '../fixtures/cli.js';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { describe, expect, it, vi } from 'vitest';
+import { connectClient } from '../fixtures/cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
-import { cleanupOAuth, modeOf, oauthHarness, readStore, echo } from '../fixtures/oauth-cli.js';
+import { modeOf, oauthHarness, readStore, echo } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 20_000 });
-
-afterEach(async () => {
-  await stopAllProxies();
-  await closeAllServers();
-  cleanupOAuth();
-});
 
 async function signedInOidc() {
   const oidc = await startOidcServer();

@@ -1,13 +1,16 @@
 // RFC 8628 at the boundary: the device authorization response is validated before anything is
 // shown, and the polling loop ends as the token endpoint says (pending, slow_down, denied, expired).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, type DeviceAuthorization } from '../../src/auth/device.js';
 import type { AuthServerMetadata } from '../../src/auth/discovery.js';
 import { buildNetwork } from '../../src/config.js';
 import { ProxyError } from '../../src/errors.js';
 import { HttpClient } from '../../src/http/client.js';
+import { scripted, startFormEndpoint } from '../fixtures/form-endpoint.js';
+import { ManualClock } from '../fixtures/manual-clock.js';
+
+const http = new HttpClient(buildNetwork({}, {}));
+afterAll(() => http.close());
 
 const local = { allowHttp: false };
 const valid = { device_code: 'dc-1', user_code: 'WDJB-MJHT', verification_uri: 'https://as.example/device', expires_in: 600 };
@@ -58,25 +61,14 @@ describe('deviceFlowSupported', () => {
 });
 
 describe('pollDeviceToken', () => {
-  const http = new HttpClient(buildNetwork({}, {}));
-  afterAll(() => http.close());
-  let server: Server | undefined;
-  afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+  // Time moves only while pollDeviceToken sleeps: no test waits out an interval.
+  let clock = new ManualClock();
 
-  /** A token endpoint answering each poll from the script, in order (the last answer repeats). */
+  /** A token endpoint answering each poll from the script, in order (the last answer repeats); `at` by the test's clock. */
   async function tokenEndpoint(script: Array<[number, object]>): Promise<{ url: URL; polls: Array<{ at: number; form: URLSearchParams }> }> {
-    const polls: Array<{ at: number; form: URLSearchParams }> = [];
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        polls.push({ at: Date.now(), form: new URLSearchParams(body) });
-        const [status, json] = script[Math.min(polls.length - 1, script.length - 1)]!;
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-      });
-    });
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-    return { url: new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/token`), polls };
+    clock = new ManualClock();
+    const { url, posts } = await startFormEndpoint('/token', scripted(script), { clock });
+    return { url, polls: posts };
   }
 
   const device = (over: Partial<DeviceAuthorization> = {}): DeviceAuthorization => ({
@@ -96,7 +88,7 @@ describe('pollDeviceToken', () => {
       [400, { error: 'authorization_pending' }],
       [200, { access_token: 'at', token_type: 'Bearer', expires_in: 60, refresh_token: 'rt' }],
     ]);
-    const tokens = await pollDeviceToken(http, url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000 });
+    const tokens = await pollDeviceToken(http, url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000, clock });
     expect(tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
     expect(polls).toHaveLength(2);
     expect(Object.fromEntries(polls[0]!.form)).toEqual({ grant_type: DEVICE_GRANT, device_code: 'dc-1', resource: 'https://mcp.example/mcp', client_id: 'cli' });
@@ -105,22 +97,54 @@ describe('pollDeviceToken', () => {
 
   it('access_denied → AUTH_DENIED; expired_token → AUTH_TIMEOUT; any other error → AUTH_TOKEN', async () => {
     let { url } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_DENIED' });
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_DENIED' });
     ({ url } = await tokenEndpoint([[400, { error: 'expired_token' }]]));
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
     ({ url } = await tokenEndpoint([[400, { error: 'invalid_grant', error_description: 'nope' }]]));
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000 }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
   });
 
   it('stops at expires_in when it comes before the timeout, and says the code expired', async () => {
     const { url, polls } = await tokenEndpoint([[400, { error: 'authorization_pending' }]]);
-    const started = Date.now();
-    const error = await failure(pollDeviceToken(http, url, client, device({ expiresInS: 2.5 }), { resource: undefined, timeoutMs: 60_000 }));
+    const started = clock.now();
+    const error = await failure(pollDeviceToken(http, url, client, device({ expiresInS: 2.5 }), { resource: undefined, timeoutMs: 60_000, clock }));
     expect(error).toMatchObject({ code: 'AUTH_TIMEOUT' });
     expect(error?.message).toContain('code expired');
-    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(clock.now() - started).toBeLessThan(4_000);
     expect(polls.length).toBeGreaterThanOrEqual(1);
+  });
+
+  // Moved here from the integration tests, where they were measured on the wall clock.
+  it('slow_down adds 5 s to the polling interval, for good', async () => {
+    const { url, polls } = await tokenEndpoint([
+      [400, { error: 'slow_down' }],
+      [400, { error: 'authorization_pending' }],
+      [200, { access_token: 'at', token_type: 'Bearer', expires_in: 60 }],
+    ]);
+    await pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 60_000, clock });
+    expect(polls.length).toBe(3);
+    expect(polls[1]!.at - polls[0]!.at).toBeGreaterThanOrEqual(5_900);
+    expect(polls[1]!.at - polls[0]!.at).toBeLessThan(9_000);
+    expect(polls[2]!.at - polls[1]!.at).toBeGreaterThanOrEqual(5_900);
+  });
+
+  it('declined: AUTH_DENIED at the next poll', async () => {
+    const { url, polls } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
+    const declinedAt = clock.now();
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 20_000, clock }))).toMatchObject({ code: 'AUTH_DENIED' });
+    expect(clock.now() - declinedAt).toBeLessThan(3_000);
+    expect(polls.length).toBe(1);
+  });
+
+  it('not approved within the timeout: AUTH_TIMEOUT naming --auth-timeout, and polling stops', async () => {
+    const { url, polls } = await tokenEndpoint([[400, { error: 'authorization_pending' }]]);
+    const started = clock.now();
+    const error = await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 2_000, clock }));
+    expect(error).toMatchObject({ code: 'AUTH_TIMEOUT' });
+    expect(error?.message).toContain('--auth-timeout');
+    expect(clock.now() - started).toBeLessThan(6_000);
+    const seen = polls.length;
+    await clock.advance(1_500);
+    expect(polls.length).toBe(seen);
   });
 });

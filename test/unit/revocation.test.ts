@@ -1,31 +1,17 @@
 // RFC 7009 requests as sent: the token, its type hint, and the client authenticated exactly as at
 // the token endpoint (Basic for client_secret_basic, client_id in the form for public clients).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
 import { revokeTokens } from '../../src/auth/revocation.js';
 import { buildNetwork } from '../../src/config.js';
 import { HttpClient } from '../../src/http/client.js';
+import { startFormEndpoint } from '../fixtures/form-endpoint.js';
 
-let server: Server | undefined;
 const http = new HttpClient(buildNetwork({}, {}));
 afterAll(() => http.close());
-afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-async function revocationEndpoint(answer: (form: URLSearchParams) => [number, object]): Promise<{ url: URL; seen: Array<{ form: URLSearchParams; authorization?: string }> }> {
-  const seen: Array<{ form: URLSearchParams; authorization?: string }> = [];
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      const form = new URLSearchParams(body);
-      seen.push({ form, authorization: req.headers.authorization });
-      const [status, json] = answer(form);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: new URL(`http://127.0.0.1:${(server!.address() as AddressInfo).port}/revoke`), seen };
+async function revocationEndpoint(answer: (form: URLSearchParams) => [number, object]) {
+  const { url, posts } = await startFormEndpoint('/revoke', answer);
+  return { url, seen: posts };
 }
 
 const tokens = { accessToken: 'at-1', refreshToken: 'rt-1', expiresAt: undefined, scope: undefined };
