@@ -90,6 +90,11 @@ async function dpopTokenRequest(as: OidcServer, key: DpopKey, form: Record<strin
 }
 
 describe('DPoP: oidc-server (dpop) + dpop-resource-server', () => {
+  it('oidc-server leaves DPoP off unless asked, so Bearer-only fixtures stay Bearer', async () => {
+    const as = track(await startOidcServer());
+    expect(await (await fetch(as.metadataUrl)).json()).not.toHaveProperty('dpop_signing_alg_values_supported');
+  });
+
   it('binds tokens to the proof key; the resource server accepts good proofs and refuses bad ones', async () => {
     const as = track(await startOidcServer({ dpop: true, consent: 'auto', clients: [DPOP_CLIENT] }));
     const rs = track(await startDpopResourceServer({ authServer: as }));
