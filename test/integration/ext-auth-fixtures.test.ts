@@ -3,7 +3,7 @@
 // the proxy's DPoP / enterprise-managed authorization / workload identity tests mean nothing.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { closeAllServers } from '../fixtures/raw-server.js';
 import { startCallbackListener } from '../fixtures/auth-common.js';
 import { runStandInBrowser } from '../fixtures/browser.mjs';
@@ -12,6 +12,7 @@ import { startDpopResourceServer } from '../fixtures/dpop-resource-server.js';
 import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, startEnterpriseIdp, TOKEN_EXCHANGE, type EnterpriseIdp } from '../fixtures/enterprise-idp.js';
 import { JWT_BEARER, startJwtBearerAs } from '../fixtures/jwt-bearer-as.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
+import { createWorkloadPlatform } from '../fixtures/workload-platform.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -232,22 +233,27 @@ describe('Enterprise-managed authorization: enterprise-idp + jwt-bearer-as', () 
 });
 
 describe('Workload identity federation: jwt-bearer-as with a platform key', () => {
-  it('accepts a platform-signed workload JWT; refuses a wrong audience naming the claim', async () => {
-    const platform = await generateKeyPair('ES256');
-    const jwk: JWK = { ...(await exportJWK(platform.publicKey)), kid: 'platform-1', alg: 'ES256' };
-    const PLATFORM = 'https://platform.example';
-    const as = track(await startJwtBearerAs({ platforms: [{ issuer: PLATFORM, jwks: { keys: [jwk] } }] }));
+  it('accepts a platform-signed workload JWT; refuses a wrong audience or an expired one, naming the claim', async () => {
+    const platform = await createWorkloadPlatform();
+    const as = track(await startJwtBearerAs({ platforms: [{ issuer: platform.issuer, jwks: platform.jwks }] }));
     const mcp = track(await startProtectedMcpServer({ authServer: as.oidc }));
-    const workloadJwt = (aud: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'platform-1' }).setIssuer(PLATFORM).setSubject('workload-7').setAudience(aud).setIssuedAt().setExpirationTime('5m').setJti(randomUUID()).sign(platform.privateKey);
+    const grant = async (assertion: string) => postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, client_id: 'workload-client', assertion, resource: mcp.url, scope: 'mcp:read' });
 
-    const ok = await postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, client_id: 'workload-client', assertion: await workloadJwt(as.issuer), resource: mcp.url, scope: 'mcp:read' });
+    const ok = await grant(await platform.sign(as.issuer));
     expect(ok.status).toBe(200);
-    expect(decodeJwt(ok.body.access_token!)).toMatchObject({ sub: 'workload-7', aud: mcp.url, client_id: 'workload-client' });
+    expect(decodeJwt(ok.body.access_token!)).toMatchObject({ sub: 'workload-1', aud: mcp.url, client_id: 'workload-client', scope: 'mcp:read' });
+    expect((await grant(await platform.sign(as.tokenEndpoint))).status).toBe(200); // RFC 7523 §3: the token endpoint as aud
 
-    const wrong = await postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, client_id: 'workload-client', assertion: await workloadJwt('https://wrong.example'), resource: mcp.url });
-    expect([wrong.status, wrong.body.error]).toEqual([400, 'invalid_grant']);
-    expect(wrong.body.error_description).toMatch(/^assertion claim "aud" is invalid/);
-    expect(as.grants.map((g) => [g.kind, g.error])).toEqual([['workload', undefined], ['workload', 'invalid_grant']]);
+    const refusals: Array<[string, string]> = [
+      [await platform.sign('https://wrong.example'), 'aud'],
+      [await platform.sign(as.issuer, { exp: now() - 600 }), 'exp'],
+      [await platform.sign(as.issuer, { iss: 'https://elsewhere.example' }), 'iss'],
+    ];
+    for (const [assertion, claim] of refusals) {
+      const r = await grant(assertion);
+      expect([r.status, r.body.error]).toEqual([400, 'invalid_grant']);
+      expect(r.body.error_description).toMatch(new RegExp(`^assertion claim "${claim}" is invalid`));
+    }
+    expect(as.grants.map((g) => g.error ?? g.kind)).toEqual(['workload', 'workload', 'invalid_grant', 'invalid_grant', 'invalid_grant']);
   });
 });
