@@ -2,9 +2,9 @@
 // (node:crypto ES256 DPoP proofs, PKCE, RFC 8693 / RFC 7523 requests) and no proxy: if these fail,
 // the proxy's DPoP / enterprise-managed authorization / workload identity tests mean nothing.
 import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { closeAllServers } from '../fixtures/raw-server.js';
+import { closedWithTest } from '../fixtures/teardown.js';
 import { startCallbackListener } from '../fixtures/auth-common.js';
 import { runStandInBrowser } from '../fixtures/browser.mjs';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
@@ -14,15 +14,8 @@ import { JWT_BEARER, startJwtBearerAs } from '../fixtures/jwt-bearer-as.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { createWorkloadPlatform } from '../fixtures/workload-platform.js';
 
-const closers: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  await Promise.all(closers.splice(0).map((c) => c()));
-  await closeAllServers();
-});
-function track<T extends { close(): Promise<void> }>(s: T): T {
-  closers.push(() => s.close());
-  return s;
-}
+// Every fixture started here is closed when its test ends.
+const track = <T extends { close(): Promise<void> }>(s: T): T => closedWithTest(s);
 
 // ---- the tiny client ----
 
