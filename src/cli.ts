@@ -8,10 +8,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
-import { buildConfig, buildStoreConfig, DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type Env, type RawOptions } from './config.js';
+import { buildConfig, buildStoreConfig, DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type RawOptions } from './config.js';
 import { SIGNING_ALGS } from './auth/client-assertion.js';
 import { isProxyError, UsageError } from './errors.js';
-import { LOG_LEVELS, redact } from './log.js';
+import { addSecret, LOG_LEVELS, redact } from './log.js';
 import { VERSION } from './version.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3 } as const;
@@ -286,47 +286,45 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The environment for login and token: they manage OAuth tokens, so a static token there does not apply. */
-function commandEnv(): Env {
-  const env = { ...process.env };
-  delete env[ENV.bearer];
-  return env;
+/** Registers a config's secrets with the log's redaction before anything can print them. */
+function redacting<T extends { secrets: readonly string[] }>(config: T): T {
+  for (const secret of config.secrets) addSecret(secret);
+  return config;
 }
 
 async function run({ command, url, options }: Invocation): Promise<number> {
   switch (command) {
     case 'proxy': {
-      const config = buildConfig(url!, options, process.env);
+      const config = redacting(buildConfig(url!, options, process.env));
       // Loaded only for a proxy run, so --help and --version stay instant.
       const { runProxy } = await import('./main.js');
       return runProxy(config);
     }
     case 'login': {
-      const config = buildConfig(url!, options, commandEnv());
+      const config = redacting(buildConfig(url!, options, process.env, { bearerFromEnv: false }));
       const { runLogin } = await import('./commands/login.js');
       return runLogin(config, { force: options.force === true });
     }
     case 'token': {
-      const config = buildConfig(url!, options, commandEnv());
+      const config = redacting(buildConfig(url!, options, process.env, { bearerFromEnv: false }));
       const { runToken } = await import('./commands/token.js');
       return runToken(config);
     }
     case 'logout': {
-      const config = buildStoreConfig(url, options, process.env);
+      const config = redacting(buildStoreConfig(url, options, process.env));
       const { runLogout } = await import('./commands/logout.js');
       return runLogout(config, { all: options.all === true, allServers: options.allServers === true });
     }
     case 'status': {
-      const config = buildStoreConfig(url, options, process.env);
+      const config = redacting(buildStoreConfig(url, options, process.env));
       const { runStatus } = await import('./commands/status.js');
       return runStatus(config, { json: options.json === true });
     }
     case 'doctor': {
       // The proxy's own environment (a static token in it is what a proxy run would send).
-      const config = buildConfig(url!, options, process.env);
+      const config = redacting(buildConfig(url!, options, process.env));
       const { runDoctor } = await import('./commands/doctor.js');
-      // Each network check is bounded: by --timeout if given, else 20 s (not a tool call's 300).
-      return runDoctor(config, { json: options.json === true, timeoutMs: options.timeout === undefined ? 20_000 : config.timeoutMs });
+      return runDoctor(config, { json: options.json === true, timeoutMs: config.checkTimeoutMs });
     }
   }
 }

@@ -4,9 +4,8 @@
  */
 import type { Config } from '../config.js';
 import { ProxyError } from '../errors.js';
-import { noBrowserReason } from './browser.js';
 import { OAuthAuthorizer } from './oauth-authorizer.js';
-import { defaultAuthDir, TokenStore } from './token-store.js';
+import { TokenStore } from './token-store.js';
 
 export interface Challenge {
   status: number;
@@ -64,7 +63,7 @@ export function createOAuthAuthorizer(config: Config, options: { pasteFrom?: Nod
   const { oauth } = config;
   return new OAuthAuthorizer({
     serverUrl: new URL(config.serverUrl),
-    store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),
+    store: new TokenStore(config.authDir),
     client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
     scope: oauth.scope,
     resource: oauth.resource,
@@ -74,7 +73,7 @@ export function createOAuthAuthorizer(config: Config, options: { pasteFrom?: Nod
     allowHttp: config.allowHttp,
     assumePkce: oauth.assumePkce,
     grant: oauth.grant,
-    noBrowser: noBrowserReason(oauth.browser, process.env),
+    noBrowser: oauth.noBrowser,
     pasteFrom: options.pasteFrom,
   });
 }

@@ -7,7 +7,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError } from '../errors.js';
@@ -63,13 +62,6 @@ interface ServerFile {
   /** The issuer used last, tried first at the next start. */
   current: string | undefined;
   byIssuer: Record<string, ServerRecord>;
-}
-
-/** The user's config directory: XDG on Linux, Application Support on macOS, AppData on Windows. */
-export function defaultAuthDir(env: Readonly<Record<string, string | undefined>>, platform = process.platform): string {
-  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'mcp-auth-proxy');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'mcp-auth-proxy');
-  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mcp-auth-proxy');
 }
 
 function fileKey(prefix: string, id: string): string {

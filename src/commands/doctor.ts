@@ -12,7 +12,7 @@ import { createOAuthAuthorizer, staticAuthorizer } from '../auth/authorizer.js';
 import { bearerChallenge } from '../auth/challenge.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type DiscoveryOptions, type ProtectedResource } from '../auth/discovery.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
-import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { Config } from '../config.js';
 import { isProxyError } from '../errors.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
@@ -75,7 +75,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
   const oauth = config.oauth.enabled ? createOAuthAuthorizer(config) : undefined;
   const fixed = oauth ? undefined : staticAuthorizer(config.bearer);
   const kind = oauth ? 'oauth' : 'static';
-  const store = new TokenStore(config.oauth.authDir ?? defaultAuthDir(process.env));
+  const store = new TokenStore(config.authDir);
   const stored = async (): Promise<ServerRecord | undefined> => keepSecret(await oauth?.credentials());
   const storedBearer = async (): Promise<string | undefined> => {
     const tokens = (await stored())?.tokens;

@@ -9,7 +9,7 @@
 import { clientAuthFor } from '../auth/registration.js';
 import { revokeTokens } from '../auth/revocation.js';
 import type { ClientAuth } from '../auth/token-endpoint.js';
-import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
 import { log, setLogLevel } from '../log.js';
@@ -30,7 +30,7 @@ export async function runLogout(config: StoreConfig, options: { all: boolean; al
   if (config.serverUrl !== undefined && options.allServers) {
     throw new UsageError('INVALID_OPTION', 'give either a server URL or --all-servers, not both');
   }
-  const dir = config.authDir ?? defaultAuthDir(process.env);
+  const dir = config.authDir;
   const store = new TokenStore(dir);
   const records = await storedServers(store, config.serverUrl);
   const servers = [...new Set(records.map((r) => r.server))];

@@ -9,7 +9,7 @@
  * goes over SSE. No probe session of our own.
  */
 import type { Authorizer } from '../auth/authorizer.js';
-import { defaultAuthDir, TokenStore } from '../auth/token-store.js';
+import { TokenStore } from '../auth/token-store.js';
 import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import { errorResponse, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
@@ -39,7 +39,7 @@ export function connectRemote(config: Config, authorizer: Authorizer): RemoteTra
           : new AutoTransport(endpoint),
     );
   if (config.protocol === 'legacy' || config.transport === 'sse') return legacy();
-  const store = new TokenStore(config.stateDir ?? defaultAuthDir(process.env));
+  const store = new TokenStore(config.authDir);
   return new EraTransport(endpoint, config.protocol, legacy, store);
 }
 
