@@ -173,7 +173,7 @@ export class TokenStore {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new ProxyError('AUTH_TIMEOUT', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
+        throw new ProxyError('AUTH_LOCK_BUSY', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
       }
       if (!told) {
         told = true;

@@ -108,7 +108,7 @@ async function lockedIfPossible(store: TokenStore, server: string, fn: () => Pro
       await fn();
     });
   } catch (error) {
-    if (ran || !isProxyError(error, 'AUTH_TIMEOUT')) throw error;
+    if (ran || !isProxyError(error, 'AUTH_LOCK_BUSY')) throw error;
     say(`warning: another mcp-auth-proxy is still signing in to ${displayUrl(server)}; signing out anyway (tokens it obtains later will be stored)`);
     await fn();
   }
