@@ -13,6 +13,7 @@ import { bearerChallenge } from '../auth/challenge.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type DiscoveryOptions, type ProtectedResource } from '../auth/discovery.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
 import { isProxyError } from '../errors.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
@@ -87,7 +88,7 @@ export async function runDoctor(config: Config, options: DoctorOptions): Promise
   let finding: TransportFinding | undefined;
   const transport = await step('transport', async () => {
     finding = await detectTransport(endpoint(new NoSignInAuthorizer(oauth ? storedBearer : () => fixed!.authorization(), kind)), config, AbortSignal.timeout(timeoutMs));
-    const cached = config.protocol === 'auto' ? await store.readEra(url.href).catch(() => undefined) : undefined;
+    const cached = config.protocol === 'auto' ? await new EraCache(config.authDir).readEra(url.href).catch(() => undefined) : undefined;
     return describeFinding(finding, config, cached);
   });
 

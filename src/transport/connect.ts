@@ -9,7 +9,7 @@
  * goes over SSE. No probe session of our own.
  */
 import type { Authorizer } from '../auth/authorizer.js';
-import { TokenStore } from '../auth/token-store.js';
+import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import { errorResponse, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
@@ -39,7 +39,7 @@ export function connectRemote(config: Config, authorizer: Authorizer): RemoteTra
           : new AutoTransport(endpoint),
     );
   if (config.protocol === 'legacy' || config.transport === 'sse') return legacy();
-  const store = new TokenStore(config.authDir);
+  const store = new EraCache(config.authDir);
   return new EraTransport(endpoint, config.protocol, legacy, store);
 }
 
@@ -49,7 +49,7 @@ class EraTransport extends ChoosingTransport {
     private readonly endpoint: RemoteEndpoint,
     private readonly protocol: 'auto' | 'modern',
     private readonly legacy: () => RemoteTransport,
-    private readonly store: TokenStore,
+    private readonly store: EraCache,
   ) {
     super();
   }
