@@ -1,43 +1,28 @@
 /**
- * Flags and environment → one frozen, validated Config. Every default lives in DEFAULTS;
- * every user mistake becomes a UsageError that names the flag or variable at fault.
+ * Flags and environment → one frozen, validated Config. Every default lives in DEFAULTS
+ * (config-defaults.ts) and every environment variable is read here, so the rest of the proxy
+ * takes its settings from the Config alone. Every user mistake becomes a UsageError that names
+ * the flag or variable at fault. The secret values found (tokens, header values, client secrets)
+ * are listed in `secrets` for the command line to register with the log's redaction.
  */
-import { chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
+import type { ClientKey } from './auth/client-assertion.js';
+import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+import { parseHeaders, readHeaderFile } from './config-headers.js';
+import { buildClientGrant, buildOAuth } from './config-oauth.js';
 import { UsageError } from './errors.js';
-import { addSecret, isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
-import { expandEnv, parseSeconds, readCaFile, readUserFile, type Env } from './option-values.js';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
+import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
-export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
-export type TransportChoice = (typeof TRANSPORTS)[number];
-export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
-export type ProtocolChoice = (typeof PROTOCOLS)[number];
-export const GRANTS = ['authorization_code', 'client_credentials'] as const;
-export type GrantChoice = (typeof GRANTS)[number];
-
-export const DEFAULTS = {
-  transport: 'auto' as TransportChoice,
-  protocol: 'auto' as ProtocolChoice,
-  timeoutSeconds: 300,
-  connectTimeoutSeconds: 30,
-  authTimeoutSeconds: 300,
-  logLevel: 'warn' as LogLevel,
-  grant: 'authorization_code' as GrantChoice,
-} as const;
-
-export const ENV = {
-  bearer: 'MCP_AUTH_PROXY_BEARER',
-  clientSecret: 'MCP_AUTH_PROXY_CLIENT_SECRET',
-  authDir: 'MCP_AUTH_PROXY_DIR',
-} as const;
+export { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 
 export interface Config {
   readonly serverUrl: string;
   readonly transport: TransportChoice;
   /** MCP 2026-07-28 ("modern") or the initialize-based revisions ("legacy"), or detect. */
   readonly protocol: ProtocolChoice;
-  /** Where the proxy keeps what it remembers per server (credentials, the protocol era). */
-  readonly stateDir: string | undefined;
+  /** Where the proxy keeps what it remembers per server (credentials, the protocol era): --auth-dir, MCP_AUTH_PROXY_DIR, or the default. */
+  readonly authDir: string;
   /** A static bearer token for the MCP server. */
   readonly bearer: string | undefined;
   /** Custom headers for the MCP server's origin, names lower-cased. */
@@ -51,6 +36,12 @@ export interface Config {
   readonly keepaliveMs: number | undefined;
   /** --ignore-tool globs: tools the host neither sees nor calls. */
   readonly ignoreTools: readonly string[];
+  /** login and token only: MCP_AUTH_PROXY_BEARER was set and left unused (they manage OAuth tokens). */
+  readonly bearerEnvIgnored: boolean;
+  /** doctor: the bound on each network check (--timeout if given, else DEFAULTS.doctorTimeoutSeconds). */
+  readonly checkTimeoutMs: number;
+  /** Every secret value in this config, for the log's redaction (never printed, never logged). */
+  readonly secrets: readonly string[];
 }
 
 /** How every request connects (MCP server, discovery, registration, tokens, revocation). */
@@ -85,8 +76,9 @@ export interface OAuthConfig {
   readonly callbackPort: number | undefined;
   /** A command line, 'none', or undefined for the system browser. */
   readonly browser: string | undefined;
+  /** Why no browser can be opened here (--browser none, an SSH session, no display), or undefined when one can. */
+  readonly noBrowser: string | undefined;
   readonly authTimeoutMs: number;
-  readonly authDir: string | undefined;
   readonly assumePkce: boolean;
   /** --grant: a user's sign-in, or the client's own token (machine to machine). */
   readonly grant: GrantChoice;
@@ -132,23 +124,14 @@ export interface RawOptions {
 
 export type { Env };
 
-// Headers the transports set themselves; a user value would break the protocol.
-const RESERVED_HEADERS = new Set([
-  'accept',
-  'content-type',
-  'content-length',
-  'host',
-  'connection',
-  'transfer-encoding',
-  'last-event-id',
-  'mcp-session-id',
-  'mcp-protocol-version',
-]);
-
-// RFC 9110 §5.6.2 token.
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
+/**
+ * `options.bearerFromEnv: false` (login, token): those commands manage OAuth tokens, so a static
+ * MCP_AUTH_PROXY_BEARER is not used (nor expanded in ${VAR}s); `bearerEnvIgnored` says it was set.
+ */
+export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options: { bearerFromEnv?: boolean } = {}): Config {
+  const bearerEnvIgnored = options.bearerFromEnv === false && fullEnv[ENV.bearer] !== undefined;
+  const env: Env = options.bearerFromEnv === false ? { ...fullEnv, [ENV.bearer]: undefined } : fullEnv;
+  const secrets: string[] = [];
   const allowHttp = raw.allowHttp === true;
   const serverUrl = parseServerUrl(url, allowHttp);
   const transport = raw.transport ?? DEFAULTS.transport;
@@ -164,7 +147,7 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
   if (!isLogLevel(logLevel)) {
     throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  const headers = parseHeaders(raw.header ?? [], env, () => '--header', readHeaderFile(raw.headerFile, env));
+  const headers = parseHeaders(raw.header ?? [], env, secrets, () => '--header', readHeaderFile(raw.headerFile, env, secrets));
   const bearerSource = raw.oauth2Bearer !== undefined ? '--oauth2Bearer' : ENV.bearer;
   const bearerRaw = raw.oauth2Bearer ?? env[ENV.bearer];
   const bearer = bearerRaw === undefined ? undefined : expandEnv(bearerRaw, env, bearerSource).trim();
@@ -172,23 +155,32 @@ export function buildConfig(url: string, raw: RawOptions, env: Env): Config {
   if (bearer !== undefined && 'authorization' in headers) {
     throw new UsageError('INVALID_OPTION', `give the credentials once: ${bearerSource} and an Authorization --header were both given`);
   }
-  addSecret(bearer);
-  const oauth = buildOAuth(raw, env, bearer === undefined && !('authorization' in headers));
+  if (bearer !== undefined) secrets.push(bearer);
+  const oauth = buildOAuth(raw, env, bearer === undefined && !('authorization' in headers), secrets);
+  const timeoutMs = parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000;
   return Object.freeze({
     serverUrl,
     transport: transport as TransportChoice,
     protocol: protocol as ProtocolChoice,
-    stateDir: oauth.authDir,
+    authDir: resolveAuthDir(raw, env),
     bearer,
     headers: Object.freeze(headers),
     allowHttp,
-    timeoutMs: parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000,
+    timeoutMs,
     logLevel,
     oauth,
     network: buildNetwork(raw, env),
     keepaliveMs: raw.keepalive === undefined || Number(raw.keepalive) === 0 ? undefined : parseSeconds(raw.keepalive, '--keepalive', 0) * 1000,
     ignoreTools: Object.freeze(parseIgnoreTools(raw.ignoreTool ?? [])),
+    bearerEnvIgnored,
+    checkTimeoutMs: raw.timeout === undefined ? DEFAULTS.doctorTimeoutSeconds * 1000 : timeoutMs,
+    secrets: Object.freeze(secrets),
   });
+}
+
+/** --auth-dir, else MCP_AUTH_PROXY_DIR, else the user's config directory. */
+function resolveAuthDir(raw: RawOptions, env: Env): string {
+  return raw.authDir ?? env[ENV.authDir] ?? defaultAuthDir(env);
 }
 
 /** --ca-file, --connect-timeout and --ipv4: how to reach servers, for every command that does. */
@@ -209,24 +201,6 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 function proxyVariables(env: Env): Readonly<Record<string, string>> | undefined {
   const set = PROXY_VARIABLES.filter((name) => env[name] !== undefined).map((name) => [name, env[name]!] as const);
   return set.length === 0 ? undefined : Object.freeze(Object.fromEntries(set));
-}
-
-/**
- * --header-file: "Name: value" lines (blank lines and # comments skipped), each checked like a
- * --header; errors name the file and line, never a value.
- */
-function readHeaderFile(file: string | undefined, env: Env): Record<string, string> {
-  if (file === undefined) return {};
-  const lines = readUserFile(file, '--header-file', env).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
-  const values: string[] = [];
-  const where: string[] = [];
-  lines.forEach((line, i) => {
-    const text = line.trim();
-    if (text === '' || text.startsWith('#')) return;
-    values.push(text);
-    where.push(`--header-file ${file}:${i + 1}`);
-  });
-  return parseHeaders(values, env, (i) => where[i]!);
 }
 
 function parseIgnoreTools(values: readonly string[]): string[] {
@@ -250,9 +224,11 @@ export interface StoreConfig {
   readonly clientSecret: string | undefined;
   /** --client-key: for revoking the tokens of a private_key_jwt client. */
   readonly clientKey: ClientKey | undefined;
-  readonly authDir: string | undefined;
+  readonly authDir: string;
   /** For revocation requests (logout). */
   readonly network: NetworkConfig;
+  /** Every secret value in this config, for the log's redaction. */
+  readonly secrets: readonly string[];
 }
 
 export function buildStoreConfig(url: string | undefined, raw: RawOptions, env: Env): StoreConfig {
@@ -265,109 +241,16 @@ export function buildStoreConfig(url: string | undefined, raw: RawOptions, env: 
   }
   // From the environment, the secret is used only with a --client-id (it may be meant for another server).
   const clientSecret = raw.clientId === undefined ? undefined : (raw.clientSecret ?? env[ENV.clientSecret]);
-  addSecret(clientSecret);
   return Object.freeze({
     serverUrl: url === undefined ? undefined : parseServerUrl(url, true),
     logLevel,
     clientId: raw.clientId,
     clientSecret,
     clientKey: buildClientGrant(raw, env, clientSecret).clientKey,
-    authDir: raw.authDir ?? env[ENV.authDir],
+    authDir: resolveAuthDir(raw, env),
     network: buildNetwork(raw, env),
+    secrets: Object.freeze(clientSecret === undefined ? [] : [clientSecret]),
   });
-}
-
-function buildOAuth(raw: RawOptions, env: Env, enabled: boolean): OAuthConfig {
-  const clientSecret = raw.clientSecret ?? env[ENV.clientSecret];
-  addSecret(clientSecret);
-  if (clientSecret !== undefined && raw.clientId === undefined) {
-    throw new UsageError('INVALID_OPTION', `a client secret (--client-secret or ${ENV.clientSecret}) needs --client-id`);
-  }
-  const clientMetadataUrl = raw.clientMetadataUrl;
-  if (clientMetadataUrl !== undefined) {
-    // A client ID metadata document URL must be https with a path (it is the client_id).
-    let url: URL | undefined;
-    try {
-      url = new URL(clientMetadataUrl);
-    } catch {
-      url = undefined;
-    }
-    if (!url || url.protocol !== 'https:' || url.pathname === '/' || url.hash) {
-      throw new UsageError('INVALID_URL', `--client-metadata-url must be an https URL with a path, e.g. https://example.com/client.json`);
-    }
-  }
-  let resource: string | false | undefined;
-  if (raw.resource === false) resource = false;
-  else if (typeof raw.resource === 'string') {
-    try {
-      new URL(raw.resource);
-    } catch {
-      throw new UsageError('INVALID_URL', `--resource must be an absolute URI (got "${raw.resource}")`);
-    }
-    resource = raw.resource;
-  }
-  let callbackPort: number | undefined;
-  if (raw.callbackPort !== undefined) {
-    callbackPort = Number(raw.callbackPort);
-    if (!Number.isInteger(callbackPort) || callbackPort < 1 || callbackPort > 65535) {
-      throw new UsageError('INVALID_OPTION', `--callback-port takes a port number from 1 to 65535 (got "${raw.callbackPort}")`);
-    }
-  }
-  const browser = raw.browser?.trim();
-  if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
-  return Object.freeze({
-    enabled,
-    clientId: raw.clientId,
-    clientSecret,
-    clientMetadataUrl,
-    scope: raw.scope?.trim() || undefined,
-    resource,
-    callbackPort,
-    browser,
-    authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
-    authDir: raw.authDir ?? env[ENV.authDir],
-    assumePkce: raw.assumePkce === true,
-    ...buildClientGrant(raw, env, clientSecret),
-  });
-}
-
-/** --grant and --client-key: which client credentials a machine-to-machine run needs, checked up front. */
-function buildClientGrant(raw: RawOptions, env: Env, clientSecret: string | undefined): { grant: GrantChoice; clientKey: ClientKey | undefined } {
-  const grant = raw.grant ?? DEFAULTS.grant;
-  if (!(GRANTS as readonly string[]).includes(grant)) {
-    throw new UsageError('INVALID_OPTION', `--grant must be one of ${GRANTS.join(', ')} (got "${grant}")`);
-  }
-  if (raw.clientKey === undefined) {
-    if (raw.clientKeyAlg !== undefined || raw.clientKeyId !== undefined) {
-      throw new UsageError('INVALID_OPTION', `${raw.clientKeyAlg !== undefined ? '--client-key-alg' : '--client-key-id'} needs --client-key (the private key it describes)`);
-    }
-  } else {
-    if (raw.clientId === undefined) throw new UsageError('INVALID_OPTION', '--client-key needs --client-id (the client the key belongs to)');
-    if (clientSecret !== undefined) {
-      throw new UsageError('INVALID_OPTION', `give the client's credentials once: --client-key and a client secret (--client-secret or ${ENV.clientSecret}) were both given`);
-    }
-  }
-  if (grant === 'client_credentials' && (raw.clientId === undefined || (clientSecret === undefined && raw.clientKey === undefined))) {
-    throw new UsageError(
-      'INVALID_OPTION',
-      `--grant client_credentials needs a client registered with the authorization server in advance: pass --client-id with --client-secret (or ${ENV.clientSecret}) or with --client-key <pem file>`,
-    );
-  }
-  return { grant: grant as GrantChoice, clientKey: raw.clientKey === undefined ? undefined : readClientKey(raw.clientKey, raw, env) };
-}
-
-/** The --client-key file: a private key (PEM or JWK) that can sign with the chosen algorithm. */
-function readClientKey(file: string, raw: RawOptions, env: Env): ClientKey {
-  const data = readUserFile(file, '--client-key', env);
-  try {
-    const { key, kid } = parsePrivateKey(data);
-    const alg = chooseAlg(key, raw.clientKeyAlg);
-    const keyId = raw.clientKeyId?.trim() || kid;
-    return Object.freeze({ key, alg, kid: keyId });
-  } catch (error) {
-    const flag = raw.clientKeyAlg !== undefined && /does not fit/.test((error as Error).message) ? '--client-key-alg' : `--client-key ${file}`;
-    throw new UsageError('INVALID_OPTION', `${flag}: ${(error as Error).message}`);
-  }
 }
 
 function parseServerUrl(text: string, allowHttp: boolean): string {
@@ -391,24 +274,4 @@ function parseServerUrl(text: string, allowHttp: boolean): string {
   }
   url.hash = '';
   return url.href;
-}
-
-/** `label(i)` names where values[i] came from in errors (--header, or a --header-file line); `headers` is added to. */
-function parseHeaders(values: readonly string[], env: Env, label: (index: number) => string = () => '--header', headers: Record<string, string> = {}): Record<string, string> {
-  for (const [index, raw] of values.entries()) {
-    const where = label(index);
-    const colon = raw.indexOf(':');
-    // The argument may be a secret with a typo (Authorization=Bearer …): never echo it.
-    if (colon <= 0) throw new UsageError('INVALID_HEADER', `${where} expects "Name: value" (a header name, a colon, then the value)`);
-    const name = raw.slice(0, colon).trim();
-    // Not echoed either: "Bearer abc:def" would show half a secret.
-    if (!HEADER_NAME.test(name)) throw new UsageError('INVALID_HEADER', `${where}: the text before the colon is not a valid HTTP header name`);
-    const lower = name.toLowerCase();
-    if (RESERVED_HEADERS.has(lower)) throw new UsageError('INVALID_HEADER', `${where} ${name} is set by the proxy itself and cannot be overridden`);
-    const value = expandEnv(raw.slice(colon + 1), env, `${where} ${name}`).trim();
-    if (/[\r\n\0]/.test(value)) throw new UsageError('INVALID_HEADER', `${where} ${name} contains a line break`);
-    addSecret(value);
-    headers[lower] = lower in headers ? `${headers[lower]}, ${value}` : value;
-  }
-  return headers;
 }

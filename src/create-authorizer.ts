@@ -2,10 +2,9 @@
  * Wiring: the authorizer for a configured server (static credentials, or the OAuth flow with its
  * credentials store), over the run's HTTP client.
  */
-import { noBrowserReason } from './auth/browser.js';
 import { OAuthAuthorizer } from './auth/oauth-authorizer.js';
 import { staticAuthorizer } from './auth/static-authorizer.js';
-import { defaultAuthDir, TokenStore } from './auth/token-store.js';
+import { TokenStore } from './auth/token-store.js';
 import type { Config } from './config.js';
 import type { Authorizer } from './http/authorizer.js';
 import type { HttpClient } from './http/client.js';
@@ -25,7 +24,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
   return new OAuthAuthorizer({
     http,
     serverUrl: new URL(config.serverUrl),
-    store: new TokenStore(oauth.authDir ?? defaultAuthDir(process.env)),
+    store: new TokenStore(config.authDir),
     client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
     scope: oauth.scope,
     resource: oauth.resource,
@@ -35,7 +34,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     allowHttp: config.allowHttp,
     assumePkce: oauth.assumePkce,
     grant: oauth.grant,
-    noBrowser: noBrowserReason(oauth.browser, process.env),
+    noBrowser: oauth.noBrowser,
     pasteFrom: options.pasteFrom,
   });
 }

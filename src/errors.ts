@@ -36,6 +36,10 @@ export type ProxyErrorCode =
   | 'TRANSPORT_UNSUPPORTED'
   | 'SESSION_EXPIRED'
   | 'CLOSED'
+  // The host answered a request of the server (sampling, elicitation, roots) with an error.
+  | 'HOST_DECLINED'
+  // A bug in the proxy itself, not the server's or the network's doing (see toProxyError).
+  | 'INTERNAL'
   // Authorization (MCP "Authorization"): which step failed.
   | 'AUTH_DISCOVERY'
   | 'AUTH_PKCE_UNSUPPORTED'
@@ -45,6 +49,10 @@ export type ProxyErrorCode =
   | 'AUTH_TOKEN'
   | 'AUTH_TIMEOUT'
   | 'AUTH_BROWSER'
+  // --callback-port names a port something else listens on.
+  | 'AUTH_CALLBACK_PORT_TAKEN'
+  // Another proxy has held the sign-in (or refresh) lock of this server for too long.
+  | 'AUTH_LOCK_BUSY'
   // RFC 7009 revocation (logout only; never reaches a host).
   | 'AUTH_REVOCATION';
 
@@ -74,9 +82,13 @@ export function isProxyError(error: unknown, code?: ProxyErrorCode): error is Pr
   return error instanceof ProxyError && (code === undefined || error.code === code);
 }
 
-/** Turns anything thrown into a ProxyError without losing a ProxyError's own code. */
+/**
+ * Turns anything thrown into a ProxyError without losing a ProxyError's own code. Whatever the
+ * server or the network does wrong is raised as a ProxyError where it is found, so anything else
+ * is the proxy's own bug: INTERNAL, never blamed on the server.
+ */
 export function toProxyError(error: unknown): ProxyError {
   if (error instanceof ProxyError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ProxyError('REMOTE_BAD_RESPONSE', message, { cause: error });
+  return new ProxyError('INTERNAL', `internal error in mcp-auth-proxy (please report it): ${message}`, { cause: error });
 }

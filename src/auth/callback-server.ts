@@ -128,7 +128,7 @@ export class CallbackServer {
       server = await tryListen(port.pinned ?? port.preferred ?? 0);
     } catch (error) {
       if (port.pinned !== undefined) {
-        throw new ProxyError('AUTH_BROWSER', `--callback-port ${port.pinned} is not free on 127.0.0.1 (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
+        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on 127.0.0.1 (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
       }
       server = await tryListen(0);
     }

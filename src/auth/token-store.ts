@@ -1,17 +1,17 @@
 /**
  * Where credentials live between runs: one directory (0700) of small JSON files (0600), each
- * written atomically (temp file + rename) so a crash or a second proxy never sees half a file.
+ * written atomically (temp file + rename, see state-files.ts) so a crash or a second proxy never
+ * sees half a file.
  * Client registrations are keyed by the authorization server's issuer (MCP 2026-07-28: never reuse
  * a registration with another AS); tokens by the MCP server's URL and the issuer. Lock files let
  * several proxies for one server share one sign-in and one refresh at a time.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { open, readFile, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError } from '../errors.js';
-import { log } from '../log.js';
+import { ensurePrivateDir, fileKey, readJsonFile, writeJsonFile } from '../state-files.js';
 
 export interface StoredTokens {
   accessToken: string;
@@ -63,19 +63,6 @@ interface ServerFile {
   /** The issuer used last, tried first at the next start. */
   current: string | undefined;
   byIssuer: Record<string, ServerRecord>;
-}
-
-/** The user's config directory: XDG on Linux, Application Support on macOS, AppData on Windows. */
-export function defaultAuthDir(env: Readonly<Record<string, string | undefined>>, platform = process.platform): string {
-  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'mcp-auth-proxy');
-  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'mcp-auth-proxy');
-  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mcp-auth-proxy');
-}
-
-function fileKey(prefix: string, id: string): string {
-  const slug = id.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60);
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
-  return `${prefix}-${slug}-${hash}.json`;
 }
 
 export interface LockOptions {
@@ -143,18 +130,6 @@ export class TokenStore {
     await rm(join(this.dir, fileKey('client', issuer)), { force: true });
   }
 
-  // --- protocol era (not a credential; kept here so a warm start skips detection) ---
-
-  async readEra(server: string): Promise<'legacy' | 'modern' | undefined> {
-    const note = await this.readJson<{ server?: string; era?: string }>(fileKey('era', server));
-    return note?.server === server && (note.era === 'legacy' || note.era === 'modern') ? note.era : undefined;
-  }
-
-  async writeEra(server: string, era: 'legacy' | 'modern' | undefined): Promise<void> {
-    if (era === undefined) await rm(join(this.dir, fileKey('era', server)), { force: true });
-    else await this.writeJson(fileKey('era', server), { server, era, at: Date.now() });
-  }
-
   // --- locks ---------------------------------------------------------------
 
   /**
@@ -181,7 +156,7 @@ export class TokenStore {
         continue;
       }
       if (Date.now() > deadline) {
-        throw new ProxyError('AUTH_TIMEOUT', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
+        throw new ProxyError('AUTH_LOCK_BUSY', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
       }
       if (!told) {
         told = true;
@@ -235,39 +210,16 @@ export class TokenStore {
   }
 
   private ensureDir(): Promise<void> {
-    this.ready ??= (async () => {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      // An existing directory may have been created with looser permissions.
-      await chmod(this.dir, 0o700).catch(() => undefined);
-    })();
+    this.ready ??= ensurePrivateDir(this.dir);
     return this.ready;
   }
 
-  private async readJson<T>(name: string): Promise<T | undefined> {
-    let text: string;
-    try {
-      text = await readFile(join(this.dir, name), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      log.warn(`ignoring the corrupt credentials file ${join(this.dir, name)}`);
-      return undefined;
-    }
+  private readJson<T>(name: string): Promise<T | undefined> {
+    return readJsonFile<T>(this.dir, name, 'credentials file');
   }
 
   private async writeJson(name: string, value: unknown): Promise<void> {
     await this.ensureDir();
-    const target = join(this.dir, name);
-    const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    try {
-      await writeFile(temp, JSON.stringify(value, null, 2), { mode: 0o600, flag: 'wx' });
-      await rename(temp, target);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
+    await writeJsonFile(this.dir, name, value);
   }
 }

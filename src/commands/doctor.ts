@@ -13,7 +13,8 @@ import { bearerChallenge } from '../auth/challenge.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type DiscoveryOptions, type ProtectedResource } from '../auth/discovery.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { staticAuthorizer } from '../auth/static-authorizer.js';
-import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { isProxyError } from '../errors.js';
@@ -88,7 +89,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
   const oauth = config.oauth.enabled ? createOAuthAuthorizer(config, http) : undefined;
   const fixed = oauth ? undefined : staticAuthorizer(config.bearer);
   const kind = oauth ? 'oauth' : 'static';
-  const store = new TokenStore(config.oauth.authDir ?? defaultAuthDir(process.env));
+  const store = new TokenStore(config.authDir);
   const stored = async (): Promise<ServerRecord | undefined> => keepSecret(await oauth?.credentials());
   const storedCredentials = async (): Promise<Record<string, string>> => bearerHeaders((await stored())?.tokens?.accessToken);
   const endpoint = (authorizer: NoSignInAuthorizer) => ({ url, headers: config.headers, authorizer, http });
@@ -97,7 +98,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
   let finding: TransportFinding | undefined;
   const transport = await step('transport', async () => {
     finding = await detectTransport(endpoint(new NoSignInAuthorizer(oauth ? storedCredentials : (request) => fixed!.headers(request), kind)), config, AbortSignal.timeout(timeoutMs));
-    const cached = config.protocol === 'auto' ? await store.readEra(url.href).catch(() => undefined) : undefined;
+    const cached = config.protocol === 'auto' ? await new EraCache(config.authDir).readEra(url.href).catch(() => undefined) : undefined;
     return describeFinding(finding, config, cached);
   });
 

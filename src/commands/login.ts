@@ -20,7 +20,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'login signs in with OAuth, and an Authorization --header would replace its token: drop that header');
   }
-  if (process.env[ENV.bearer] !== undefined) {
+  if (config.bearerEnvIgnored) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
   const http = new HttpClient(config.network);

@@ -9,7 +9,7 @@
 import { clientAuthFor } from '../auth/registration.js';
 import { revokeTokens } from '../auth/revocation.js';
 import type { ClientAuth } from '../auth/token-endpoint.js';
-import { defaultAuthDir, TokenStore, type ServerRecord } from '../auth/token-store.js';
+import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
@@ -38,7 +38,7 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   if (config.serverUrl !== undefined && options.allServers) {
     throw new UsageError('INVALID_OPTION', 'give either a server URL or --all-servers, not both');
   }
-  const dir = config.authDir ?? defaultAuthDir(process.env);
+  const dir = config.authDir;
   const store = new TokenStore(dir);
   const records = await storedServers(store, config.serverUrl);
   const servers = [...new Set(records.map((r) => r.server))];
@@ -116,7 +116,7 @@ async function lockedIfPossible(store: TokenStore, server: string, fn: () => Pro
       await fn();
     });
   } catch (error) {
-    if (ran || !isProxyError(error, 'AUTH_TIMEOUT')) throw error;
+    if (ran || !isProxyError(error, 'AUTH_LOCK_BUSY')) throw error;
     say(`warning: another mcp-auth-proxy is still signing in to ${displayUrl(server)}; signing out anyway (tokens it obtains later will be stored)`);
     await fn();
   }

@@ -3,7 +3,7 @@
  * array): server, issuer, client, scopes, when the access token expires, whether a refresh token
  * is there. Reads the credentials directory only; never shows a token.
  */
-import { defaultAuthDir, TokenStore } from '../auth/token-store.js';
+import { TokenStore } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
@@ -13,7 +13,7 @@ import { expiry, summary } from './summary.js';
 
 export async function runStatus(config: StoreConfig, options: { json: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
-  const dir = config.authDir ?? defaultAuthDir(process.env);
+  const dir = config.authDir;
   const records = await storedServers(new TokenStore(dir), config.serverUrl);
   const now = Date.now();
   const rows = records.map((r) => summary(r, now));

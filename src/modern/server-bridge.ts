@@ -210,7 +210,7 @@ export class ModernServerBridge implements RemoteTransport {
         // 2025-11-25 hosts require an elicitationId on URL-mode elicitation; 2026-07-28 dropped it.
         if (method === 'elicitation/create' && params['mode'] === 'url' && params['elicitationId'] === undefined) params = { ...params, elicitationId: randomUUID() };
         const answer = await this.askOne(method, params, signal);
-        if (answer.error) throw new ProxyError('REMOTE_BAD_RESPONSE', `the host declined the server's ${method}: ${answer.error.message}`);
+        if (answer.error) throw new ProxyError('HOST_DECLINED', `the host declined the server's ${method}: ${answer.error.message}`);
         return [key, answer.result ?? {}] as const;
       }),
     );

@@ -8,7 +8,7 @@
  * answers 400, 404 or 405, the URL is taken as a legacy HTTP+SSE endpoint and the same message
  * goes over SSE. No probe session of our own.
  */
-import { defaultAuthDir, TokenStore } from '../auth/token-store.js';
+import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer } from '../http/authorizer.js';
@@ -40,7 +40,7 @@ export function connectRemote(config: Config, authorizer: Authorizer, http: Http
           : new AutoTransport(endpoint),
     );
   if (config.protocol === 'legacy' || config.transport === 'sse') return legacy();
-  const store = new TokenStore(config.stateDir ?? defaultAuthDir(process.env));
+  const store = new EraCache(config.authDir);
   return new EraTransport(endpoint, config.protocol, legacy, store);
 }
 
@@ -50,7 +50,7 @@ class EraTransport extends ChoosingTransport {
     private readonly endpoint: RemoteEndpoint,
     private readonly protocol: 'auto' | 'modern',
     private readonly legacy: () => RemoteTransport,
-    private readonly store: TokenStore,
+    private readonly store: EraCache,
   ) {
     super();
   }

@@ -1,0 +1,43 @@
+/**
+ * Every default and every environment variable the proxy knows, in one place: the config is built
+ * from them, and the command line's help text quotes them.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { LogLevel } from './log.js';
+import type { Env } from './option-values.js';
+
+export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
+export type TransportChoice = (typeof TRANSPORTS)[number];
+export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
+export type ProtocolChoice = (typeof PROTOCOLS)[number];
+export const GRANTS = ['authorization_code', 'client_credentials'] as const;
+export type GrantChoice = (typeof GRANTS)[number];
+
+export const DEFAULTS = {
+  transport: 'auto' as TransportChoice,
+  protocol: 'auto' as ProtocolChoice,
+  timeoutSeconds: 300,
+  /** doctor bounds each network check by --timeout if given, else by this (not a tool call's 300). */
+  doctorTimeoutSeconds: 20,
+  connectTimeoutSeconds: 30,
+  authTimeoutSeconds: 300,
+  logLevel: 'warn' as LogLevel,
+  grant: 'authorization_code' as GrantChoice,
+} as const;
+
+export const ENV = {
+  bearer: 'MCP_AUTH_PROXY_BEARER',
+  clientSecret: 'MCP_AUTH_PROXY_CLIENT_SECRET',
+  authDir: 'MCP_AUTH_PROXY_DIR',
+} as const;
+
+/**
+ * Where credentials (and the protocol-era notes) live without --auth-dir or MCP_AUTH_PROXY_DIR:
+ * the user's config directory, XDG on Linux, Application Support on macOS, AppData on Windows.
+ */
+export function defaultAuthDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), 'mcp-auth-proxy');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'mcp-auth-proxy');
+  return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'mcp-auth-proxy');
+}
