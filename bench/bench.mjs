@@ -24,9 +24,11 @@ import { startRaw } from './raw-client.mjs';
 import { report } from './report.mjs';
 
 // The whole run, install footprint included, stays under 6 minutes on a 2-core box: past
-// WORKLOAD_MS no new round starts, past FOOTPRINT_MS the install footprint is left out, and
-// at HARD_DEADLINE_MS everything is killed (the last resort: no report).
-const WORKLOAD_MS = 170_000;
+// CORE_MS no new round of raw and ours starts, past PEERS_MS none of the peers, past
+// FOOTPRINT_MS the install footprint is left out, and at HARD_DEADLINE_MS everything is
+// killed (the last resort: no report).
+const CORE_MS = 120_000;
+const PEERS_MS = 220_000;
 const FOOTPRINT_MS = 240_000;
 const HARD_DEADLINE_MS = 355_000;
 const t0 = performance.now();
@@ -36,7 +38,7 @@ const quick = argv.includes('--quick');
 const gig = argv.includes('--1gb');
 const noInstall = quick || argv.includes('--no-install');
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
-if (quick) Object.assign(CONFIG, { spawns: 3, warmupConcurrent: 500, rounds: 3, hugeCalls: 1 });
+if (quick) Object.assign(CONFIG, { spawns: 3, warmupConcurrent: 500, rounds: 3, peerRounds: 1, hugeCalls: 1 });
 
 const loadAtStart = loadavg(); // other work on the box makes every figure noisier
 const token = randomBytes(16).toString('hex');
@@ -108,7 +110,7 @@ const mcpRemote = (configDir) =>
   stdio(binEntry('mcp-remote', 'mcp-remote'), [url, '--header', `Authorization: Bearer ${token}`], { MCP_REMOTE_CONFIG_DIR: configDir });
 const freshDir = (prefix) => mkdtempSync(join(tmpDir, prefix));
 const contenders = [
-  { id: 'raw', name: 'raw node:http client', start: () => startRaw({ url, token }), huge: true },
+  { id: 'raw', name: 'raw node:http client', start: () => startRaw({ url, token }), core: true, huge: true },
   {
     id: 'ours',
     name: 'mcp-auth-proxy (ours)',
@@ -118,6 +120,7 @@ const contenders = [
     startCold: () => ours(freshDir('ours-cold-'))(),
     prime: true,
     start: ours(join(tmpDir, 'ours-warm')),
+    core: true,
     huge: true,
     gig,
   },
@@ -138,16 +141,31 @@ const contenders = [
 
 const nodeFloorMs = await bareNodeStartupMs();
 const rssBeforeInProcessMB = process.resourceUsage().maxRSS / 1024;
-const entries = [];
-for (const c of contenders) {
-  console.error(`starting ${c.name} ...`);
-  const reason = c.precheck?.();
-  if (reason) log(c.id)(`SKIPPED: ${reason}`);
-  entries.push(reason ? { row: { id: c.id, name: c.name, error: reason, skipped: true }, contender: c, log: log(c.id) } : await startContender(c, log(c.id)));
+async function start(list) {
+  const entries = [];
+  for (const c of list) {
+    console.error(`starting ${c.name} ...`);
+    const reason = c.precheck?.();
+    if (reason) log(c.id)(`SKIPPED: ${reason}`);
+    entries.push(reason ? { row: { id: c.id, name: c.name, error: reason, skipped: true }, contender: c, log: log(c.id) } : await startContender(c, log(c.id)));
+  }
+  return entries;
 }
-console.error(`workload: ${CONFIG.rounds} rounds, every contender in turn ...`);
-const done = await runWorkload(entries, payloads, t0 + WORKLOAD_MS);
-const rows = entries.map((e) => e.row);
+// First the pair the targets are about, then the peers, with raw taking a turn beside them
+// (recorded apart, in raw's row.peerRef) so their ratios too are to a raw run seconds away.
+const core = await start(contenders.filter((c) => c.core));
+console.error(`workload (raw and ours): ${CONFIG.rounds} rounds, each in turn ...`);
+const done = await runWorkload(core, payloads, { deadline: t0 + CORE_MS, rounds: CONFIG.rounds, huge: true });
+const peers = await start(contenders.filter((c) => !c.core));
+const rawEntry = core.find((e) => e.contender.id === 'raw' && e.driver && !e.row.error);
+for (const e of core) if (e !== rawEntry) await e.driver?.close().catch(() => {});
+if (peers.some((e) => e.driver)) {
+  const ref = rawEntry && { ...rawEntry, contender: { ...rawEntry.contender, core: false }, row: (rawEntry.row.peerRef = { name: rawEntry.row.name }), log: log('raw beside peers') };
+  console.error(`workload (peers): ${CONFIG.peerRounds} rounds, each in turn with raw ...`);
+  done.peerRounds = (await runWorkload([...(ref ? [ref] : []), ...peers], payloads, { deadline: t0 + PEERS_MS, rounds: CONFIG.peerRounds })).rounds;
+}
+for (const e of [...(rawEntry ? [rawEntry] : []), ...peers]) await e.driver?.close().catch(() => {});
+const rows = [...core, ...peers].map((e) => e.row);
 
 // --------------------------------------------------------- install footprint
 let fp;

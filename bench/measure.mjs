@@ -3,6 +3,9 @@
 // comes from drivers.mjs or raw-client.mjs:
 // - startCold: a start with nothing remembered (spawn -> initialize measured apart);
 // - prime: run once before the warm starts, so they find what a previous start left;
+// - core: raw and ours, the pair the targets are about: started and measured first, over
+//   CONFIG.rounds; the peers come after, over CONFIG.peerRounds with a shorter warm-up
+//   (a 10 MB result through mcp-remote takes seconds), raw taking a turn beside them;
 // - huge: also run the 100 MB case;
 // - gig: also run the 1 GB case (only when asked: it is slow, and may take gigabytes).
 // Start-up is measured one contender at a time; the workload then runs in rounds, and
@@ -13,10 +16,12 @@ import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
 export const CONFIG = {
-  spawns: 7, // spawn -> initialize samples (median), cold and warm
+  spawns: 5, // spawn -> initialize samples (median), cold and warm
   warmup: 50, // sequential echo calls before timing (checked) ...
   warmupConcurrent: 1500, // ... then untimed calls at `inFlight`: a fresh proxy process needs JIT warm-up
+  peerWarmupConcurrent: 500, // ... (peers: this many)
   rounds: 5, // workload rounds; in each, every contender makes ...
+  peerRounds: 2, // (peers: this many)
   latencyCalls: 60, // ... this many sequential echo calls (p50 / p99 over all rounds) ...
   throughputCalls: 1000, // ... this many echo calls ...
   inFlight: 32, // ... with this many in flight (req/s per round) ...
@@ -157,22 +162,23 @@ async function turns(entries, first, step) {
 }
 
 /**
- * The workload, interleaved over the entries startContender returned. Fills each row:
+ * The workload, interleaved over `entries` (from startContender). Fills each row:
  * p50, p99, rps (median round), rates[] and bigs[] (per round, index-aligned across rows
  * for round-by-round ratios), bigMs, bigVerified, rssMB (peak before the 100 MB case),
- * hugeMs, hugeVerified, hugeRssMB. `payloads`: { big, huge: {bytes, sha256} } from the server.
+ * and with `huge`: hugeMs, huges[], hugeVerified, hugeRssMB (and `gig` for a contender
+ * with gig). `payloads`: { big, huge: {bytes, sha256} } from the server.
  * Past `deadline` (a performance.now() time) no further round or 100 MB call starts (one of
  * each always runs), so a loaded machine gives fewer samples rather than no report.
- * Returns { rounds, hugeCalls }: how many ran.
+ * Drivers stay open. Returns { rounds, hugeCalls }: how many ran.
  */
-export async function runWorkload(entries, payloads, deadline = Infinity) {
-  await turns(entries, 0, async ({ driver }) => {
+export async function runWorkload(entries, payloads, { deadline = Infinity, rounds: maxRounds, huge: withHuge }) {
+  await turns(entries, 0, async ({ driver, contender }) => {
     for (let i = 0; i < CONFIG.warmup; i++) await echo(driver);
-    await concurrentEcho(driver, CONFIG.warmupConcurrent);
+    await concurrentEcho(driver, contender.core ? CONFIG.warmupConcurrent : CONFIG.peerWarmupConcurrent);
   });
   for (const e of entries) Object.assign(e.row, { lat: [], rates: [], bigs: [] });
   let rounds = 0;
-  for (let r = 0; r < CONFIG.rounds && (r === 0 || performance.now() < deadline); r++, rounds++) {
+  for (let r = 0; r < maxRounds && (r === 0 || performance.now() < deadline); r++, rounds++) {
     await turns(entries, r, async ({ driver, row }) => {
       for (let i = 0; i < CONFIG.latencyCalls; i++) {
         const t = performance.now();
@@ -198,6 +204,7 @@ export async function runWorkload(entries, payloads, deadline = Infinity) {
     row.rssMB = driver.peakRssKB() / 1024;
     log(`p50 ${row.p50.toFixed(3)} ms, p99 ${row.p99.toFixed(3)} ms, ${row.rps.toFixed(0)} req/s, 10 MB ${row.bigMs.toFixed(1)} ms, peak RSS ${row.rssMB.toFixed(1)} MB`);
   }
+  if (!withHuge) return { rounds, hugeCalls: 0 };
   const huge = entries.filter((e) => e.contender.huge);
   for (const e of huge) e.row.huges = [];
   let hugeCalls = 0;
@@ -211,6 +218,5 @@ export async function runWorkload(entries, payloads, deadline = Infinity) {
     log(`100 MB ${row.hugeMs.toFixed(1)} ms (byte-identical), peak RSS ${row.hugeRssMB.toFixed(1)} MB`);
   }
   for (const e of entries.filter((e) => e.contender.gig && e.driver)) e.row.gig = await gigCase(e);
-  for (const { driver } of entries) await driver?.close().catch(() => {});
   return { rounds, hugeCalls };
 }

@@ -40,10 +40,14 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
 
   console.log(
     `\nMCP proxy benchmark — node ${process.version}, ${cpus} CPUs, load average (1/5/15 min) ${loads(loadAtStart)} at start, ` +
-      `${loads(loadAtEnd)} at end; medians of ${CONFIG.spawns} spawns; warm-up ${CONFIG.warmup} + ${CONFIG.warmupConcurrent} calls; ` +
-      `then ${done.rounds}${done.rounds < CONFIG.rounds ? ` (of ${CONFIG.rounds}: time ran out)` : ''} rounds, each contender in turn: ${CONFIG.latencyCalls} sequential echo calls, ${CONFIG.throughputCalls} calls ` +
+      `${loads(loadAtEnd)} at end; medians of ${CONFIG.spawns} spawns; warm-up ${CONFIG.warmup} + ${CONFIG.warmupConcurrent} calls ` +
+      `(peers: ${CONFIG.peerWarmupConcurrent}); then raw and ours: ${done.rounds}${done.rounds < CONFIG.rounds ? ` (of ${CONFIG.rounds}: time ran out)` : ''} rounds, ` +
+      `then the peers: ${done.peerRounds ?? 0}${(done.peerRounds ?? 0) < CONFIG.peerRounds ? ` (of ${CONFIG.peerRounds})` : ''} rounds beside raw; in each, each contender in turn: ${CONFIG.latencyCalls} sequential echo calls, ${CONFIG.throughputCalls} calls ` +
       `@${CONFIG.inFlight} in flight, ${CONFIG.bigCalls}× 10 MB; then ${done.hugeCalls}${done.hugeCalls < CONFIG.hugeCalls ? ` (of ${CONFIG.hugeCalls}: time ran out)` : ''}× 100 MB in turn (every payload sha256-checked)\n`,
   );
+  const busy = Math.max(loadAtStart[0], loadAtEnd[0]) / cpus;
+  if (busy > 1.5)
+    console.log(`WARNING: the machine was busy (load ${busy.toFixed(1)}× its CPUs): every process waits for a CPU, and a path through more processes waits more; treat the ratios as rough.\n`);
   printTable(
     cols.map((c) => c[0]),
     rows.map((r) => cols.map((c) => c[1](r))),
@@ -62,18 +66,21 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
     console.log(`  note: ${listenerWarnings} MaxListenersExceededWarning(s) in the harness process (SDK client's shared AbortSignal; suppressed)`);
 
   console.log('  p50/p99 over all rounds; req/s, 10 MB, 100 MB: the median round (of an even number: the lower)');
+  if (raw.peerRef?.p50)
+    console.log(`  raw beside the peers: p50 ${fmt(raw.peerRef.p50, 3)} ms, ${fmt(raw.peerRef.rps, 0)} req/s, 10 MB ${fmt(raw.peerRef.bigMs, 1)} ms`);
   console.log('\nRatios (times: lower is better; req/s: higher is better). To raw: median over rounds of the round\'s ratio;');
-  console.log('p50: of the p50s. Init: to mcp-remote started the same way (cold to cold, warm to warm):');
+  console.log('p50: of the p50s; peers to raw measured beside them. Init: to mcp-remote started the same way (cold to cold, warm to warm):');
   printTable(
     ['contender', 'p50 ×raw', 'req/s ×raw', '10 MB ×raw', '100 MB ×raw', 'init cold ×mcp-remote', 'init warm ×mcp-remote'],
     rows
       .filter((r) => r.id !== 'raw')
-      .map((r) => [
+      .map((r) => [r, r.id === 'ours' ? raw : (raw.peerRef ?? {})])
+      .map(([r, floor]) => [
         r.name,
-        fmt(ratio(r.p50, raw.p50), 2),
-        fmt(paired(r.rates, raw.rates), 2),
-        fmt(paired(r.bigs, raw.bigs), 2),
-        fmt(paired(r.huges, raw.huges), 2),
+        fmt(ratio(r.p50, floor.p50), 2),
+        fmt(paired(r.rates, floor.rates), 2),
+        fmt(paired(r.bigs, floor.bigs), 2),
+        fmt(paired(r.huges, floor.huges), 2),
         IN_PROCESS.has(r.id) ? '—' : fmt(ratio(r.initColdMs, mr.initColdMs), 2),
         IN_PROCESS.has(r.id) ? '—' : fmt(ratio(r.initMs, mr.initMs), 2),
       ]),
