@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // mcp-auth-proxy benchmark: our CLI vs mcp-remote vs supergateway vs a direct
-// in-process SDK client, against a local bearer-protected MCP server.
+// in-process SDK client, against a local bearer-protected MCP server, with a raw
+// node:http client as the floor every ratio is taken to.
 //
-//   node bench/bench.mjs [--no-install] [--only=direct,ours,mcp-remote,supergateway]
+//   node bench/bench.mjs [--quick] [--no-install] [--1gb] [--only=raw,ours,direct,mcp-remote,supergateway]
 //
+// --1gb adds a 1 GB tool result through our proxy (refused or streamed, never a crash); it is
+// left out by default because it can take a minute and gigabytes of memory.
+// --quick leaves out supergateway and the install footprint, and takes fewer samples.
 // Targets are informational: the exit code is 0 unless the harness itself breaks.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,16 +18,29 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { children, killAllChildren, startDirect, startStdio } from './drivers.mjs';
-import { CONFIG, measure, median } from './measure.mjs';
+import { CONFIG, median, runWorkload, startContender } from './measure.mjs';
 import { footprint } from './footprint.mjs';
+import { startRaw } from './raw-client.mjs';
+import { report } from './report.mjs';
 
-const HARD_DEADLINE_MS = 175_000;
+// The whole run, install footprint included, stays under 6 minutes on a 2-core box: past
+// CORE_MS no new round of raw and ours starts, past PEERS_MS none of the peers, past
+// FOOTPRINT_MS the install footprint is left out, and at HARD_DEADLINE_MS everything is
+// killed (the last resort: no report).
+const CORE_MS = 120_000;
+const PEERS_MS = 220_000;
+const FOOTPRINT_MS = 240_000;
+const HARD_DEADLINE_MS = 355_000;
+const t0 = performance.now();
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const noInstall = argv.includes('--no-install');
+const quick = argv.includes('--quick');
+const gig = argv.includes('--1gb');
+const noInstall = quick || argv.includes('--no-install');
 const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+if (quick) Object.assign(CONFIG, { spawns: 3, warmupConcurrent: 500, rounds: 3, peerRounds: 1, hugeCalls: 1 });
 
-const loadAtStart = loadavg()[0]; // other work on the box makes every figure noisier
+const loadAtStart = loadavg(); // other work on the box makes every figure noisier
 const token = randomBytes(16).toString('hex');
 const tmpDir = mkdtempSync(join(tmpdir(), 'mcp-auth-proxy-bench-'));
 let serverProc;
@@ -63,7 +80,7 @@ function startServerProcess() {
     serverProc.stdout.setEncoding('utf8');
     serverProc.stdout.on('data', (s) => {
       buf += s;
-      if (buf.includes('\n')) resolvePromise(JSON.parse(buf.split('\n')[0]).url);
+      if (buf.includes('\n')) resolvePromise(JSON.parse(buf.split('\n')[0]));
     });
   });
 }
@@ -82,147 +99,83 @@ async function bareNodeStartupMs(n = 7) {
 const log = (name) => (msg) => console.error(`  [${name}] ${msg}`);
 
 // ---------------------------------------------------------------- contenders
-const url = await startServerProcess();
+const { url, payloads } = await startServerProcess();
 console.error(`bench server: ${url} (bearer required)`);
 
 const stdio = (entry, args, env) => () => startStdio({ entry, args, env });
+const ours = (authDir) => stdio(join(REPO, 'bin/mcp-auth-proxy.js'), [url, '--oauth2Bearer', token, '--auth-dir', authDir]);
+const mcpRemote = (configDir) =>
+  // No --allow-http: mcp-remote accepts plain http on localhost/127.0.0.1 (only other hosts need it).
+  // Its own config dir keeps ~/.mcp-auth untouched.
+  stdio(binEntry('mcp-remote', 'mcp-remote'), [url, '--header', `Authorization: Bearer ${token}`], { MCP_REMOTE_CONFIG_DIR: configDir });
+const freshDir = (prefix) => mkdtempSync(join(tmpDir, prefix));
 const contenders = [
-  { id: 'direct', name: 'direct SDK client', start: () => startDirect({ url, token }) },
+  { id: 'raw', name: 'raw node:http client', start: () => startRaw({ url, token }), core: true, huge: true },
   {
     id: 'ours',
     name: 'mcp-auth-proxy (ours)',
     precheck: () => !existsSync(join(REPO, 'dist/cli.js')) && 'dist/cli.js missing: run `npm run build` first',
-    start: stdio(join(REPO, 'bin/mcp-auth-proxy.js'), [url, '--oauth2Bearer', token]),
+    // Cold: an empty --auth-dir per start, so no protocol era is remembered (src/transport/connect.ts).
+    // Warm: one --auth-dir that a first start (prime) has written the era to. Never the user's own.
+    startCold: () => ours(freshDir('ours-cold-'))(),
+    prime: true,
+    start: ours(join(tmpDir, 'ours-warm')),
+    core: true,
+    huge: true,
+    gig,
   },
+  { id: 'direct', name: 'direct SDK client', start: () => startDirect({ url, token }) },
   {
     id: 'mcp-remote',
     name: 'mcp-remote 0.15.1',
-    // No --allow-http: mcp-remote accepts plain http on localhost/127.0.0.1 (only other hosts need it).
-    // Its own config dir keeps ~/.mcp-auth untouched.
-    start: () =>
-      stdio(binEntry('mcp-remote', 'mcp-remote'), [url, '--header', `Authorization: Bearer ${token}`], {
-        MCP_REMOTE_CONFIG_DIR: join(tmpDir, 'mcp-remote-config'),
-      })(),
+    startCold: () => mcpRemote(freshDir('mcp-remote-cold-'))(),
+    prime: true,
+    start: mcpRemote(join(tmpDir, 'mcp-remote-config')),
   },
   {
     id: 'supergateway',
     name: 'supergateway 4.0.0',
     start: () => stdio(binEntry('supergateway', 'supergateway'), ['--streamableHttp', url, '--oauth2Bearer', token])(),
   },
-].filter((c) => !only || only.includes(c.id));
+].filter((c) => (only ? only.includes(c.id) : !(quick && c.id === 'supergateway')));
 
 const nodeFloorMs = await bareNodeStartupMs();
-const rows = [];
-const rssBeforeDirectMB = process.resourceUsage().maxRSS / 1024;
-for (const c of contenders) {
-  console.error(`measuring ${c.name} ...`);
-  const reason = c.precheck?.();
-  const row = reason ? { name: c.name, error: reason, skipped: true } : await measure(c, log(c.id));
-  if (reason) log(c.id)(`SKIPPED: ${reason}`);
-  row.id = c.id;
-  rows.push(row);
+const rssBeforeInProcessMB = process.resourceUsage().maxRSS / 1024;
+async function start(list) {
+  const entries = [];
+  for (const c of list) {
+    console.error(`starting ${c.name} ...`);
+    const reason = c.precheck?.();
+    if (reason) log(c.id)(`SKIPPED: ${reason}`);
+    entries.push(reason ? { row: { id: c.id, name: c.name, error: reason, skipped: true }, contender: c, log: log(c.id) } : await startContender(c, log(c.id)));
+  }
+  return entries;
 }
-
-// ------------------------------------------------------------------- report
-const fmt = (v, d) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
-const cols = [
-  ['contender', (r) => r.name + (r.skipped ? ' [skipped]' : r.error ? ' [failed]' : '')],
-  ['spawn→init ms', (r) => fmt(r.initMs, 1) + (r.id === 'direct' && r.initMs ? '*' : '')],
-  ['echo p50 ms', (r) => fmt(r.p50, 3)],
-  ['echo p99 ms', (r) => fmt(r.p99, 3)],
-  [`req/s @${CONFIG.inFlight}`, (r) => fmt(r.rps, 0)],
-  ['10 MB ms', (r) => fmt(r.bigMs, 1)],
-  ['peak RSS MB', (r) => fmt(r.rssMB, 1) + (r.id === 'direct' && r.rssMB ? '†' : '')],
-];
-function printTable(header, lines) {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const l of lines) console.log(line(l));
+// First the pair the targets are about, then the peers, with raw taking a turn beside them
+// (recorded apart, in raw's row.peerRef) so their ratios too are to a raw run seconds away.
+const core = await start(contenders.filter((c) => c.core));
+console.error(`workload (raw and ours): ${CONFIG.rounds} rounds, each in turn ...`);
+const done = await runWorkload(core, payloads, { deadline: t0 + CORE_MS, rounds: CONFIG.rounds, huge: true });
+const peers = await start(contenders.filter((c) => !c.core));
+const rawEntry = core.find((e) => e.contender.id === 'raw' && e.driver && !e.row.error);
+for (const e of core) if (e !== rawEntry) await e.driver?.close().catch(() => {});
+if (peers.some((e) => e.driver)) {
+  const ref = rawEntry && { ...rawEntry, contender: { ...rawEntry.contender, core: false }, row: (rawEntry.row.peerRef = { name: rawEntry.row.name }), log: log('raw beside peers') };
+  console.error(`workload (peers): ${CONFIG.peerRounds} rounds, each in turn with raw ...`);
+  done.peerRounds = (await runWorkload([...(ref ? [ref] : []), ...peers], payloads, { deadline: t0 + PEERS_MS, rounds: CONFIG.peerRounds })).rounds;
 }
-
-console.log(
-  `\nMCP proxy benchmark — node ${process.version}, ${availableParallelism()} CPUs, load ${loadAtStart.toFixed(2)} at start; medians of ${CONFIG.spawns} spawns; ` +
-    `warm-up ${CONFIG.warmup} + ${CONFIG.warmupConcurrent} calls; ` +
-    `${CONFIG.latencyCalls} sequential echo calls, ${CONFIG.throughputCalls} calls @${CONFIG.inFlight} in flight ` +
-    `(median of ${CONFIG.throughputRounds} rounds), ${CONFIG.bigCalls}× 10 MB (byte length verified)\n`,
-);
-printTable(
-  cols.map((c) => c[0]),
-  rows.map((r) => cols.map((c) => c[1](r))),
-);
-console.log('  * direct: in-process client.connect() (initialize + initialized), no process spawn');
-console.log(`  spawn→init floor: a bare \`node -e ''\` takes ${nodeFloorMs.toFixed(1)} ms from spawn to exit here`);
-const directRow = rows.find((r) => r.id === 'direct');
-if (directRow?.rssMB)
-  console.log(
-    `  † direct: process.resourceUsage().maxRSS of the harness process (server runs in its own process); ` +
-      `was ${rssBeforeDirectMB.toFixed(1)} MB before the direct run (delta ${(directRow.rssMB - rssBeforeDirectMB).toFixed(1)} MB)`,
-  );
-console.log('  proxies: VmHWM of the proxy process from /proc/<pid>/status, read before closing');
-for (const r of rows.filter((r) => r.error)) console.log(`  ${r.name}: ${r.error}`);
-if (listenerWarnings)
-  console.log(`  note: ${listenerWarnings} MaxListenersExceededWarning(s) in the harness process (SDK client's shared AbortSignal; suppressed)`);
-
-const by = Object.fromEntries(rows.map((r) => [r.id, r]));
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
-const d = by.direct ?? {};
-const mr = by['mcp-remote'] ?? {};
-console.log('\nRatios (times: lower is better; req/s: higher is better):');
-printTable(
-  ['proxy', 'p50 ×direct', 'req/s ×direct', '10 MB ×direct', 'init ×mcp-remote'],
-  rows
-    .filter((r) => r.id !== 'direct')
-    .map((r) => [
-      r.name,
-      fmt(ratio(r.p50, d.p50), 2),
-      fmt(ratio(r.rps, d.rps), 2),
-      fmt(ratio(r.bigMs, d.bigMs), 2),
-      fmt(ratio(r.initMs, mr.initMs), 2),
-    ]),
-);
-
-const targets = [];
-const target = (label, value, ok, shown) =>
-  targets.push([Number.isFinite(value) ? (ok ? 'PASS' : 'FAIL') : 'n/a ', label, shown ?? fmt(value, 2)]);
-const o = by.ours ?? {};
-const initR = ratio(o.initMs, mr.initMs);
-target('spawn→init ≤ 0.30× mcp-remote', initR, initR <= 0.3, `${fmt(initR, 2)}×`);
-const p50R = ratio(o.p50, d.p50);
-target('echo p50 ≤ 1.15× direct', p50R, p50R <= 1.15, `${fmt(p50R, 2)}×`);
-const rpsR = ratio(o.rps, d.rps);
-target('req/s ≥ 1.00× direct', rpsR, rpsR >= 1, `${fmt(rpsR, 2)}×`);
-const bigR = ratio(o.bigMs, d.bigMs);
-target('10 MB ≤ 1.5× direct', bigR, bigR <= 1.5, `${fmt(bigR, 2)}×`);
-target('peak RSS ≤ 80 MB', o.rssMB, o.rssMB <= 80, `${fmt(o.rssMB, 1)} MB`);
+for (const e of [...(rawEntry ? [rawEntry] : []), ...peers]) await e.driver?.close().catch(() => {});
+const rows = [...core, ...peers].map((e) => e.row);
 
 // --------------------------------------------------------- install footprint
-if (noInstall) {
-  console.log('\nInstall footprint: skipped (--no-install)');
-} else {
+let fp;
+if (!noInstall && performance.now() - t0 > FOOTPRINT_MS) fp = { skipped: `the run had taken ${((performance.now() - t0) / 1000).toFixed(0)} s` };
+else if (!noInstall) {
   console.error('measuring install footprint (npm pack + 2 installs + npx) ...');
-  const fp = await footprint({ repoDir: REPO, tmpDir, log: log('install') });
-  const show = (x) =>
-    x?.error ? `FAILED: ${x.error}` : `${x.packages} packages, ${x.mb.toFixed(2)} MB (du -sk node_modules), ${x.seconds.toFixed(1)} s`;
-  console.log('\nInstall footprint (npm install --no-audit --no-fund into an empty folder):');
-  if (fp.tarball)
-    console.log(`  tarball      ${fp.tarball.name}: ${fp.tarball.files} files, ${fp.tarball.kB.toFixed(1)} kB${fp.tarball.warning ? ` — ${fp.tarball.warning}` : ''}`);
-  console.log(`  ours         ${show(fp.ours)}`);
-  console.log(`  mcp-remote   ${show(fp.mcpRemote)}`);
-  const sizeR = ratio(fp.ours?.mb, fp.mcpRemote?.mb);
-  console.log(`  ratio        ${fmt(sizeR, 3)}× size, ${fmt(ratio(fp.ours?.packages, fp.mcpRemote?.packages), 3)}× packages`);
-  const built = fp.tarball && !fp.tarball.warning;
-  target('install size ≤ 0.25× mcp-remote', built ? sizeR : NaN, sizeR <= 0.25, built ? `${fmt(sizeR, 3)}×` : 'tarball has no dist/');
-  if (fp.npxHelp) {
-    const n = fp.npxHelp;
-    console.log(`  npx --yes ./<tarball> --help: exit ${n.code} in ${n.seconds.toFixed(1)} s${n.code === 0 ? ` — "${n.firstLine}"` : `\n    ${n.error}`}`);
-    target('npx --yes ./<tarball> --help exits 0', 1, n.code === 0, `exit ${n.code}`);
-  } else target('npx --yes ./<tarball> --help exits 0', NaN, false, 'not run');
+  fp = await footprint({ repoDir: REPO, tmpDir, log: log('install') });
 }
 
-console.log('\nTargets (informational, never affect the exit code):');
-for (const [mark, label, shown] of targets) console.log(`  ${mark}  ${label.padEnd(38)} ${shown}`);
+report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, listenerWarnings, loadAtStart, loadAtEnd: loadavg(), cpus: availableParallelism() });
 
 if (children.size) console.error(`killing ${children.size} leftover process(es)`);
 process.exit(0);

@@ -1,7 +1,8 @@
 // Two ways to talk MCP, behind one small interface:
-//   { initMs, callTool(name, args, timeoutMs) -> result, peakRssKB(), close() }
+//   { initMs, callTool(name, args, timeoutMs) -> result, peakRssKB(), rssKB()?, close() }
 // - stdio: spawn `node <entry> ...args` and speak newline-delimited JSON-RPC
 //   on its stdin/stdout, exactly as an MCP host does.
+// - raw (raw-client.mjs): a bare node:http client, the floor every ratio is taken to.
 // - direct: in-process SDK Client + StreamableHTTPClientTransport (the limit).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 
 const CLIENT_INFO = { name: 'mcp-auth-proxy-bench', version: '1.0.0' };
+const MAX_LINE_BYTES = 256 * 1024 * 1024; // V8 strings stop at 2^29 - 24 characters
 
 /** Every child we spawn, so the harness can kill them all on any exit path. */
 export const children = new Set();
@@ -18,15 +20,19 @@ export function killAllChildren() {
   for (const p of children) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
 }
 
-/** Peak resident set (VmHWM) of a pid, in KB, from /proc (NaN where there is no /proc). */
-export function vmHwmKB(pid) {
+/** A `Vm*` line of /proc/<pid>/status in KB (NaN where there is no /proc). */
+function procStatusKB(pid, field) {
   try {
-    const m = /^VmHWM:\s+(\d+)\s*kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+)\\s*kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : NaN;
   } catch {
     return NaN;
   }
 }
+/** Peak resident set of a pid since it started (VmHWM), in KB. */
+export const vmHwmKB = (pid) => procStatusKB(pid, 'VmHWM');
+/** Resident set of a pid now (VmRSS), in KB. */
+export const vmRssKB = (pid) => procStatusKB(pid, 'VmRSS');
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -72,24 +78,51 @@ export async function startStdio({ entry, args, env, initTimeoutMs = 15_000 }) {
     }
   };
 
-  // Newline framing that stays linear for 10 MB lines: only scan new chunks.
+  // Newline framing that stays linear for 10 MB lines: only scan new chunks. A line longer
+  // than a JavaScript string can hold (the 1 GB case) is counted, not kept: its id is read
+  // from its head and the request resolves with { oversizedBytes }.
   let parts = [];
+  let lineBytes = 0;
+  let oversized; // the head of an oversized line
+  const endLine = (tail) => {
+    if (oversized) {
+      const id = Number(/"id":\s*(\d+)/.exec(oversized.toString('latin1'))?.[1]);
+      const p = pending.get(id);
+      if (p) {
+        pending.delete(id);
+        p.resolve({ oversizedBytes: lineBytes + tail.length, head: oversized.subarray(0, 200).toString('latin1') });
+      }
+      oversized = undefined;
+      return;
+    }
+    parts.push(tail);
+    const line = Buffer.concat(parts).toString('utf8').trim();
+    if (!line) return;
+    try {
+      onMessage(JSON.parse(line));
+    } catch {
+      /* non-JSON noise on stdout: ignore */
+    }
+  };
   proc.stdout.on('data', (chunk) => {
     let start = 0;
     let nl;
     while ((nl = chunk.indexOf(0x0a, start)) !== -1) {
-      parts.push(chunk.subarray(start, nl));
-      const line = Buffer.concat(parts).toString('utf8').trim();
+      endLine(chunk.subarray(start, nl));
       parts = [];
+      lineBytes = 0;
       start = nl + 1;
-      if (!line) continue;
-      try {
-        onMessage(JSON.parse(line));
-      } catch {
-        /* non-JSON noise on stdout: ignore */
+    }
+    if (start < chunk.length) {
+      const rest = chunk.subarray(start);
+      lineBytes += rest.length;
+      if (oversized) return;
+      parts.push(rest);
+      if (lineBytes > MAX_LINE_BYTES) {
+        oversized = Buffer.concat(parts).subarray(0, 4096);
+        parts = [];
       }
     }
-    if (start < chunk.length) parts.push(chunk.subarray(start));
   });
 
   const exitPromise = new Promise((resolve) =>
@@ -139,6 +172,7 @@ export async function startStdio({ entry, args, env, initTimeoutMs = 15_000 }) {
       pid: proc.pid,
       callTool: (name, args, timeoutMs = 10_000) => request('tools/call', { name, arguments: args }, timeoutMs),
       peakRssKB: () => vmHwmKB(proc.pid),
+      rssKB: () => vmRssKB(proc.pid),
       close,
     };
   } catch (err) {

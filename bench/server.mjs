@@ -1,21 +1,47 @@
 // Benchmark MCP server: SDK McpServer + stateful StreamableHTTPServerTransport
-// on 127.0.0.1, random port, bearer-token protected. Tools: `echo`, `big`.
+// on 127.0.0.1, random port, bearer-token protected. Tools: `echo`, `big` (10 MB),
+// `huge` (100 MB), `gig` (1 GB: more than a JavaScript string can hold, so the server
+// streams that answer itself, as plain JSON, bypassing the SDK).
 //
 // As a module: `await startServer({ token })` -> { url, close }.
 // As a child process (what bench.mjs does, to keep the server's CPU and memory
 // out of the harness process): `node bench/server.mjs <token> [--warmup]`
-// prints one JSON line `{"url": ...}` on stdout and runs until killed or stdin
+// prints one JSON line `{"url", "payloads": {big, huge: {bytes, sha256}}}` on stdout and runs until killed or stdin
 // closes. --warmup first sends itself untimed echo traffic through an SDK
 // client, so the first contender measured does not meet a cold (un-JITed) server.
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createHash, randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 
-export const BIG_BYTES = 10 * 1024 * 1024;
-const BIG_TEXT = 'x'.repeat(BIG_BYTES); // ASCII: chars == bytes
+export const PAYLOADS = { big: 10 * 1024 * 1024, huge: 100 * 1024 * 1024 };
+export const BIG_BYTES = PAYLOADS.big;
+export const GIG_BYTES = 1024 * 1024 * 1024;
+
+// One 64-byte block: a counter (so swapped or dropped chunks show), characters JSON must escape
+// (so a proxy that re-encodes shows), and 2-, 3- and 4-byte UTF-8 (so a decoder that splits a
+// character across network chunks shows). Byte-identical, not just equal length, is checked.
+const BLOCK_TAIL = ' "q" \\ é € 😀 \t|';
+const BLOCK_BYTES = 64;
+function block(i) {
+  const head = i.toString(16).padStart(8, '0');
+  const pad = BLOCK_BYTES - Buffer.byteLength(head + BLOCK_TAIL) - 1;
+  return head + BLOCK_TAIL + '.'.repeat(pad) + '\n';
+}
+
+/** The deterministic text of `bytes` UTF-8 bytes (a multiple of 64) the payload tools return. */
+export function payloadText(bytes) {
+  const parts = new Array(bytes / BLOCK_BYTES);
+  for (let i = 0; i < parts.length; i++) parts[i] = block(i);
+  return parts.join('');
+}
+
+const texts = {}; // name -> text, made on first use (100 MB is not worth holding unless asked)
+const textOf = (name) => (texts[name] ??= payloadText(PAYLOADS[name]));
+const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 function newMcpServer() {
   const server = new McpServer({ name: 'bench-server', version: '1.0.0' });
@@ -24,9 +50,13 @@ function newMcpServer() {
     { description: 'Echo text back', inputSchema: { text: z.string() } },
     async ({ text }) => ({ content: [{ type: 'text', text }] }),
   );
-  server.registerTool('big', { description: `Return ${BIG_BYTES} bytes of text` }, async () => ({
-    content: [{ type: 'text', text: BIG_TEXT }],
-  }));
+  server.registerTool('gig', { description: `Return ${GIG_BYTES} bytes of text` }, async () => {
+    throw new Error('gig is answered by the HTTP layer');
+  });
+  for (const name of Object.keys(PAYLOADS))
+    server.registerTool(name, { description: `Return ${PAYLOADS[name]} bytes of text` }, async () => ({
+      content: [{ type: 'text', text: textOf(name) }],
+    }));
   return server;
 }
 
@@ -43,6 +73,21 @@ function readJson(req) {
     });
     req.on('error', reject);
   });
+}
+
+/**
+ * Answer a `gig` call with GIG_BYTES of ASCII text as one JSON response, written chunk by
+ * chunk with backpressure: the server never holds more than a megabyte of it.
+ */
+function sendGig(res, id) {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const chunk = Buffer.alloc(1024 * 1024, 'x');
+  async function* body() {
+    yield `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"content":[{"type":"text","text":"`;
+    for (let sent = 0; sent < GIG_BYTES; sent += chunk.length) yield chunk;
+    yield '"}]}}';
+  }
+  Readable.from(body()).on('error', () => res.destroy()).pipe(res);
 }
 
 function sendJsonError(res, status, message) {
@@ -76,6 +121,7 @@ export async function startServer({ token }) {
         transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
         await newMcpServer().connect(transport);
       }
+      if (body?.method === 'tools/call' && body.params?.name === 'gig' && sid) return sendGig(res, body.id);
       await transport.handleRequest(req, res, body);
     } catch (err) {
       if (!res.headersSent) sendJsonError(res, 500, String(err?.message ?? err));
@@ -120,7 +166,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   const srv = await startServer({ token });
   if (process.argv.includes('--warmup')) await warmUp(srv.url, token);
-  process.stdout.write(JSON.stringify({ url: srv.url }) + '\n');
+  const payloads = Object.fromEntries(Object.keys(PAYLOADS).map((n) => [n, { bytes: PAYLOADS[n], sha256: sha256(textOf(n)) }]));
+  process.stdout.write(JSON.stringify({ url: srv.url, payloads }) + '\n');
   // Die with the parent: stdin closes when the harness exits for any reason.
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));
