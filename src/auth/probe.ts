@@ -8,6 +8,7 @@
  * refused or answered statelessly, and a stream opened by the GET is closed at once.
  */
 import { httpRequest, type HttpResponse } from '../transport/http.js';
+import { mintId } from '../own-id.js';
 import type { Challenge } from './authorizer.js';
 
 export interface ProbeResult {
@@ -18,7 +19,6 @@ export interface ProbeResult {
 }
 
 const TIMEOUT_MS = 30_000;
-const PING = JSON.stringify({ jsonrpc: '2.0', id: 'mcp-auth-proxy-probe', method: 'ping' });
 
 export async function probeServer(serverUrl: URL, headers: Readonly<Record<string, string>>, authorization: string | undefined): Promise<ProbeResult> {
   const base: Record<string, string> = { ...headers };
@@ -29,7 +29,7 @@ export async function probeServer(serverUrl: URL, headers: Readonly<Record<strin
         url: serverUrl,
         method: 'POST',
         headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
-        body: PING,
+        body: JSON.stringify({ jsonrpc: '2.0', id: mintId('probe'), method: 'ping' }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       }),
     () => httpRequest({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
