@@ -72,8 +72,11 @@ export class StreamableHttpTransport implements RemoteTransport {
     const waiter = this.waiters.expect(message.id, options.signal);
     if (message.method === 'initialize') this.initializeIds.add(idKey(message.id));
     try {
-      await this.post(message, waiter, options.signal, options.headers);
-      return await waiter.done;
+      const posted = this.post(message, waiter, options.signal, options.headers);
+      // The reply is handed over as soon as it arrives, even when the stream that carried it
+      // stays open (a response stream resumed with GET is the session's GET stream from then
+      // on): the rest of that stream is read on in the background, as before.
+      return await Promise.race([waiter.done, posted.then(() => waiter.done)]);
     } finally {
       this.waiters.forget(waiter);
       this.initializeIds.delete(idKey(message.id));
