@@ -44,8 +44,9 @@ export class SseTransport implements RemoteTransport {
     // Expected before the POST: the reply comes on the event stream, maybe before the POST returns.
     const waiter = this.waiters.expect(message.id, options.signal);
     try {
-      await this.post(message, options);
-      return await waiter.done;
+      const posted = this.post(message, options);
+      // Handed over as soon as it arrives, whether or not the POST's own answer has ended.
+      return await Promise.race([waiter.done, posted.then(() => waiter.done)]);
     } finally {
       this.waiters.forget(waiter);
     }
