@@ -44,9 +44,10 @@ export class SseTransport implements RemoteTransport {
     // Expected before the POST: the reply comes on the event stream, maybe before the POST returns.
     const waiter = this.waiters.expect(message.id, options.signal);
     try {
-      const posted = this.post(message, options);
-      // Handed over as soon as it arrives, whether or not the POST's own answer has ended.
-      return await Promise.race([waiter.done, posted.then(() => waiter.done)]);
+      await this.post(message, options);
+      // The POST's 202 comes first; its errors (404: SESSION_EXPIRED, which session replay acts
+      // on) must win over the waiter's rejection by the stream loss that 404 also causes.
+      return await waiter.done;
     } finally {
       this.waiters.forget(waiter);
     }
