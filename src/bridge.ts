@@ -23,8 +23,9 @@ import {
   type JsonRpcRequest,
 } from './jsonrpc.js';
 import { log, redact } from './log.js';
-import type { RemoteTransport } from './transport/remote-transport.js';
-import type { StdioTransport } from './transport/stdio.js';
+import { isOwnId } from './own-id.js';
+import type { HostSide } from './transport/host-side.js';
+import type { RemoteTransport, Reply } from './transport/remote-transport.js';
 import type { SignInNotice } from './auth/sign-in-notice.js';
 import { HostSignIn } from './host-sign-in.js';
 import { Keepalive } from './keepalive.js';
@@ -62,7 +63,7 @@ export class Bridge {
   private readonly keepalive: Keepalive | undefined;
 
   constructor(
-    private readonly host: StdioTransport,
+    private readonly host: HostSide,
     private readonly remote: RemoteTransport,
     private readonly options: BridgeOptions,
   ) {
@@ -74,7 +75,7 @@ export class Bridge {
     this.ignored = options.ignoreTools?.length ? new ToolFilter(options.ignoreTools) : undefined;
     this.keepalive = options.keepaliveMs
       ? new Keepalive({
-          send: (request, sendOptions) => this.remote.send(request, sendOptions),
+          request: (request, sendOptions) => this.remote.request(request, sendOptions),
           intervalMs: options.keepaliveMs,
           timeoutMs: options.timeoutMs,
           paused: () => this.options.waitingForUser?.() === true,
@@ -148,35 +149,38 @@ export class Bridge {
     this.pending.set(idKey(request.id), entry);
     if (entry.progressToken !== undefined) this.byProgressToken.set(entry.progressToken, entry);
     this.arm(entry);
-    this.remote.send(request, { signal: entry.abort.signal }).then(
-      () => {
-        if (this.isPending(entry)) this.fail(entry, new ProxyError('REMOTE_BAD_RESPONSE', 'the server finished without answering'));
-      },
+    this.remote.request(request, { signal: entry.abort.signal }).then(
+      (reply) => this.answer(entry, reply),
       (error: unknown) => this.fail(entry, error),
     );
   }
 
-  private fromRemote(message: JsonRpcMessage, line?: string): void {
-    if (this.keepalive?.fromRemote(message)) return;
-    if (this.signIn.fromRemote(message)) {
-      const entry = isResponse(message) && message.id !== null ? this.pending.get(idKey(message.id)) : undefined;
-      if (entry?.answeredHere) this.settle(entry);
+  /** The server's reply to a host request. */
+  private answer(entry: Pending, reply: Reply): void {
+    if (this.signIn.fromRemote(reply.message)) {
+      if (entry.answeredHere) this.settle(entry);
       return;
     }
+    if (!this.isPending(entry)) {
+      // Already answered (timed out) or cancelled by the host: a second answer would confuse it.
+      log.debug(`dropping a response for request ${JSON.stringify(entry.id)}, which is no longer pending`);
+      return;
+    }
+    this.settle(entry);
+    const listed = entry.method === 'tools/list' ? this.ignored?.list(reply.message) : undefined;
+    if (listed) this.host.send(listed);
+    else this.host.reply(reply);
+  }
+
+  /** What the server sends besides replies: its notifications and requests. */
+  private fromRemote(message: JsonRpcMessage, line?: string): void {
     if (isResponse(message)) {
-      const entry = message.id === null ? undefined : this.pending.get(idKey(message.id));
-      if (!entry) {
-        // Already answered (timed out) or cancelled by the host: a second answer would confuse it.
-        log.debug(`dropping a response for request ${JSON.stringify(message.id)}, which is no longer pending`);
-        return;
-      }
-      this.settle(entry);
-      const listed = entry.method === 'tools/list' ? this.ignored?.list(message) : undefined;
-      if (listed) {
-        message = listed;
-        line = undefined;
-      }
-    } else if (message.method === 'notifications/progress') {
+      // A late reply to a request nobody waits for any more (the host's timed out or was
+      // cancelled; or one of the proxy's own): a second answer would confuse the host.
+      log.debug(`dropping a response for request ${JSON.stringify(message.id)}${isOwnId(message.id) ? ' of the proxy\'s own' : ''}, which is no longer pending`);
+      return;
+    }
+    if (message.method === 'notifications/progress') {
       const token = message.params?.['progressToken'];
       const entry = typeof token === 'string' || typeof token === 'number' ? this.byProgressToken.get(token) : undefined;
       if (entry) this.arm(entry);

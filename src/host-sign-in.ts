@@ -10,11 +10,11 @@
 import type { SignInNotice } from './auth/sign-in-notice.js';
 import { isNotification, isRequest, isResponse, type JsonRpcId, type JsonRpcMessage, type JsonRpcRequest } from './jsonrpc.js';
 import { log } from './log.js';
+import { isOwnId, mintId } from './own-id.js';
 import { VERSION } from './version.js';
 
 // Well inside the 30-60 s after which hosts give up on initialize.
 const PROVISIONAL_AFTER_MS = 20_000;
-const OWN_ID = 'mcp-auth-proxy:sign-in:';
 
 export interface HostSignInDeps {
   send(message: JsonRpcMessage): void;
@@ -30,13 +30,12 @@ export class HostSignIn {
   private initialized = false;
   private unsaid: SignInNotice | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private counter = 0;
 
   constructor(private readonly deps: HostSignInDeps) {}
 
   /** A message from the host. True when it is the host's answer to our own request (not forwarded). */
   fromHost(message: JsonRpcMessage): boolean {
-    if (isResponse(message)) return typeof message.id === 'string' && message.id.startsWith(OWN_ID);
+    if (isResponse(message)) return isOwnId(message.id, 'sign-in');
     if (isRequest(message) && message.method === 'initialize') {
       this.initialize = message;
       this.answeredProvisionally = false;
@@ -113,7 +112,7 @@ export class HostSignIn {
     const elicitation = this.hostCapabilities()['elicitation'] as Record<string, unknown> | undefined;
     if (!elicitation) return;
     const message = `Sign in to continue${notice.userCode ? ` (code ${notice.userCode})` : ''}.`;
-    const id = `${OWN_ID}${++this.counter}`;
+    const id = mintId('sign-in');
     const params =
       elicitation['url'] !== undefined
         ? { mode: 'url', message, url: notice.url, elicitationId: id }

@@ -7,15 +7,14 @@
  * ping itself (and a host speaking 2026-07-28 sends no notifications/initialized).
  */
 import { ProxyError, toProxyError } from './errors.js';
-import { isResponse, type JsonRpcMessage, type JsonRpcRequest } from './jsonrpc.js';
+import type { JsonRpcRequest } from './jsonrpc.js';
 import { log } from './log.js';
-import type { SendOptions } from './transport/remote-transport.js';
-
-const OWN_ID = 'mcp-auth-proxy:keepalive:';
+import { mintId } from './own-id.js';
+import type { Reply, SendOptions } from './transport/remote-transport.js';
 
 export interface KeepaliveDeps {
-  /** Sends a request to the server; settles once it was answered (or cannot be). */
-  send(request: JsonRpcRequest, options: SendOptions): Promise<void>;
+  /** Sends a request to the server; resolves with its reply (rejects when there can be none). */
+  request(request: JsonRpcRequest, options: SendOptions): Promise<Reply>;
   intervalMs: number;
   /** How long one ping may take (the per-request --timeout). */
   timeoutMs: number;
@@ -26,7 +25,6 @@ export interface KeepaliveDeps {
 export class Keepalive {
   private timer: NodeJS.Timeout | undefined;
   private inflight: AbortController | undefined;
-  private counter = 0;
   private stopped = false;
 
   constructor(private readonly deps: KeepaliveDeps) {}
@@ -45,14 +43,6 @@ export class Keepalive {
     this.inflight?.abort(new ProxyError('CLOSED', 'the proxy is shutting down'));
   }
 
-  /** True for the server's answer to one of our pings: it is kept from the host. */
-  fromRemote(message: JsonRpcMessage): boolean {
-    if (!isResponse(message) || typeof message.id !== 'string' || !message.id.startsWith(OWN_ID)) return false;
-    // An error answer (a server without ping) still shows the connection is alive.
-    if (message.error) log.debug(`keepalive: the server answered ping with an error (${message.error.code}: ${message.error.message})`);
-    return true;
-  }
-
   private tick(): void {
     // One ping at a time; none while a sign-in waits for the user.
     if (this.inflight || this.stopped || this.deps.paused?.()) return;
@@ -61,11 +51,15 @@ export class Keepalive {
     const seconds = Math.round(this.deps.timeoutMs / 100) / 10;
     const timer = setTimeout(() => abort.abort(new ProxyError('REQUEST_TIMEOUT', `no answer within ${seconds} s`)), this.deps.timeoutMs);
     timer.unref();
-    const request: JsonRpcRequest = { jsonrpc: '2.0', id: `${OWN_ID}${++this.counter}`, method: 'ping' };
+    const request: JsonRpcRequest = { jsonrpc: '2.0', id: mintId('keepalive'), method: 'ping' };
     this.deps
-      .send(request, { signal: abort.signal })
+      .request(request, { signal: abort.signal })
       .then(
-        () => log.debug('keepalive: ping answered'),
+        ({ message }) => {
+          // An error answer (a server without ping) still shows the connection is alive.
+          if (message.error) log.debug(`keepalive: the server answered ping with an error (${message.error.code}: ${message.error.message})`);
+          log.debug('keepalive: ping answered');
+        },
         (error: unknown) => {
           if (this.stopped) return;
           log.warn(`keepalive ping failed (not fatal, the proxy keeps running): ${toProxyError(error).message}`);

@@ -9,6 +9,7 @@
  */
 import type { Challenge } from '../http/authorizer.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
+import { mintId } from '../own-id.js';
 
 export interface ProbeResult {
   /** The status of the last answer. */
@@ -18,7 +19,6 @@ export interface ProbeResult {
 }
 
 const TIMEOUT_MS = 30_000;
-const PING = JSON.stringify({ jsonrpc: '2.0', id: 'mcp-auth-proxy-probe', method: 'ping' });
 
 export async function probeServer(http: HttpClient, serverUrl: URL, headers: Readonly<Record<string, string>>, credentials: Readonly<Record<string, string>> = {}): Promise<ProbeResult> {
   const base: Record<string, string> = { ...headers, ...credentials };
@@ -27,7 +27,7 @@ export async function probeServer(http: HttpClient, serverUrl: URL, headers: Rea
       url: serverUrl,
       method: 'POST',
       headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
-      body: PING,
+      body: JSON.stringify({ jsonrpc: '2.0', id: mintId('probe'), method: 'ping' }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     }),
     () => ({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),

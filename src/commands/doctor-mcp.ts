@@ -12,9 +12,10 @@ import type { ProtocolChoice, TransportChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
-import { errorResponse, idKey, isRequest, isResponse, type JsonRpcResponse } from '../jsonrpc.js';
+import { errorResponse, isRequest } from '../jsonrpc.js';
 import { probeEra } from '../modern/era.js';
 import { LEGACY_VERSIONS, MODERN_VERSION } from '../modern/modern-request.js';
+import { mintId } from '../own-id.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
 import { mediaType, readEventStream, type ServerSentEvent } from '../transport/event-stream.js';
 import type { RemoteEndpoint, RemoteTransport } from '../transport/remote-transport.js';
@@ -194,23 +195,16 @@ export async function listTools(endpoint: RemoteEndpoint, finding: Exclude<Trans
       : finding.kind === 'sse'
         ? new SseTransport(endpoint)
         : new StreamableHttpTransport(endpoint);
-  const replies = new Map<string, JsonRpcResponse>();
   transport.onmessage = (message) => {
-    if (isResponse(message) && message.id !== null) replies.set(idKey(message.id), message);
-    else if (isRequest(message)) {
+    if (isRequest(message)) {
       // A server request in the middle (ping, roots…): a host with no capabilities answers so.
       const answer = message.method === 'ping' ? { jsonrpc: '2.0' as const, id: message.id, result: {} } : errorResponse(message.id, -32601, 'Method not found');
       transport.send(answer).catch(() => undefined);
     }
   };
   transport.onerror = () => undefined;
-  let counter = 0;
   const call = async (method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const id = `mcp-auth-proxy-doctor:${++counter}`;
-    await transport.send({ jsonrpc: '2.0', id, method, params }, { signal });
-    const reply = replies.get(idKey(id));
-    replies.delete(idKey(id));
-    if (!reply) throw new ProxyError('REMOTE_BAD_RESPONSE', `the server did not answer ${method}`);
+    const { message: reply } = await transport.request({ jsonrpc: '2.0', id: mintId('doctor'), method, params }, { signal });
     if (reply.error) throw new ProxyError('REMOTE_BAD_RESPONSE', `${method} was answered with error ${reply.error.code}: ${String(reply.error.message).slice(0, 200)}`);
     return reply.result ?? {};
   };

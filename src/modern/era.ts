@@ -6,7 +6,8 @@
  * not evidence: the authorizer signs in and the probe is repeated by the request layer.
  */
 import { ProxyError, isProxyError } from '../errors.js';
-import { idKey, isResponse, type JsonRpcMessage, type JsonRpcResponse } from '../jsonrpc.js';
+import type { JsonRpcResponse } from '../jsonrpc.js';
+import { mintId } from '../own-id.js';
 import type { RemoteTransport } from '../transport/remote-transport.js';
 import { MODERN_VERSION, modernHeaders, modernRequest, type ClientContext } from './modern-request.js';
 
@@ -17,23 +18,16 @@ const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
 export async function probeEra(transport: RemoteTransport, context: ClientContext): Promise<ProbeOutcome> {
   let version = MODERN_VERSION;
   for (let attempt = 0; attempt < 2; attempt++) {
-    const id = `mcp-auth-proxy:discover:${attempt}`;
-    let reply: JsonRpcResponse | undefined;
-    const previous = transport.onmessage;
-    transport.onmessage = (message: JsonRpcMessage) => {
-      if (isResponse(message) && message.id !== null && idKey(message.id) === idKey(id)) reply = message;
-    };
+    const id = mintId('discover');
+    let reply: JsonRpcResponse;
     const request = modernRequest({ jsonrpc: '2.0', id, method: 'server/discover', params: {} }, id, { ...context, protocolVersion: version });
     try {
-      await transport.send(request, { headers: { ...modernHeaders(request, undefined), 'mcp-protocol-version': version } });
+      reply = (await transport.request(request, { headers: { ...modernHeaders(request, undefined), 'mcp-protocol-version': version } })).message;
     } catch (error) {
       // An error status without a JSON-RPC answer of its own: a legacy server refusing the method.
       if (isProxyError(error, 'REMOTE_HTTP_STATUS') && [400, 404, 405].includes(error.status ?? 0)) return { era: 'legacy', why: `server/discover answered ${error.status}` };
       throw error;
-    } finally {
-      transport.onmessage = previous;
     }
-    if (!reply) throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server did not answer server/discover');
     const result = reply.result;
     if (result) {
       const supported = Array.isArray(result['supportedVersions']) ? result['supportedVersions'] : [];

@@ -6,63 +6,47 @@
  * host's tools/list answers; a call to a tool not seen yet lists tools first, and a -32020
  * (HeaderMismatch) lists them again and retries once (Streamable HTTP "Client Behavior").
  */
-import { idKey, isNotification, isRequest, isResponse, type JsonRpcMessage, type JsonRpcRequest, type JsonRpcResponse } from '../jsonrpc.js';
+import { idKey, isNotification, isResponse, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../jsonrpc.js';
 import { log } from '../log.js';
-import type { ProxyError } from '../errors.js';
-import type { RemoteTransport, SendOptions } from '../transport/remote-transport.js';
+import { mintId } from '../own-id.js';
+import type { RemoteTransport, Reply, SendOptions } from '../transport/remote-transport.js';
 import { scanHeaderParams, type HeaderParam } from './mcp-param.js';
 import { META, MODERN_VERSION, modernHeaders } from './modern-request.js';
 
 export class ModernPassthrough implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
-  onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
+  onmessage?: RemoteTransport['onmessage'];
+  onerror?: RemoteTransport['onerror'];
 
   private readonly tools = new Map<string, readonly HeaderParam[]>();
   private toolsListed = false;
-  private readonly listing = new Set<string>();
   private readonly inflight = new Map<string, AbortController>();
-  /** Answers to requests of our own (tool listings, calls we may retry), by id. */
-  private readonly replies = new Map<string, JsonRpcResponse | undefined>();
-  private counter = 0;
 
   constructor(private readonly transport: RemoteTransport) {
-    transport.onmessage = (message, line) => {
-      if (isResponse(message) && message.id !== null) {
-        const key = idKey(message.id);
-        if (this.listing.delete(key)) this.learnTools(message.result);
-        if (this.replies.has(key)) return void this.replies.set(key, message);
-      }
-      this.onmessage?.(message, line);
-    };
+    transport.onmessage = (message, line) => this.onmessage?.(message, line);
     transport.onerror = (error) => this.onerror?.(error);
-    transport.onclose = () => this.onclose?.();
-  }
-
-  start(): Promise<void> {
-    return this.transport.start();
   }
 
   close(): Promise<void> {
     return this.transport.close();
   }
 
-  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
-    if (!isRequest(message)) {
-      if (isNotification(message) && message.method === 'notifications/cancelled') {
-        const id = message.params?.['requestId'];
-        if (typeof id === 'string' || typeof id === 'number') this.inflight.get(idKey(id))?.abort();
-      } else log.debug(`not forwarding a ${isResponse(message) ? 'response' : 'notification'} to a 2026-07-28 server`);
-      return;
-    }
-    if (message.method === 'tools/list') this.listing.add(idKey(message.id));
+  async send(message: JsonRpcNotification | JsonRpcResponse): Promise<void> {
+    if (isNotification(message) && message.method === 'notifications/cancelled') {
+      const id = message.params?.['requestId'];
+      if (typeof id === 'string' || typeof id === 'number') this.inflight.get(idKey(id))?.abort();
+    } else log.debug(`not forwarding a ${isResponse(message) ? 'response' : 'notification'} to a 2026-07-28 server`);
+  }
+
+  async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
     const abort = new AbortController();
     const onAbort = (): void => abort.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     this.inflight.set(idKey(message.id), abort);
     try {
-      if (message.method === 'tools/call') await this.call(message, abort.signal);
-      else await this.transport.send(message, { signal: abort.signal, headers: this.headers(message) });
+      if (message.method === 'tools/call') return await this.call(message, abort.signal);
+      const reply = await this.transport.request(message, { signal: abort.signal, headers: this.headers(message) });
+      if (message.method === 'tools/list') this.learnTools(reply.message.result);
+      return reply;
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       this.inflight.delete(idKey(message.id));
@@ -80,32 +64,25 @@ export class ModernPassthrough implements RemoteTransport {
    * tools/call as the host sent it; its answer is held back only to see whether it is a
    * HeaderMismatch, which is retried once (under an id of ours) after listing tools again.
    */
-  private async call(message: JsonRpcRequest, signal: AbortSignal): Promise<void> {
+  private async call(message: JsonRpcRequest, signal: AbortSignal): Promise<Reply> {
     if (!this.toolsListed) await this.listTools(message, signal);
     let reply = await this.own(message, signal);
-    if (reply?.error?.code === -32020) {
+    if (reply.error?.code === -32020) {
       await this.listTools(message, signal);
-      reply = await this.own({ ...message, id: `mcp-auth-proxy:call:${++this.counter}` }, signal);
+      reply = await this.own({ ...message, id: mintId('call') }, signal);
     }
-    if (reply) this.onmessage?.({ ...reply, id: message.id });
+    return { message: { ...reply, id: message.id } };
   }
 
   /** Lists tools with the host's own envelope, to learn their header parameters. */
   private async listTools(like: JsonRpcRequest, signal: AbortSignal): Promise<void> {
     const meta = like.params?.['_meta'];
-    const reply = await this.own({ jsonrpc: '2.0', id: `mcp-auth-proxy:list:${++this.counter}`, method: 'tools/list', params: meta ? { _meta: meta } : {} }, signal);
-    this.learnTools(reply?.result);
+    const reply = await this.own({ jsonrpc: '2.0', id: mintId('list'), method: 'tools/list', params: meta ? { _meta: meta } : {} }, signal);
+    this.learnTools(reply.result);
   }
 
-  private async own(request: JsonRpcRequest, signal: AbortSignal): Promise<JsonRpcResponse | undefined> {
-    const key = idKey(request.id);
-    this.replies.set(key, undefined);
-    try {
-      await this.transport.send(request, { signal, headers: this.headers(request) });
-      return this.replies.get(key);
-    } finally {
-      this.replies.delete(key);
-    }
+  private async own(request: JsonRpcRequest, signal: AbortSignal): Promise<JsonRpcResponse> {
+    return (await this.transport.request(request, { signal, headers: this.headers(request) })).message;
   }
 
   private learnTools(result: Record<string, unknown> | undefined): void {

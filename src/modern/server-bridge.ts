@@ -14,16 +14,17 @@ import { ProxyError, isProxyError } from '../errors.js';
 import {
   errorResponse,
   idKey,
-  isNotification,
   isRequest,
   isResponse,
   type JsonRpcId,
   type JsonRpcMessage,
+  type JsonRpcNotification,
   type JsonRpcRequest,
   type JsonRpcResponse,
 } from '../jsonrpc.js';
 import { log } from '../log.js';
-import type { RemoteTransport, SendOptions } from '../transport/remote-transport.js';
+import { mintId } from '../own-id.js';
+import type { RemoteTransport, Reply, SendOptions } from '../transport/remote-transport.js';
 import { initializeResult, listenFilter } from './discover-result.js';
 import { scanHeaderParams, type HeaderParam } from './mcp-param.js';
 import { LEGACY_VERSIONS, META, modernHeaders, modernRequest, type ClientContext } from './modern-request.js';
@@ -35,19 +36,16 @@ const IDEMPOTENT = new Set(['tools/list', 'prompts/list', 'resources/list', 'res
 const INPUT_CAPABILITY: Record<string, string> = { 'sampling/createMessage': 'sampling', 'elicitation/create': 'elicitation', 'roots/list': 'roots' };
 
 export class ModernServerBridge implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
-  onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
+  onmessage?: RemoteTransport['onmessage'];
+  onerror?: RemoteTransport['onerror'];
 
   private context: ClientContext;
   private hostCapabilities: Record<string, unknown> = {};
-  private readonly replies = new Map<string, JsonRpcResponse>();
   private readonly inflight = new Map<string, AbortController>();
   private readonly hostAnswers = new Map<string, (reply: JsonRpcResponse) => void>();
   private tools: Map<string, readonly HeaderParam[]> | undefined;
   private readonly resourceSubscriptions = new Set<string>();
   private listen: AbortController | undefined;
-  private counter = 0;
   private closed = false;
 
   constructor(
@@ -60,27 +58,24 @@ export class ModernServerBridge implements RemoteTransport {
     transport.onerror = (error) => this.onerror?.(error);
   }
 
-  async start(): Promise<void> {}
-
   async close(): Promise<void> {
     this.closed = true;
     this.listen?.abort();
     for (const abort of this.inflight.values()) abort.abort();
     await this.transport.close();
-    this.onclose?.();
   }
 
-  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
+  async send(message: JsonRpcNotification | JsonRpcResponse): Promise<void> {
     if (isResponse(message)) {
       // The host's answer to one of our input requests.
       const answer = message.id === null ? undefined : this.hostAnswers.get(idKey(message.id));
       answer?.(message);
       return;
     }
-    if (!isRequest(message)) {
-      if (isNotification(message)) this.fromHostNotification(message.method, message.params);
-      return;
-    }
+    this.fromHostNotification(message.method, message.params);
+  }
+
+  async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
     switch (message.method) {
       case 'initialize':
         return this.initialize(message);
@@ -105,7 +100,7 @@ export class ModernServerBridge implements RemoteTransport {
     }
   }
 
-  private initialize(request: JsonRpcRequest): void {
+  private initialize(request: JsonRpcRequest): Reply {
     const params = request.params ?? {};
     const requested = typeof params['protocolVersion'] === 'string' ? params['protocolVersion'] : '';
     const capabilities = (params['capabilities'] as Record<string, unknown> | undefined) ?? {};
@@ -117,7 +112,7 @@ export class ModernServerBridge implements RemoteTransport {
     this.context = { ...this.context, clientInfo, clientCapabilities };
     // A legacy host must hear a legacy version: the one it asked for if it is one.
     const version = LEGACY_VERSIONS.includes(requested) ? requested : LEGACY_VERSIONS[0]!;
-    this.reply(request.id, initializeResult(this.discover, version));
+    return this.reply(request.id, initializeResult(this.discover, version));
   }
 
   private fromHostNotification(method: string, params: Record<string, unknown> | undefined): void {
@@ -132,7 +127,7 @@ export class ModernServerBridge implements RemoteTransport {
     log.debug(`not forwarding ${method} to a 2026-07-28 server`);
   }
 
-  private async forward(request: JsonRpcRequest, signal: AbortSignal | undefined): Promise<void> {
+  private async forward(request: JsonRpcRequest, signal: AbortSignal | undefined): Promise<Reply> {
     const abort = new AbortController();
     const key = idKey(request.id);
     this.inflight.set(key, abort);
@@ -140,12 +135,13 @@ export class ModernServerBridge implements RemoteTransport {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const reply = await this.run(request, abort.signal);
-      if (abort.signal.aborted) return;
-      if (reply.error) return this.deliver(errorResponse(request.id, reply.error.code, reply.error.message, reply.error.data));
+      // Cancelled by the host, or given up on by the bridge: nobody waits for an answer.
+      if (abort.signal.aborted) throw abort.signal.reason ?? new ProxyError('CLOSED', 'cancelled by the host');
+      if (reply.error) return { message: errorResponse(request.id, reply.error.code, reply.error.message, reply.error.data) };
       let result = reply.result ?? {};
       if (request.method === 'tools/list') result = this.exposeTools(result);
       const { resultType: _resultType, ...legacy } = result;
-      this.deliver({ jsonrpc: '2.0', id: request.id, result: legacy });
+      return { message: { jsonrpc: '2.0', id: request.id, result: legacy } };
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.inflight.delete(key);
@@ -178,21 +174,17 @@ export class ModernServerBridge implements RemoteTransport {
 
   private async exchange(request: JsonRpcRequest, extra: Record<string, unknown>, signal: AbortSignal): Promise<JsonRpcResponse> {
     for (let attempt = 0; ; attempt++) {
-      const id = `mcp-auth-proxy:${++this.counter}`;
+      const id = mintId('request');
       const upstream = modernRequest(request, id, this.context, extra);
       if (request.method === 'tools/call' && !this.tools) await this.loadTools(signal);
       const tool = typeof request.params?.['name'] === 'string' ? this.tools?.get(request.params['name']) : undefined;
       try {
-        await this.transport.send(upstream, { signal, headers: modernHeaders(upstream, tool) });
+        return (await this.transport.request(upstream, { signal, headers: modernHeaders(upstream, tool) })).message;
       } catch (error) {
         // A broken stream loses the request; re-issue it (new id) only where that is harmless.
         if (isProxyError(error, 'REMOTE_STREAM_LOST') && attempt === 0 && IDEMPOTENT.has(request.method)) continue;
         throw error;
       }
-      const reply = this.replies.get(idKey(id));
-      this.replies.delete(idKey(id));
-      if (!reply) throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server finished without answering');
-      return reply;
     }
   }
 
@@ -218,7 +210,7 @@ export class ModernServerBridge implements RemoteTransport {
   }
 
   private askOne(method: string, params: Record<string, unknown>, signal: AbortSignal): Promise<JsonRpcResponse> {
-    const id = `mcp-auth-proxy:input:${++this.counter}`;
+    const id = mintId('input');
     return new Promise<JsonRpcResponse>((resolve, reject) => {
       const done = (): void => {
         this.hostAnswers.delete(idKey(id));
@@ -270,17 +262,17 @@ export class ModernServerBridge implements RemoteTransport {
     this.listen = abort;
     void (async () => {
       for (let failures = 0; !abort.signal.aborted && !this.closed; ) {
-        const id = `mcp-auth-proxy:listen:${++this.counter}`;
+        const id = mintId('listen');
         const request = modernRequest({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { notifications } }, id, this.context);
         try {
-          await this.transport.send(request, { signal: abort.signal, headers: modernHeaders(request, undefined) });
+          // The stream's notifications come through onmessage; its final answer only ends it.
+          await this.transport.request(request, { signal: abort.signal, headers: modernHeaders(request, undefined) });
           failures = 0;
         } catch (error) {
           if (abort.signal.aborted) return;
           failures++;
           log.debug(`listen stream ended: ${(error as Error).message}`);
         }
-        this.replies.delete(idKey(id));
         // No resumption in 2026-07-28: listen again (changes in the gap are lost).
         await delay(Math.min(1000 * 2 ** failures, 30_000), undefined, { signal: abort.signal }).catch(() => undefined);
       }
@@ -288,10 +280,8 @@ export class ModernServerBridge implements RemoteTransport {
   }
 
   private fromServer(message: JsonRpcMessage, line: string | undefined): void {
-    if (isResponse(message)) {
-      if (message.id !== null && String(message.id).startsWith('mcp-auth-proxy:')) this.replies.set(idKey(message.id), message);
-      return;
-    }
+    // Replies come back from request(); a response here is a late one nobody waits for.
+    if (isResponse(message)) return;
     if (isRequest(message)) {
       log.debug(`ignoring a ${message.method} request from a 2026-07-28 server (servers ask for input through results)`);
       return;
@@ -306,11 +296,7 @@ export class ModernServerBridge implements RemoteTransport {
     this.onmessage?.(message, line);
   }
 
-  private reply(id: JsonRpcId, result: Record<string, unknown>): void {
-    this.deliver({ jsonrpc: '2.0', id, result });
-  }
-
-  private deliver(message: JsonRpcResponse): void {
-    this.onmessage?.(message);
+  private reply(id: JsonRpcId, result: Record<string, unknown>): Reply {
+    return { message: { jsonrpc: '2.0', id, result } };
   }
 }

@@ -5,47 +5,55 @@
  * reason that says nothing about the server (it is down), nothing is chosen and the next message
  * decides again.
  */
-import type { ProxyError } from '../errors.js';
-import type { JsonRpcMessage } from '../jsonrpc.js';
-import type { RemoteTransport, SendOptions } from './remote-transport.js';
+import { ProxyError } from '../errors.js';
+import type { JsonRpcMessage, JsonRpcNotification, JsonRpcRequest, JsonRpcResponse } from '../jsonrpc.js';
+import { forward, type RemoteTransport, type Reply, type SendOptions } from './remote-transport.js';
 
 export abstract class ChoosingTransport implements RemoteTransport {
-  onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
-  onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
+  onmessage?: RemoteTransport['onmessage'];
+  onerror?: RemoteTransport['onerror'];
 
   private chosen: RemoteTransport | undefined;
   private deciding: Promise<unknown> | undefined;
   private closed = false;
 
-  /** Sends the first message through whatever it chooses, calling choose() once it knows. */
-  protected abstract decide(message: JsonRpcMessage, options?: SendOptions): Promise<void>;
+  /**
+   * Sends the first message through whatever it chooses, calling choose() once it knows.
+   * Resolves with the reply when the message is a request.
+   */
+  protected abstract decide(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined>;
 
-  async start(): Promise<void> {}
+  async request(message: JsonRpcRequest, options?: SendOptions): Promise<Reply> {
+    const reply = await this.route(message, options);
+    if (!reply) throw new ProxyError('REMOTE_BAD_RESPONSE', 'the server finished without answering');
+    return reply;
+  }
 
-  async send(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
-    while (!this.chosen && this.deciding) await this.deciding.catch(() => undefined);
-    if (this.chosen) return this.chosen.send(message, options);
-    const attempt = this.decide(message, options);
-    this.deciding = attempt;
-    try {
-      await attempt;
-    } finally {
-      if (this.deciding === attempt) this.deciding = undefined;
-    }
+  async send(message: JsonRpcNotification | JsonRpcResponse, options?: SendOptions): Promise<void> {
+    await this.route(message, options);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.chosen) await this.chosen.close();
-    else this.onclose?.();
+  }
+
+  private async route(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined> {
+    while (!this.chosen && this.deciding) await this.deciding.catch(() => undefined);
+    if (this.chosen) return forward(this.chosen, message, options);
+    const attempt = this.decide(message, options);
+    this.deciding = attempt;
+    try {
+      return await attempt;
+    } finally {
+      if (this.deciding === attempt) this.deciding = undefined;
+    }
   }
 
   /** Routes a candidate's events to ours. */
   protected adopt<T extends RemoteTransport>(transport: T): T {
     transport.onmessage = (m, line) => this.onmessage?.(m, line);
     transport.onerror = (e) => this.onerror?.(e);
-    transport.onclose = () => this.onclose?.();
     return transport;
   }
 

@@ -13,14 +13,14 @@ import type { Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
-import { errorResponse, isRequest, isResponse, type JsonRpcMessage } from '../jsonrpc.js';
+import { errorResponse, isRequest, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { probeEra } from '../modern/era.js';
 import { META, MODERN_VERSION, type ClientContext } from '../modern/modern-request.js';
 import { ModernPassthrough } from '../modern/passthrough.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
 import { ChoosingTransport } from './choosing-transport.js';
-import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
+import { forward, type RemoteEndpoint, type RemoteTransport, type Reply, type SendOptions } from './remote-transport.js';
 import { SessionReplay } from './session-replay.js';
 import { SseTransport } from './sse.js';
 import { StreamableHttpTransport } from './streamable-http.js';
@@ -59,10 +59,11 @@ class EraTransport extends ChoosingTransport {
     return this.endpoint.url.href;
   }
 
-  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined> {
     const hostIsModern = isRequest(message) && message.method !== 'initialize';
     if (this.protocol === 'auto' && !hostIsModern && (await this.store.readEra(this.server).catch(() => undefined)) === 'legacy') {
-      if (await this.tryLegacy(message, options)) return;
+      const legacy = await this.tryLegacy(message, options);
+      if (legacy) return legacy.reply;
       log.info('the server no longer speaks the initialize-based protocol; detecting its protocol again');
       await this.store.writeEra(this.server, undefined).catch(() => undefined);
     }
@@ -73,7 +74,7 @@ class EraTransport extends ChoosingTransport {
       await this.store.writeEra(this.server, 'modern').catch(() => undefined);
       const chosen = this.adopt(hostIsModern ? new ModernPassthrough(modern) : new ModernServerBridge(modern, outcome.discover, outcome.version));
       this.choose(chosen);
-      return chosen.send(message, options);
+      return forward(chosen, message, options);
     }
     if (this.protocol === 'modern') {
       throw new ProxyError('TRANSPORT_UNSUPPORTED', `the server does not speak MCP 2026-07-28 (${outcome.why}); leave out --protocol modern`);
@@ -85,42 +86,35 @@ class EraTransport extends ChoosingTransport {
     if (hostIsModern && isRequest(message)) {
       // MCP 2026-07-28 stdio "Backward Compatibility": a legacy server answers server/discover
       // with a non-modern error, and the host falls back to initialize.
-      this.onmessage?.(errorResponse(message.id, -32601, 'Method not found: this server speaks the initialize-based MCP protocol; send initialize'));
-      return;
+      return { message: errorResponse(message.id, -32601, 'Method not found: this server speaks the initialize-based MCP protocol; send initialize') };
     }
-    return chosen.send(message, options);
+    return forward(chosen, message, options);
   }
 
   /**
-   * The cached verdict: send the host's initialize the legacy way. False when the answer says the
-   * server has become a 2026-07-28 server (that answer is kept from the host).
+   * The cached verdict: send the host's initialize the legacy way. Undefined when the answer says
+   * the server has become a 2026-07-28 server (that answer is kept from the host).
    */
-  private async tryLegacy(message: JsonRpcMessage, options?: SendOptions): Promise<boolean> {
-    const transport = this.legacy();
-    let modernAnswer = false;
-    transport.onmessage = (m, line) => {
-      if (isResponse(m) && m.error && MODERN_ERRORS.has(m.error.code)) modernAnswer = true;
-      else this.onmessage?.(m, line);
-    };
-    transport.onerror = (e) => this.onerror?.(e);
+  private async tryLegacy(message: JsonRpcMessage, options?: SendOptions): Promise<{ reply: Reply | undefined } | undefined> {
+    const transport = this.adopt(this.legacy());
+    let reply: Reply | undefined;
     try {
-      await transport.send(message, options);
+      reply = await forward(transport, message, options);
     } catch (error) {
       if (isProxyError(error, 'REMOTE_HTTP_STATUS') || isProxyError(error, 'TRANSPORT_UNSUPPORTED')) {
         await transport.close().catch(() => undefined);
-        return false;
+        return undefined;
       }
       throw error;
     }
-    if (modernAnswer) {
+    const code = reply?.message.error?.code;
+    if (code !== undefined && MODERN_ERRORS.has(code)) {
       await transport.close().catch(() => undefined);
-      return false;
+      return undefined;
     }
-    this.adopt(transport);
     this.choose(transport);
-    return true;
+    return { reply };
   }
-
 }
 
 /** Who the host is, from its initialize (or its own _meta, for a 2026-07-28 host). */
@@ -139,13 +133,13 @@ class AutoTransport extends ChoosingTransport {
     super();
   }
 
-  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<void> {
+  protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined> {
     const streamable = new StreamableHttpTransport(this.endpoint);
     this.adopt(streamable);
     try {
-      await streamable.send(message, options);
+      const reply = await forward(streamable, message, options);
       this.chooseNamed(streamable, 'Streamable HTTP');
-      return;
+      return reply;
     } catch (error) {
       if (!isProxyError(error, 'REMOTE_HTTP_STATUS') || !FALLBACK_STATUSES.has(error.status ?? 0)) {
         // Not an answer about the transport (server down, 5xx, a broken stream): when the POST
@@ -155,8 +149,9 @@ class AutoTransport extends ChoosingTransport {
       }
       log.info(`POST answered ${error.status}; trying the legacy HTTP+SSE transport`);
       const sse = this.adopt(new SseTransport(this.endpoint));
+      let reply: Reply | undefined;
       try {
-        await sse.send(message, options);
+        reply = await forward(sse, message, options);
       } catch (sseError) {
         if (isProxyError(sseError) && (sseError.code === 'REMOTE_HTTP_STATUS' || sseError.code === 'REMOTE_BAD_RESPONSE')) {
           throw new ProxyError(
@@ -168,6 +163,7 @@ class AutoTransport extends ChoosingTransport {
         throw sseError;
       }
       this.chooseNamed(sse, 'legacy HTTP+SSE');
+      return reply;
     }
   }
 

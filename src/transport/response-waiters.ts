@@ -1,9 +1,10 @@
 /** Requests sent to the server whose responses have not arrived yet, by JSON-RPC id. */
-import { idKey, type JsonRpcId } from '../jsonrpc.js';
+import { idKey, type JsonRpcId, type JsonRpcResponse } from '../jsonrpc.js';
+import type { Reply } from './remote-transport.js';
 
 export interface Waiter {
-  /** Settles when the response arrived (resolve) or cannot arrive (reject). */
-  readonly done: Promise<void>;
+  /** Settles with the reply when it arrived (resolve) or cannot arrive (reject). */
+  readonly done: Promise<Reply>;
   readonly settled: boolean;
   matches(id: JsonRpcId): boolean;
 }
@@ -11,7 +12,7 @@ export interface Waiter {
 interface Entry extends Waiter {
   settled: boolean;
   key: string;
-  resolve(): void;
+  resolve(reply: Reply): void;
   reject(error: unknown): void;
 }
 
@@ -20,9 +21,9 @@ export class ResponseWaiters {
 
   expect(id: JsonRpcId, signal?: AbortSignal): Waiter {
     const key = idKey(id);
-    let resolve!: () => void;
+    let resolve!: (reply: Reply) => void;
     let reject!: (error: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
+    const done = new Promise<Reply>((res, rej) => {
       resolve = res;
       reject = rej;
     });
@@ -32,9 +33,9 @@ export class ResponseWaiters {
       key,
       settled: false,
       matches: (other) => idKey(other) === key,
-      resolve: () => {
+      resolve: (reply) => {
         entry.settled = true;
-        resolve();
+        resolve(reply);
       },
       reject: (error) => {
         entry.settled = true;
@@ -49,9 +50,16 @@ export class ResponseWaiters {
     return entry;
   }
 
-  settle(id: JsonRpcId): void {
-    const entry = this.entries.get(idKey(id));
-    if (entry && !entry.settled) entry.resolve();
+  /**
+   * Hands a response to the request waiting for it. False when nobody waits for it (it is not
+   * ours, or its request gave up): the caller passes it on through onmessage.
+   */
+  settle(message: JsonRpcResponse, line?: string): boolean {
+    if (message.id === null) return false;
+    const entry = this.entries.get(idKey(message.id));
+    if (!entry || entry.settled) return false;
+    entry.resolve(line === undefined ? { message } : { message, line });
+    return true;
   }
 
   forget(waiter: Waiter): void {

@@ -5,13 +5,22 @@
  * the next send reconnects and asks the caller (SESSION_EXPIRED) to initialize again.
  */
 import { ProxyError } from '../errors.js';
-import { isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage } from '../jsonrpc.js';
+import {
+  isRequest,
+  isResponse,
+  lineText,
+  parseMessages,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from '../jsonrpc.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import { statusError } from '../http/status-error.js';
-import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
+import type { RemoteEndpoint, RemoteTransport, Reply, SendOptions } from './remote-transport.js';
 import { ResponseWaiters } from './response-waiters.js';
 
 interface Connection {
@@ -22,7 +31,6 @@ interface Connection {
 export class SseTransport implements RemoteTransport {
   onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
 
   private connection: Connection | undefined;
   private connecting: Promise<Connection> | undefined;
@@ -32,37 +40,46 @@ export class SseTransport implements RemoteTransport {
 
   constructor(private readonly endpoint: RemoteEndpoint) {}
 
-  async start(): Promise<void> {}
+  async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
+    // Expected before the POST: the reply comes on the event stream, maybe before the POST returns.
+    const waiter = this.waiters.expect(message.id, options.signal);
+    try {
+      await this.post(message, options);
+      // The POST's 202 comes first; its errors (404: SESSION_EXPIRED, which session replay acts
+      // on) must win over the waiter's rejection by the stream loss that 404 also causes.
+      return await waiter.done;
+    } finally {
+      this.waiters.forget(waiter);
+    }
+  }
 
-  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
+  async send(message: JsonRpcNotification | JsonRpcResponse, options: SendOptions = {}): Promise<void> {
+    await this.post(message, options);
+  }
+
+  private async post(message: JsonRpcMessage, options: SendOptions): Promise<void> {
     if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
     const connection = await this.connect();
     const initialize = isRequest(message) && message.method === 'initialize';
     if (this.lost && !initialize) throw new ProxyError('SESSION_EXPIRED', 'the event stream was reconnected; the session must be initialized again');
     if (initialize) this.lost = false;
-    const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
-    try {
-      const res = await authorizedRequest(this.endpoint, {
-        url: connection.postUrl,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-        signal: options.signal,
-      });
-      if (res.status === 404) {
-        // The server no longer knows the session behind this endpoint (it restarted, or dropped
-        // the stream): open a new stream and let the caller initialize again.
-        await res.body.dump();
-        this.streamLost(connection);
-        connection.abort.abort();
-        throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
-      }
-      if (res.status < 200 || res.status > 299) throw await statusError(res, 'POST');
+    const res = await authorizedRequest(this.endpoint, {
+      url: connection.postUrl,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+      signal: options.signal,
+    });
+    if (res.status === 404) {
+      // The server no longer knows the session behind this endpoint (it restarted, or dropped
+      // the stream): open a new stream and let the caller initialize again.
       await res.body.dump();
-      if (waiter) await waiter.done;
-    } finally {
-      if (waiter) this.waiters.forget(waiter);
+      this.streamLost(connection);
+      connection.abort.abort();
+      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
     }
+    if (res.status < 200 || res.status > 299) throw await statusError(res, 'POST');
+    await res.body.dump();
   }
 
   async close(): Promise<void> {
@@ -70,7 +87,6 @@ export class SseTransport implements RemoteTransport {
     this.closed = true;
     this.connection?.abort.abort();
     this.waiters.rejectAll(new ProxyError('CLOSED', 'the proxy is shutting down'));
-    this.onclose?.();
   }
 
   private connect(): Promise<Connection> {
@@ -125,8 +141,9 @@ export class SseTransport implements RemoteTransport {
         }
         const line = lineText(event.data, messages);
         for (const message of messages) {
+          // The reply to a request in flight goes to whoever sent it; everything else to onmessage.
+          if (isResponse(message) && this.waiters.settle(message, line)) continue;
           this.onmessage?.(message, line);
-          if (isResponse(message) && message.id !== null) this.waiters.settle(message.id);
         }
       };
       const ended = (error?: unknown): void => {

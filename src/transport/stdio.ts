@@ -4,8 +4,10 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { JsonRpcMessage } from '../jsonrpc.js';
+import type { HostSide } from './host-side.js';
+import type { Reply } from './remote-transport.js';
 
-export class StdioTransport {
+export class StdioTransport implements HostSide {
   /** A parsed line: any JSON value (the bridge checks that it is JSON-RPC). */
   onvalue?: ((value: unknown) => void) | undefined;
   /** A line that is not JSON. */
@@ -39,6 +41,10 @@ export class StdioTransport {
     const text = line ?? JSON.stringify(message);
     this.output.write(text);
     this.output.write('\n', () => this.onwritten?.(text.length));
+  }
+
+  reply(reply: Reply): void {
+    this.send(reply.message, reply.line);
   }
 
   private read(chunk: string): void {

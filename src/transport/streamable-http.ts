@@ -5,13 +5,23 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError, isProxyError } from '../errors.js';
-import { idKey, isRequest, isResponse, lineText, parseMessages, type JsonRpcMessage, type JsonRpcRequest } from '../jsonrpc.js';
+import {
+  idKey,
+  isRequest,
+  isResponse,
+  lineText,
+  parseMessages,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+} from '../jsonrpc.js';
 import { log } from '../log.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
 import { statusError } from '../http/status-error.js';
-import type { RemoteEndpoint, RemoteTransport, SendOptions } from './remote-transport.js';
+import type { RemoteEndpoint, RemoteTransport, Reply, SendOptions } from './remote-transport.js';
 import { ResponseWaiters, type Waiter } from './response-waiters.js';
 
 const DEFAULT_RETRY_MS = 1_000;
@@ -25,7 +35,6 @@ const GET_READY_CAP_MS = 2_000;
 export class StreamableHttpTransport implements RemoteTransport {
   onmessage?: ((message: JsonRpcMessage, line?: string) => void) | undefined;
   onerror?: ((error: ProxyError) => void) | undefined;
-  onclose?: (() => void) | undefined;
 
   private sessionId: string | undefined;
   private protocolVersion: string | undefined;
@@ -57,9 +66,24 @@ export class StreamableHttpTransport implements RemoteTransport {
     return this.answered;
   }
 
-  async start(): Promise<void> {}
+  async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
+    if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
+    if (this.gate) await this.gate;
+    const waiter = this.waiters.expect(message.id, options.signal);
+    if (message.method === 'initialize') this.initializeIds.add(idKey(message.id));
+    try {
+      const posted = this.post(message, waiter, options.signal, options.headers);
+      // The reply is handed over as soon as it arrives, even when the stream that carried it
+      // stays open (a response stream resumed with GET is the session's GET stream from then
+      // on): the rest of that stream is read on in the background, as before.
+      return await Promise.race([waiter.done, posted.then(() => waiter.done)]);
+    } finally {
+      this.waiters.forget(waiter);
+      this.initializeIds.delete(idKey(message.id));
+    }
+  }
 
-  async send(message: JsonRpcMessage, options: SendOptions = {}): Promise<void> {
+  async send(message: JsonRpcNotification | JsonRpcResponse, options: SendOptions = {}): Promise<void> {
     if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
     if ('method' in message && message.method === 'notifications/initialized') {
       // The SDK client has its GET stream open before it sends anything else; servers rely on
@@ -70,17 +94,7 @@ export class StreamableHttpTransport implements RemoteTransport {
       return gate;
     }
     if (this.gate) await this.gate;
-    const waiter = isRequest(message) ? this.waiters.expect(message.id, options.signal) : undefined;
-    if (waiter && isRequest(message) && message.method === 'initialize') this.initializeIds.add(idKey(message.id));
-    try {
-      await this.post(message, waiter, options.signal, options.headers);
-      if (waiter) await waiter.done;
-    } finally {
-      if (waiter) {
-        this.waiters.forget(waiter);
-        this.initializeIds.delete(idKey((message as JsonRpcRequest).id));
-      }
-    }
+    await this.post(message, undefined, options.signal, options.headers);
   }
 
   async close(): Promise<void> {
@@ -104,7 +118,6 @@ export class StreamableHttpTransport implements RemoteTransport {
         log.debug(`could not close the session: ${(error as Error).message}`);
       }
     }
-    this.onclose?.();
   }
 
   private protocolHeaders(): Record<string, string> {
@@ -317,8 +330,9 @@ export class StreamableHttpTransport implements RemoteTransport {
       // 2025-06-18 "Protocol Version Header": send the negotiated version on every later request.
       if (typeof version === 'string') this.protocolVersion = version;
     }
+    // The reply to a request in flight goes to whoever sent it; everything else to onmessage.
+    if (isResponse(message) && this.waiters.settle(message, line)) return;
     this.onmessage?.(message, line);
-    if (isResponse(message) && message.id !== null) this.waiters.settle(message.id);
   }
 }
 
