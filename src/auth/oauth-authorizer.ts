@@ -19,9 +19,10 @@ import { authorizeInBrowser } from './authorize.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
-import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
-import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
+import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
+import { discoveryOptions, signInMethod } from './sign-in-method.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
@@ -222,7 +223,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return;
       }
-      const { prm, as } = await this.discover(challenge);
+      const { prm, as } = await discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, discoveryOptions(this.settings));
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
       const client = await this.obtainTokens(as, resource, scope);
@@ -243,30 +244,6 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
-    // PKCE protects the authorization code; a client_credentials client never gets one.
-    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
-    const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
-    if (!prm) {
-      log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
-      return { prm, as: await discoverLegacyAuthServer(this.settings.http, this.settings.serverUrl, options) };
-    }
-    log.info(`protected resource metadata at ${displayUrl(prm.url)}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}`);
-    // RFC 9728 §7.6: with several authorization servers, the client chooses: the first that works.
-    let first: unknown;
-    for (const issuer of prm.authorizationServers) {
-      try {
-        const as = await discoverAuthServer(this.settings.http, issuer, options);
-        log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
-        return { prm, as };
-      } catch (error) {
-        first ??= error;
-        log.info(`authorization server ${issuer} is unusable: ${(error as Error).message}`);
-      }
-    }
-    throw first;
-  }
-
   /** --scope, else the challenge's, else all PRM scopes_supported, else none (MCP 2025-11-25 "Scope Selection Strategy"). */
   private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
     let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
@@ -280,7 +257,8 @@ export class OAuthAuthorizer implements Authorizer {
 
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    if (this.settings.grant === 'client_credentials') {
+    const method = signInMethod(as, this.settings);
+    if (method.kind === 'client_credentials') {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
       const auth = clientAuth(client, this.settings.client.clientKey);
       log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
@@ -288,13 +266,12 @@ export class OAuthAuthorizer implements Authorizer {
       logReceived(tokens);
       return { ...auth, tokens };
     }
-    const why = this.settings.noBrowser;
-    if (why !== undefined && deviceFlowSupported(as)) {
-      log.info(`no browser can be opened here (${why}): signing in with the device authorization grant (RFC 8628)`);
+    if (method.kind === 'device') {
+      log.info(`no browser can be opened here (${method.noBrowser}): signing in with the device authorization grant (RFC 8628)`);
       const tokens = await this.deviceSignIn(as, resource, scope);
       if (tokens) return tokens;
-    } else if (why !== undefined) {
-      log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
+    } else if (method.noBrowser !== undefined) {
+      log.info(`no browser can be opened here (${method.noBrowser}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
     return this.browserSignIn(as, resource, scope);
   }
