@@ -19,11 +19,12 @@ import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
-import { HttpClient } from '../http/client.js';
+import type { HttpClient } from '../http/client.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
 import { displayUrl } from '../url.js';
 import { checkConnect, checkConnectViaProxy, checkDns, describeProxy, proxyFor } from './doctor-network.js';
+import { withHttpClient } from './with-http-client.js';
 import { detectTransport, listTools, NoSignInAuthorizer, refusal, type TransportFinding } from './doctor-mcp.js';
 import { Report, type Outcome, type StepId } from './doctor-report.js';
 import { print } from './output.js';
@@ -37,12 +38,7 @@ export interface DoctorOptions {
 
 export async function runDoctor(config: Config, options: DoctorOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = new HttpClient(config.network);
-  try {
-    return await doctor(config, options, http);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(config.network, (http) => doctor(config, options, http));
 }
 
 async function doctor(config: Config, options: DoctorOptions, http: HttpClient): Promise<number> {

@@ -8,10 +8,11 @@ import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { UsageError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
+import type { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { print, say } from './output.js';
+import { withHttpClient } from './with-http-client.js';
 import { signInAfter } from './sign-in.js';
 import { describe, isExpired } from './summary.js';
 
@@ -23,12 +24,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
   if (config.bearerEnvIgnored) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
-  const http = new HttpClient(config.network);
-  try {
-    return await login(config, options, http);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(config.network, (http) => login(config, options, http));
 }
 
 async function login(config: Config, options: { force: boolean }, http: HttpClient): Promise<number> {

@@ -12,9 +12,10 @@ import type { ClientAuth } from '../auth/token-endpoint.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
+import type { HttpClient } from '../http/client.js';
 import { log, setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
+import { withHttpClient } from './with-http-client.js';
 import { say } from './output.js';
 import { storedServers } from './stored-servers.js';
 
@@ -23,12 +24,7 @@ const LOCK_WAIT_MS = 10_000;
 
 export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = new HttpClient(config.network);
-  try {
-    return await logout(config, options, http);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(config.network, (http) => logout(config, options, http));
 }
 
 async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient): Promise<number> {

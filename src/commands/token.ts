@@ -8,10 +8,10 @@ import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { UsageError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { printSecret, say } from './output.js';
+import { withHttpClient } from './with-http-client.js';
 import { signInAfter } from './sign-in.js';
 import { isExpired } from './summary.js';
 
@@ -20,8 +20,7 @@ export async function runToken(config: Config): Promise<number> {
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
   }
-  const http = new HttpClient(config.network);
-  try {
+  return withHttpClient(config.network, async (http) => {
     const serverUrl = new URL(config.serverUrl);
     const authorizer = createOAuthAuthorizer(config, http);
     let record = await authorizer.freshCredentials(); // refreshes a token about to expire
@@ -31,7 +30,5 @@ export async function runToken(config: Config): Promise<number> {
     }
     printSecret(record.tokens!.accessToken);
     return 0;
-  } finally {
-    await http.close();
-  }
+  });
 }
