@@ -13,7 +13,9 @@ import { isProxyError } from '../errors.js';
 import type { Outcome } from './doctor-report.js';
 
 /** The authorization server as the proxy would use it: the sign-in it would start, and who it would be. */
-export function describeAuthServer(as: AuthServerMetadata, oauth: Config['oauth'], stored: ClientRecord | undefined): Outcome {
+export type SignInSettings = Pick<Config['oauth'], 'grant' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey'>;
+
+export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
   const method = signInMethod(as, oauth);
   const source = as.defaults ? ' (no metadata: the default endpoints /authorize, /token, /register)' : '';
