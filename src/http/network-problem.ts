@@ -59,21 +59,22 @@ export function tlsProblem(code: string, cert: PeerCertificate | undefined, host
 }
 
 // TCP and DNS failures (Node's system error codes; undici's own for a socket it lost).
-const CONNECT_PROBLEMS: Record<string, NetworkProblem> = {
-  ECONNREFUSED: { problem: 'connection refused: nothing is listening there', hint: 'is the server running, and is the port in the URL right?' },
-  ETIMEDOUT: { problem: 'no answer (timed out)', hint: 'check the address; a firewall may drop the connection, or your network may need a proxy (set HTTPS_PROXY)' },
-  EHOSTUNREACH: { problem: 'the host is unreachable', hint: 'check your network connection (or VPN)' },
-  ENETUNREACH: { problem: 'the network is unreachable', hint: 'check your network connection (or VPN)' },
-  ECONNRESET: { problem: 'the connection was reset', hint: 'something between you and the server (a firewall or proxy) closed it; check your network' },
-  ENOTFOUND: { problem: 'no such host', hint: 'check the host name in the URL for typos; a name that only exists on a VPN or intranet needs that connection' },
-  EAI_AGAIN: { problem: 'the DNS lookup failed for now (no answer from the DNS server)', hint: 'check your network connection and DNS settings, then try again' },
-  ENODATA: { problem: 'the name exists but has no address', hint: 'check the host name in the URL' },
-  UND_ERR_SOCKET: { problem: 'the server closed the connection', hint: 'try again; if it keeps happening, check the server' },
+const CONNECT_PROBLEMS: Record<string, [problem: string, hint: string]> = {
+  ECONNREFUSED: ['connection refused: nothing is listening there', 'is the server running, and is the port in the URL right?'],
+  ETIMEDOUT: ['no answer (timed out)', 'check the address; a firewall may drop the connection, or your network may need a proxy (set HTTPS_PROXY)'],
+  EHOSTUNREACH: ['the host is unreachable', 'check your network connection (or VPN)'],
+  ENETUNREACH: ['the network is unreachable', 'check your network connection (or VPN)'],
+  ECONNRESET: ['the connection was reset', 'something between you and the server (a firewall or proxy) closed it; check your network'],
+  ENOTFOUND: ['no such host', 'check the host name in the URL for typos; a name that only exists on a VPN or intranet needs that connection'],
+  EAI_AGAIN: ['the DNS lookup failed for now (no answer from the DNS server)', 'check your network connection and DNS settings, then try again'],
+  ENODATA: ['the name exists but has no address', 'check the host name in the URL'],
+  UND_ERR_SOCKET: ['the server closed the connection', 'try again; if it keeps happening, check the server'],
 };
 
 /** A TCP or DNS failure in words; undefined for a code the table does not know. */
 export function connectProblem(code: string): NetworkProblem | undefined {
-  return CONNECT_PROBLEMS[code];
+  const known = CONNECT_PROBLEMS[code];
+  return known && { problem: known[0], hint: known[1] };
 }
 
 /** A certificate the peer presented failed verification (not: the port does not speak TLS). */
