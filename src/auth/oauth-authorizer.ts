@@ -18,7 +18,7 @@ import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
-import { bearerChallenge, type BearerChallenge } from './challenge.js';
+import { bearerChallenge, refusesAccess, type BearerChallenge } from './challenge.js';
 import { pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
@@ -94,13 +94,13 @@ export class OAuthAuthorizer implements Authorizer {
 
   async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
     const challenge = bearerChallenge(wwwAuthenticate);
+    if (refusesAccess(status, challenge)) {
+      const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
+      throw new ProxyError('FORBIDDEN', `the server refused access (403 Forbidden${why})`, { status });
+    }
     if (status === 403) {
-      if (challenge?.error !== 'insufficient_scope') {
-        const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
-        throw new ProxyError('FORBIDDEN', `the server refused access (403 Forbidden${why})`, { status });
-      }
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
-      log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
+      log.info(`the server asks for more scope (${challenge?.scope ?? 'unspecified'}); signing in again`);
       return this.once(() => this.authorize(challenge, true));
     }
     await this.once(async () => {

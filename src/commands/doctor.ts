@@ -9,7 +9,7 @@
  * Exit code: 0 all good, else that of the first ✗: 3 for an authorization problem, 1 otherwise.
  */
 import { bearerHeaders } from '../auth/bearer.js';
-import { bearerChallenge } from '../auth/challenge.js';
+import { bearerChallenge, refusesAccess } from '../auth/challenge.js';
 import { authorizationServerFor, discoverResource, type AuthServerMetadata, type ProtectedResource } from '../auth/discovery.js';
 import { discoveryOptions } from '../auth/sign-in-method.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
@@ -120,7 +120,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
         return { ok: null, detail: `skipped: the server ${answer}, so no sign-in is needed` };
       }
       const challenge = bearerChallenge(probe.refused.wwwAuthenticate);
-      if (probe.refused.status === 403 && challenge?.error !== 'insufficient_scope') {
+      if (refusesAccess(probe.refused.status, challenge)) {
         return { ok: false, auth: true, detail: 'the server refuses access (403 Forbidden) without asking for a sign-in', hint: "your network, account or IP address may be blocked: ask the server's operators" };
       }
       prm = await discoverResource(http, url, challenge?.resourceMetadata, discovery);

@@ -3,6 +3,7 @@
 // usable where the proxy would not use it, PKCE demanded of a client_credentials client, and a
 // stored registration reported as the client when the proxy would register again.
 import { describe, expect, it, vi } from 'vitest';
+import { bearerChallenge, refusesAccess } from '../../src/auth/challenge.js';
 import { deviceFlowSupported } from '../../src/auth/device.js';
 import { processAuthServerMetadata, type AuthServerMetadata } from '../../src/auth/discovery.js';
 import { identityFor } from '../../src/auth/registration.js';
@@ -121,5 +122,16 @@ describe('the client identity: doctor names the client the proxy would use', () 
     expect(outcome).toMatchObject({ ok: false, auth: true });
     expect(outcome.detail).toContain(`no way to identify itself: ${issuer} does not offer dynamic client registration`);
     expect(outcome.hint).toContain('--client-id');
+  });
+});
+
+describe('a 403: doctor and the authorizer read it with one rule', () => {
+  it.each<[string, string[], boolean]>([
+    ['no challenge', [], true],
+    ['invalid_token', ['Bearer error="invalid_token"'], true],
+    ['insufficient_scope (a step-up)', ['Bearer error="insufficient_scope", scope="admin"'], false],
+  ])('%s', (_name, wwwAuthenticate, refused) => {
+    expect(refusesAccess(403, bearerChallenge(wwwAuthenticate))).toBe(refused);
+    expect(refusesAccess(401, bearerChallenge(wwwAuthenticate))).toBe(false);
   });
 });
