@@ -3,6 +3,7 @@
  * words: the sign-in it would start (signInMethod: the device grant only where the proxy would
  * take it), whether PKCE is needed, and who it would be to the server (identityFor).
  */
+import { callbackUri } from '../auth/callback-server.js';
 import { deviceFlowSupported } from '../auth/device.js';
 import type { AuthServerMetadata } from '../auth/discovery.js';
 import { identityFor, type ClientIdentity } from '../auth/registration.js';
@@ -13,7 +14,7 @@ import { isProxyError } from '../errors.js';
 import type { Outcome } from './doctor-report.js';
 
 /** The authorization server as the proxy would use it: the sign-in it would start, and who it would be. */
-export type SignInSettings = Pick<Config['oauth'], 'grant' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey'>;
+export type SignInSettings = Pick<Config['oauth'], 'grant' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort'>;
 
 export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
@@ -37,8 +38,9 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
   const settings = { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey };
   let identity: ClientIdentity;
   try {
-    // A browser sign-in prefers the redirect URI it registered before (see OAuthAuthorizer).
-    identity = identityFor(as, settings, clientUse(method, stored?.redirectUri ?? ''), stored);
+    // A browser sign-in listens on --callback-port, else prefers the port it registered before (see OAuthAuthorizer).
+    const redirectUri = oauth.callbackPort !== undefined ? callbackUri(oauth.callbackPort) : (stored?.redirectUri ?? '');
+    identity = identityFor(as, settings, clientUse(method, redirectUri), stored);
   } catch (error) {
     if (!isProxyError(error, 'AUTH_REGISTRATION')) throw error;
     return {

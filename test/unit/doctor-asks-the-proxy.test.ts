@@ -31,7 +31,7 @@ function metadata(extra: Record<string, unknown>, options = { allowHttp: false, 
   return processAuthServerMetadata({ ...base, ...extra }, [issuer], metadataUrl, options);
 }
 
-const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined };
+const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined, callbackPort: undefined };
 const headless: SignInSettings = { ...user, noBrowser: 'there is no display' };
 
 describe('the device grant: doctor says usable exactly when the proxy would use it', () => {
@@ -108,6 +108,8 @@ describe('the client identity: doctor names the client the proxy would use', () 
     ['a stored registration whose secret has expired', user, {}, stored({ clientSecret: 'x', clientSecretExpiresAt: 1 }), 'registers itself at the first sign-in (dynamic registration)'],
     ['a browser-only registration for a device sign-in', headless, { device_authorization_endpoint: `${issuer}/device` }, stored({}), 'registered client dyn-1 (dynamic), which does not fit this sign-in: the next sign-in registers again'],
     ['nothing stored', user, {}, undefined, 'registers itself at the first sign-in (dynamic registration)'],
+    ['a registration for another port than --callback-port', { ...user, callbackPort: 5000 }, {}, stored({}), 'registered client dyn-1 (dynamic), which does not fit this sign-in: the next sign-in registers again'],
+    ['a registration for the --callback-port', { ...user, callbackPort: 4711 }, {}, stored({}), 'registered client dyn-1 (dynamic)'],
   ])('%s', (_name, settings, extra, client, said) => {
     const as = metadata(extra);
     const outcome = describeAuthServer(as, settings, client);
