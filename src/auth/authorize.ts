@@ -26,6 +26,8 @@ export interface AuthorizationRequest {
   timeoutMs: number;
   /** Where the user may paste the redirected URL (a terminal), when the browser runs elsewhere. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /** Redeems the code instead of exchangeCode (the IdP sign-in keeps the ID token it answers with). */
+  redeem?: ((grant: { code: string; redirectUri: string; verifier: string; resource: string | undefined }) => Promise<StoredTokens>) | undefined;
 }
 
 export function authorizationUrl(req: AuthorizationRequest, state: string, challenge: string): URL {
@@ -52,12 +54,8 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
   const done = req.callback.wait(
     { state, issuer: req.as.issuer, issRequired: req.as.issParameterSupported },
     async (code) => {
-      tokens = await exchangeCode(req.http, req.as.tokenEndpoint, req.client, {
-        code,
-        redirectUri: req.callback.redirectUri,
-        verifier: pkce.verifier,
-        resource: req.resource,
-      });
+      const grant = { code, redirectUri: req.callback.redirectUri, verifier: pkce.verifier, resource: req.resource };
+      tokens = await (req.redeem ? req.redeem(grant) : exchangeCode(req.http, req.as.tokenEndpoint, req.client, grant));
     },
     signal,
   );
