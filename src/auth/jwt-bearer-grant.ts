@@ -50,7 +50,7 @@ export async function jwtBearerToken(
     const description = /invalid_grant: (.*)\)$/s.exec(error.message)?.[1];
     const claim = description === undefined ? undefined : objectedClaim(description);
     const why = claim ? `it objected to the "${claim}" claim (${description})` : `invalid_grant${description ? `: ${description}` : ''}; it did not say which claim`;
-    throw new ProxyError('AUTH_ASSERTION_REJECTED', `${as.issuer} refused ${what}: ${why}`, { status: error.status, oauthError: 'invalid_grant', cause: error });
+    throw new ProxyError('AUTH_ASSERTION_REJECTED', `the authorization server ${as.issuer} refused ${what}: ${why}`, { status: error.status, oauthError: 'invalid_grant', cause: error });
   }
 }
 

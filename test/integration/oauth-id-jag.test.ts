@@ -1,0 +1,88 @@
+// Enterprise-managed authorization (issue 12 §2): --idp. The user signs in once at the enterprise
+// IdP (oidc-provider, enterprise-idp.ts: OIDC code + PKCE in the stand-in browser); for each MCP
+// server the proxy exchanges the ID token for an ID-JAG (RFC 8693) and redeems it with the JWT
+// bearer grant (RFC 7523) at that server's AS (jwt-bearer-as.ts, which verifies it against the
+// IdP's JWKS). No sign-in at the MCP AS, no consent per server. A refused exchange names the IdP.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { connectClient, errorOf, runCli, spawnProxy } from '../fixtures/cli.js';
+import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, startEnterpriseIdp } from '../fixtures/enterprise-idp.js';
+import { startJwtBearerAs } from '../fixtures/jwt-bearer-as.js';
+import { echo, oauthHarness } from '../fixtures/oauth-cli.js';
+import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
+import { closedWithTest } from '../fixtures/teardown.js';
+
+vi.setConfig({ testTimeout: 40_000 });
+
+async function setup() {
+  const idp = closedWithTest(await startEnterpriseIdp());
+  const as = closedWithTest(await startJwtBearerAs({ idps: [{ issuer: idp.issuer, jwksUri: idp.jwksUri }] }));
+  const mcp = () => startProtectedMcpServer({ authServer: as.oidc, scopesSupported: ['mcp:read'] }).then(closedWithTest);
+  return { idp, as, mcp };
+}
+
+const enterpriseFlags = (idpIssuer: string) => ['--idp', idpIssuer, '--idp-client-id', 'idp-client', '--client-id', 'mcp-client', '--client-secret', 'mcp-client-secret', '--log-level', 'debug'];
+
+describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
+  it('one IdP sign-in serves two MCP servers: token exchange for an ID-JAG, then the JWT bearer grant at their AS', async () => {
+    const { idp, as, mcp } = await setup();
+    idp.audiences.set(as.issuer, 'mcp-client');
+    const [first, second] = [await mcp(), await mcp()];
+    const h = oauthHarness();
+
+    const one = await connectClient(first!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
+    expect(await echo(one.client, 'first server')).toBe('first server');
+    const two = await connectClient(second!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
+    expect(await echo(two.client, 'second server')).toBe('second server');
+
+    // One browser sign-in, at the IdP, with openid; none at the MCP server's AS.
+    const [signIn, ...more] = h.authorizationRequests();
+    expect(more).toEqual([]);
+    expect(signIn!.origin).toBe(new URL(idp.issuer).origin);
+    expect(signIn!.searchParams.get('scope')?.split(' ')).toContain('openid');
+    expect(signIn!.searchParams.get('client_id')).toBe('idp-client');
+    expect(idp.oidc.counters.authorizations).toBe(1);
+    expect(as.oidc.counters).toMatchObject({ registrations: 0, authorizationRequests: 0 });
+
+    // Per server: an exchange for that server (audience = its AS, resource = it), then jwt-bearer.
+    expect(idp.exchanges.map((e) => e.params)).toEqual(
+      [first!, second!].map((s) => expect.objectContaining({ requested_token_type: ID_JAG_TOKEN_TYPE, subject_token_type: ID_TOKEN_TYPE, subject_token: '<ID token of alice>', audience: as.issuer, resource: s.resource, scope: 'mcp:read' })),
+    );
+    expect(as.grants.map((g) => [g.kind, g.error, g.clientId])).toEqual([
+      ['id-jag', undefined, 'mcp-client'],
+      ['id-jag', undefined, 'mcp-client'],
+    ]);
+    expect(first!.acceptedTokens.at(-1)).toMatchObject({ sub: 'alice', aud: first!.url, client_id: 'mcp-client' });
+    expect(second!.acceptedTokens.at(-1)).toMatchObject({ sub: 'alice', aud: second!.url, client_id: 'mcp-client' });
+
+    // The IdP session is kept once, keyed by the IdP (0600), and `status` shows it, never a token.
+    const files = readdirSync(h.authDir).filter((f) => f.startsWith('idp-'));
+    expect(files).toHaveLength(1);
+    const session = JSON.parse(readFileSync(join(h.authDir, files[0]!), 'utf8')) as { issuer: string; idToken: string; subject: string };
+    expect(session).toMatchObject({ issuer: idp.issuer, subject: 'alice' });
+    const status = await runCli(['status', '--auth-dir', h.authDir]);
+    expect(status.stdout).toContain(idp.issuer);
+    expect(status.stdout).toContain('alice');
+    expect(status.stdout).not.toContain(session.idToken);
+    for (const log of [one.stderr(), two.stderr()]) expect(log).not.toContain(session.idToken);
+  });
+
+  it("a refused exchange (the IdP's policy) is an error that names the IdP, and nothing is asked of the MCP AS", async () => {
+    const { idp, as, mcp } = await setup(); // no audience allowed for this AS: invalid_target
+    const server = await mcp();
+    const h = oauthHarness();
+    const proxy = spawnProxy([server.url, ...h.args(enterpriseFlags(idp.issuer))], { env: h.env() });
+    const init = await proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-test', version: '0' } }, 'init', 30_000);
+    const error = errorOf(init);
+    expect(error.data?.code).toBe('AUTH_IDP_REFUSED');
+    expect(error.message).toContain(idp.issuer);
+    expect(error.message).toContain('policy');
+    expect(error.message).toContain(server.resource);
+    expect(idp.exchanges.map((e) => e.error)).toEqual(['invalid_target']);
+    expect(as.grants).toEqual([]);
+    expect(as.oidc.counters).toMatchObject({ authorizationRequests: 0 });
+    expect(existsSync(h.authDir)).toBe(true);
+  });
+});
