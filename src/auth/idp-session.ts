@@ -104,7 +104,8 @@ export class IdpSession {
   private async signIn(): Promise<string> {
     const as = await this.as();
     // offline_access where listed, so the session outlives the ID token (OIDC Core §11).
-    const scope = ['openid', ...(as.scopesSupported?.includes('offline_access') ? ['offline_access'] : [])].join(' ');
+    const offline = as.scopesSupported?.includes('offline_access') === true;
+    const scope = offline ? 'openid offline_access' : 'openid';
     if (this.settings.noBrowser !== undefined) log.info(`no browser can be opened here (${this.settings.noBrowser}): printing the identity provider's sign-in URL`);
     const callback = await CallbackServer.start({ pinned: this.settings.callbackPort });
     this.waitingForUser = true;
@@ -120,6 +121,7 @@ export class IdpSession {
         callback,
         resource: undefined,
         scope,
+        prompt: offline ? 'consent' : undefined,
         browser: this.settings.browser,
         timeoutMs: this.settings.authTimeoutMs,
         pasteFrom: this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined,

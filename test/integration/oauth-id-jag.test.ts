@@ -3,7 +3,7 @@
 // server the proxy exchanges the ID token for an ID-JAG (RFC 8693) and redeems it with the JWT
 // bearer grant (RFC 7523) at that server's AS (jwt-bearer-as.ts, which verifies it against the
 // IdP's JWKS). No sign-in at the MCP AS, no consent per server. A refused exchange names the IdP.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
@@ -67,6 +67,31 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
     expect(status.stdout).toContain('alice');
     expect(status.stdout).not.toContain(session.idToken);
     for (const log of [one.stderr(), two.stderr()]) expect(log).not.toContain(session.idToken);
+  });
+
+  it('an expired ID token is refreshed at the IdP (no second sign-in); without a refresh token the user signs in again', async () => {
+    const { idp, as, mcp } = await setup();
+    idp.audiences.set(as.issuer, 'mcp-client');
+    const servers = [await mcp(), await mcp(), await mcp()];
+    const h = oauthHarness();
+    const sessionFile = () => join(h.authDir, readdirSync(h.authDir).find((f) => f.startsWith('idp-'))!);
+    const edit = (change: Record<string, unknown>) => writeFileSync(sessionFile(), JSON.stringify({ ...JSON.parse(readFileSync(sessionFile(), 'utf8')), ...change }), { mode: 0o600 });
+
+    const one = await connectClient(servers[0]!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
+    expect(await echo(one.client, 'signed in')).toBe('signed in');
+    expect(JSON.parse(readFileSync(sessionFile(), 'utf8')).refreshToken).toEqual(expect.any(String));
+
+    edit({ idTokenExpiresAt: Date.now() - 1000 });
+    const two = await connectClient(servers[1]!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
+    expect(await echo(two.client, 'refreshed')).toBe('refreshed');
+    expect(idp.oidc.counters.tokenRequests['refresh_token']).toBe(1);
+    expect(h.authorizationRequests()).toHaveLength(1);
+
+    edit({ idTokenExpiresAt: Date.now() - 1000, refreshToken: undefined });
+    const three = await connectClient(servers[2]!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
+    expect(await echo(three.client, 'signed in again')).toBe('signed in again');
+    expect(h.authorizationRequests()).toHaveLength(2);
+    expect(as.grants.map((g) => g.error ?? g.kind)).toEqual(['id-jag', 'id-jag', 'id-jag']);
   });
 
   it("a refused exchange (the IdP's policy) is an error that names the IdP, and nothing is asked of the MCP AS", async () => {
