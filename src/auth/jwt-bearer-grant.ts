@@ -58,8 +58,8 @@ const REGISTERED_CLAIMS = ['aud', 'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'cli
 
 /** The claim an error_description names: `claim "aud"`, `"aud" claim`, `aud claim`, else a registered claim name alone. */
 export function objectedClaim(description: string): string | undefined {
-  const named = /\bclaim\s+"?([A-Za-z_][\w-]*)"?/i.exec(description) ?? /"?([A-Za-z_][\w-]*)"?\s+claim\b/i.exec(description);
-  if (named?.[1] && named[1].toLowerCase() !== 'the') return named[1];
+  const named = /\bclaim\s+"([A-Za-z_][\w-]*)"/i.exec(description) ?? /"([A-Za-z_][\w-]*)"\s+claim\b/i.exec(description) ?? /\b([A-Za-z_][\w-]*)\s+claim\b/i.exec(description);
+  if (named?.[1] && !['the', 'a', 'an', 'unexpected', 'invalid', 'missing'].includes(named[1].toLowerCase())) return named[1];
   return REGISTERED_CLAIMS.find((c) => new RegExp(`(^|[^\\w])"?${c}"?([^\\w]|$)`).test(description));
 }
 
