@@ -13,6 +13,7 @@ import type { HttpClient } from '../http/client.js';
 import { addSecret, log } from '../log.js';
 import { authorizeInBrowser } from './authorize.js';
 import { CallbackServer } from './callback-server.js';
+import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode } from './device.js';
 import { discoverAuthServer, type AuthServerMetadata } from './discovery.js';
 import { postForm } from './oauth-request.js';
 import { clientAuth, obtainClient } from './registration.js';
@@ -106,7 +107,10 @@ export class IdpSession {
     // offline_access where listed, so the session outlives the ID token (OIDC Core §11).
     const offline = as.scopesSupported?.includes('offline_access') === true;
     const scope = offline ? 'openid offline_access' : 'openid';
-    if (this.settings.noBrowser !== undefined) log.info(`no browser can be opened here (${this.settings.noBrowser}): printing the identity provider's sign-in URL`);
+    if (this.settings.noBrowser !== undefined) {
+      if (deviceFlowSupported(as)) return this.deviceSignIn(as, scope);
+      log.info(`no browser can be opened here (${this.settings.noBrowser}) and ${this.issuer} offers no device authorization grant: printing the sign-in URL`);
+    }
     const callback = await CallbackServer.start({ pinned: this.settings.callbackPort });
     this.waitingForUser = true;
     try {
@@ -131,20 +135,48 @@ export class IdpSession {
           return answer.tokens;
         },
       });
-      if (!idToken) throw new ProxyError('AUTH_TOKEN', `the identity provider ${this.issuer} signed you in but sent no ID token ("id_token" missing; is "openid" allowed for client ${clientId}?)`);
-      await this.save(idToken, tokens.refreshToken);
-      log.info(`signed in at the identity provider ${this.issuer}`);
-      return idToken;
+      return await this.signedIn(idToken, tokens);
     } finally {
       this.waitingForUser = false;
       await callback.close();
     }
   }
 
+  /** RFC 8628 at the IdP, where no browser can be opened here: a code to enter on another device. */
+  private async deviceSignIn(as: AuthServerMetadata, scope: string): Promise<string> {
+    log.info(`no browser can be opened here (${this.settings.noBrowser}): signing in at ${this.issuer} with the device authorization grant (RFC 8628)`);
+    this.waitingForUser = true;
+    try {
+      const client = await this.client();
+      const device = await requestDeviceAuthorization(this.settings.http, as, client, { scope, resource: undefined }, { allowHttp: this.settings.allowHttp });
+      showDeviceCode(device);
+      let idToken: string | undefined;
+      const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, client, device, {
+        resource: undefined,
+        timeoutMs: this.settings.authTimeoutMs,
+        redeem: async (form, signal) => {
+          const answer = await this.tokenRequest(as, form, signal);
+          idToken = answer.idToken;
+          return answer.tokens;
+        },
+      });
+      return this.signedIn(idToken, tokens);
+    } finally {
+      this.waitingForUser = false;
+    }
+  }
+
+  private async signedIn(idToken: string | undefined, tokens: StoredTokens): Promise<string> {
+    if (!idToken) throw new ProxyError('AUTH_TOKEN', `the identity provider ${this.issuer} signed you in but sent no ID token ("id_token" missing; is "openid" allowed for client ${this.settings.idp.clientId}?)`);
+    await this.save(idToken, tokens.refreshToken);
+    log.info(`signed in at the identity provider ${this.issuer}`);
+    return idToken;
+  }
+
   /** A token request at the IdP, answered with tokens and, validated, the ID token (OIDC Core §3.1.3.3, §3.1.3.7). */
-  private async tokenRequest(as: AuthServerMetadata, form: Record<string, string>): Promise<{ tokens: StoredTokens; idToken: string | undefined }> {
+  private async tokenRequest(as: AuthServerMetadata, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<{ tokens: StoredTokens; idToken: string | undefined }> {
     const { body, headers } = authenticateClient(await this.client(), form);
-    const answer = await postForm(this.settings.http, as.tokenEndpoint, body, headers);
+    const answer = await postForm(this.settings.http, as.tokenEndpoint, body, headers, signal);
     const tokens = parseTokenResponse(answer, as.tokenEndpoint);
     const idToken = answer.body?.['id_token'];
     if (idToken === undefined) return { tokens, idToken: undefined };

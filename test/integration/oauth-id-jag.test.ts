@@ -7,8 +7,11 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
-import { connectClient, errorOf, runCli, spawnProxy } from '../fixtures/cli.js';
-import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, startEnterpriseIdp } from '../fixtures/enterprise-idp.js';
+import { connectClient, errorOf, resultOf, runCli, spawnProxy, toolText } from '../fixtures/cli.js';
+import { completeDeviceSignIn, devicePrompt } from '../fixtures/device-user.js';
+import { ID_JAG_TOKEN_TYPE, ID_TOKEN_TYPE, startEnterpriseIdp, TOKEN_EXCHANGE } from '../fixtures/enterprise-idp.js';
+
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 import { startJwtBearerAs } from '../fixtures/jwt-bearer-as.js';
 import { echo, oauthHarness } from '../fixtures/oauth-cli.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
@@ -92,6 +95,30 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
     expect(await echo(three.client, 'signed in again')).toBe('signed in again');
     expect(h.authorizationRequests()).toHaveLength(2);
     expect(as.grants.map((g) => g.error ?? g.kind)).toEqual(['id-jag', 'id-jag', 'id-jag']);
+  });
+
+  it('no browser here: the IdP sign-in shows a device code where the IdP offers the device grant', async () => {
+    const deviceClient = { client_id: 'idp-device', token_endpoint_auth_method: 'none', application_type: 'native', grant_types: [DEVICE_GRANT, 'refresh_token', TOKEN_EXCHANGE], response_types: [], redirect_uris: [] };
+    const idp = closedWithTest(await startEnterpriseIdp({ server: { clients: [deviceClient], deviceInterval: 1 } }));
+    const as = closedWithTest(await startJwtBearerAs({ idps: [{ issuer: idp.issuer, jwksUri: idp.jwksUri }] }));
+    idp.audiences.set(as.issuer, 'mcp-client');
+    const server = closedWithTest(await startProtectedMcpServer({ authServer: as.oidc, scopesSupported: ['mcp:read'] }));
+    const flags = enterpriseFlags(idp.issuer).map((f) => (f === 'idp-client' ? 'idp-device' : f));
+    const proxy = spawnProxy([server.url, '--browser', 'none', '--auth-dir', oauthHarness().authDir, '--auth-timeout', '20', ...flags]);
+    const init = proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-device', version: '0' } }, 'init', 30_000);
+    let prompt = devicePrompt(proxy.stderr);
+    while (!prompt) {
+      await new Promise<void>((resolve) => setTimeout(resolve, 50)); // polls what the proxy printed for the user
+      if (!proxy.running) throw new Error(proxy.describe());
+      prompt = devicePrompt(proxy.stderr);
+    }
+    expect(new URL(prompt.url).origin).toBe(new URL(idp.issuer).origin);
+    await completeDeviceSignIn(prompt.url);
+    resultOf(await init);
+    proxy.notify('notifications/initialized');
+    expect(toolText(await proxy.callTool('echo', { text: 'from a headless machine' }))).toBe('from a headless machine');
+    expect(idp.exchanges.map((e) => [e.clientId, e.error])).toEqual([['idp-device', undefined]]);
+    expect(as.grants.map((g) => g.error ?? g.kind)).toEqual(['id-jag']);
   });
 
   it("a refused exchange (the IdP's policy) is an error that names the IdP, and nothing is asked of the MCP AS", async () => {
