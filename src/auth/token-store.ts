@@ -156,6 +156,10 @@ export class TokenStore {
     return this.writeJson(fileKey('idp', record.issuer), { ...record, updatedAt: Date.now() });
   }
 
+  async deleteIdpSession(issuer: string): Promise<void> {
+    await rm(join(this.dir, fileKey('idp', issuer)), { force: true });
+  }
+
   async listIdpSessions(): Promise<IdpSessionRecord[]> {
     return (await this.readAll<IdpSessionRecord>('idp-')).filter((r) => typeof r.issuer === 'string');
   }

@@ -70,6 +70,13 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
     expect(status.stdout).toContain('alice');
     expect(status.stdout).not.toContain(session.idToken);
     for (const log of [one.stderr(), two.stderr()]) expect(log).not.toContain(session.idToken);
+
+    // Signing out of every server ends the IdP session too (one server alone leaves it to the others).
+    expect((await runCli(['logout', first!.url, '--auth-dir', h.authDir])).code).toBe(0);
+    expect(readdirSync(h.authDir).filter((f) => f.startsWith('idp-'))).toHaveLength(1);
+    const logout = await runCli(['logout', '--all-servers', '--auth-dir', h.authDir]);
+    expect([logout.code, logout.stderr]).toEqual([0, expect.stringContaining(`signed out of the identity provider ${idp.issuer}`)]);
+    expect(readdirSync(h.authDir).filter((f) => f.startsWith('idp-'))).toEqual([]);
   });
 
   it('an expired ID token is refreshed at the IdP (no second sign-in); without a refresh token the user signs in again', async () => {
