@@ -6,7 +6,8 @@
  * started together share one browser window and one registration.
  * Where no browser can be opened, the device authorization grant (RFC 8628) signs in instead when
  * the AS offers it. With --grant client_credentials there is no user at all: the client's own
- * token is requested, and requested again shortly before it expires and on 401.
+ * token is requested, and requested again shortly before it expires and on 401; likewise with an
+ * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';

@@ -1,7 +1,8 @@
 /**
  * `mcp-auth-proxy status [server-url] [--json]`: what is stored, as a table on stdout (or a JSON
  * array): server, issuer, client, scopes, when the access token expires, whether a refresh token
- * is there. Reads the credentials directory only; never shows a token.
+ * is there; then the sign-ins at identity providers (--idp). Reads the credentials directory only;
+ * never shows a token.
  */
 import { TokenStore, type IdpSessionRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
@@ -21,23 +22,24 @@ export async function runStatus(config: StoreConfig, options: { json: boolean })
     print(JSON.stringify(rows, null, 2));
     return 0;
   }
-  if (rows.length === 0) {
+  // Enterprise-managed authorization: the sign-in at each --idp, shared by its servers (never the ID token).
+  const sessions = config.serverUrl === undefined ? await new TokenStore(dir).listIdpSessions() : [];
+  if (rows.length === 0 && sessions.length === 0) {
     const which = config.serverUrl === undefined ? '' : ` for ${displayUrl(config.serverUrl)}`;
     print(`No stored credentials${which} (in ${dir}). Sign in with: mcp-auth-proxy login <server-url>`);
     return 0;
   }
-  print(
-    columns([
-      ['SERVER', 'ISSUER', 'CLIENT ID', 'SCOPES', 'ACCESS TOKEN', 'REFRESH TOKEN'],
-      ...rows.map((s) => [s.server, s.issuer, s.clientId, s.scope ?? '-', expiry(s), s.refreshToken ? 'yes' : 'no']),
-    ]),
-  );
-  // Enterprise-managed authorization: the sign-in at each --idp, shared by its servers (never the ID token).
-  const sessions = config.serverUrl === undefined ? await new TokenStore(dir).listIdpSessions() : [];
-  if (sessions.length > 0) {
-    print('');
-    print(columns([['IDENTITY PROVIDER (--idp)', 'CLIENT ID', 'SIGNED IN AS', 'ID TOKEN', 'REFRESH TOKEN'], ...sessions.map((r) => idpRow(r, now))]));
+  const tables: string[] = [];
+  if (rows.length > 0) {
+    tables.push(
+      columns([
+        ['SERVER', 'ISSUER', 'CLIENT ID', 'SCOPES', 'ACCESS TOKEN', 'REFRESH TOKEN'],
+        ...rows.map((s) => [s.server, s.issuer, s.clientId, s.scope ?? '-', expiry(s), s.refreshToken ? 'yes' : 'no']),
+      ]),
+    );
   }
+  if (sessions.length > 0) tables.push(columns([['IDENTITY PROVIDER (--idp)', 'CLIENT ID', 'SIGNED IN AS', 'ID TOKEN', 'REFRESH TOKEN'], ...sessions.map((r) => idpRow(r, now))]));
+  print(tables.join('\n\n'));
   return 0;
 }
 
