@@ -7,25 +7,25 @@ import { callbackUri } from '../auth/callback-server.js';
 import { deviceFlowSupported } from '../auth/device.js';
 import type { AuthServerMetadata } from '../auth/discovery.js';
 import { identityFor, type ClientIdentity } from '../auth/registration.js';
-import { clientUse, signInMethod, type SignInMethod } from '../auth/sign-in-method.js';
+import { clientUse, grantKind, signInMethod, type SignInMethod } from '../auth/sign-in-method.js';
 import type { ClientRecord } from '../auth/token-store.js';
 import type { Config } from '../config.js';
 import { isProxyError } from '../errors.js';
 import type { Outcome } from './doctor-report.js';
 
 /** The authorization server as the proxy would use it: the sign-in it would start, and who it would be. */
-export type SignInSettings = Pick<Config['oauth'], 'grant' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort'>;
+export type SignInSettings = Pick<Config['oauth'], 'grant' | 'assertion' | 'idp' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort'>;
 
 export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
-  const method = signInMethod(as, oauth);
+  const method = signInMethod(as, { kind: grantKind(oauth), noBrowser: oauth.noBrowser });
   const source = as.defaults ? ' (no metadata: the default endpoints /authorize, /token, /register)' : '';
   const s256 = as.codeChallengeMethods?.includes('S256')
     ? 'yes'
     : as.defaults
       ? 'unverifiable (no metadata)'
-      : method.kind === 'client_credentials'
-        ? 'not advertised, not needed (client credentials)'
+      : method.kind === 'client'
+        ? `not advertised, not needed (${method.grant})`
         : 'not advertised, assumed (--assume-pkce)';
   const supports = [
     `PKCE S256 ${s256}`,
@@ -54,7 +54,10 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
 }
 
 function describeSignIn(method: SignInMethod): string {
-  if (method.kind === 'client_credentials') return 'signs in with client credentials (no user)';
+  if (method.kind === 'client') {
+    if (method.grant === 'client_credentials') return 'signs in with client credentials (no user)';
+    return method.grant === 'jwt-bearer' ? "gets tokens with the workload's JWT (RFC 7523 jwt-bearer, no user)" : 'gets tokens with an ID-JAG from the enterprise IdP (no user here)';
+  }
   if (method.kind === 'device') return `signs in with the device authorization grant (no browser here: ${method.noBrowser})`;
   return method.noBrowser === undefined ? 'signs in through the browser' : `prints the sign-in URL to open elsewhere (no browser here: ${method.noBrowser})`;
 }

@@ -11,7 +11,7 @@
 import { bearerHeaders } from '../auth/bearer.js';
 import { bearerChallenge, refusesAccess } from '../auth/challenge.js';
 import { authorizationServerFor, discoverResource, type AuthServerMetadata, type ProtectedResource } from '../auth/discovery.js';
-import { discoveryOptions } from '../auth/sign-in-method.js';
+import { discoveryOptions, grantKind } from '../auth/sign-in-method.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { staticAuthorizer } from '../auth/static-authorizer.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
@@ -112,7 +112,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     let prm: ProtectedResource | undefined;
     let prmRead = false;
     // The checks a sign-in of this run would make (no PKCE needed for client credentials).
-    const discovery = discoveryOptions({ allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce, grant: config.oauth.grant });
+    const discovery = discoveryOptions({ allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce, kind: grantKind(config.oauth) });
     await step('resource-metadata', async () => {
       probe = await probeServer(http, url, config.headers);
       needsAuth = probe.refused !== undefined;

@@ -7,7 +7,7 @@ import { bearerChallenge, refusesAccess } from '../../src/auth/challenge.js';
 import { deviceFlowSupported } from '../../src/auth/device.js';
 import { processAuthServerMetadata, type AuthServerMetadata } from '../../src/auth/discovery.js';
 import { identityFor } from '../../src/auth/registration.js';
-import { discoveryOptions, signInMethod } from '../../src/auth/sign-in-method.js';
+import { discoveryOptions, grantKind, signInMethod } from '../../src/auth/sign-in-method.js';
 import type { ClientRecord } from '../../src/auth/token-store.js';
 import { describeAuthServer, type SignInSettings } from '../../src/commands/doctor-auth-server.js';
 import { runCli } from '../fixtures/cli.js';
@@ -31,7 +31,7 @@ function metadata(extra: Record<string, unknown>, options = { allowHttp: false, 
   return processAuthServerMetadata({ ...base, ...extra }, [issuer], metadataUrl, options);
 }
 
-const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined, callbackPort: undefined };
+const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined, callbackPort: undefined, assertion: undefined, idp: undefined };
 const headless: SignInSettings = { ...user, noBrowser: 'there is no display' };
 
 describe('the device grant: doctor says usable exactly when the proxy would use it', () => {
@@ -46,13 +46,13 @@ describe('the device grant: doctor says usable exactly when the proxy would use 
   ])('%s', (_name, extra, usable) => {
     const as = metadata(extra);
     expect(deviceFlowSupported(as)).toBe(usable);
-    expect(signInMethod(as, headless).kind).toBe(usable ? 'device' : 'browser');
+    expect(signInMethod(as, { kind: undefined, noBrowser: headless.noBrowser }).kind).toBe(usable ? 'device' : 'browser');
     const { ok, detail } = describeAuthServer(as, headless, undefined);
     expect(ok).toBe(true);
     expect(detail).toContain(`device authorization grant ${usable ? 'yes' : 'no'}`);
     expect(detail).toContain(usable ? 'signs in with the device authorization grant (no browser here: there is no display)' : 'prints the sign-in URL to open elsewhere (no browser here: there is no display)');
     // Where a browser opens, the proxy never takes the device grant.
-    expect(signInMethod(as, user).kind).toBe('browser');
+    expect(signInMethod(as, { kind: undefined, noBrowser: undefined }).kind).toBe('browser');
     expect(describeAuthServer(as, user, undefined).detail).toContain('signs in through the browser');
   });
 });
@@ -61,7 +61,8 @@ describe('client credentials need no PKCE', () => {
   const m2m: SignInSettings = { ...user, grant: 'client_credentials', clientId: 'm2m', clientSecret: 's' };
 
   it('the run\'s discovery options accept metadata without code_challenge_methods_supported, and doctor reports it usable', () => {
-    const options = discoveryOptions({ allowHttp: false, assumePkce: false, grant: 'client_credentials' });
+    const options = discoveryOptions({ allowHttp: false, assumePkce: false, kind: grantKind(m2m) });
+    expect(grantKind(m2m)).toBe('client_credentials');
     expect(options.assumePkce).toBe(true);
     const as = metadata({ code_challenge_methods_supported: undefined }, options);
     const outcome = describeAuthServer(as, m2m, undefined);
@@ -70,7 +71,7 @@ describe('client credentials need no PKCE', () => {
     expect(outcome.detail).toContain('signs in with client credentials (no user)');
     expect(outcome.detail).toContain('client m2m (--client-id)');
     // A user's sign-in still demands it.
-    expect(() => metadata({ code_challenge_methods_supported: undefined }, discoveryOptions({ allowHttp: false, assumePkce: false, grant: 'authorization_code' }))).toThrow(/--assume-pkce/);
+    expect(() => metadata({ code_challenge_methods_supported: undefined }, discoveryOptions({ allowHttp: false, assumePkce: false, kind: grantKind(user) }))).toThrow(/--assume-pkce/);
   });
 
   it('doctor --grant client_credentials against such an authorization server: step 6 passes', async () => {
