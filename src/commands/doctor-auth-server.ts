@@ -25,7 +25,7 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
     : as.defaults
       ? 'unverifiable (no metadata)'
       : method.kind === 'client'
-        ? `not advertised, not needed (${method.grant})`
+        ? `not advertised, not needed (${{ client_credentials: 'client credentials', 'jwt-bearer': 'a jwt-bearer assertion', 'id-jag': 'an ID-JAG' }[method.grant]})`
         : 'not advertised, assumed (--assume-pkce)';
   const supports = [
     `PKCE S256 ${s256}`,
