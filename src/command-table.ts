@@ -5,8 +5,9 @@
  * only when it runs, so --help and --version load no network code.
  */
 import { SIGNING_ALGS } from './auth/client-assertion.js';
-import { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
+import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
 import { buildConfig, buildStoreConfig, type Env, type RawOptions } from './config.js';
+import { UsageError } from './errors.js';
 import { LOG_LEVELS } from './log.js';
 
 export interface OptionSpec {
@@ -57,6 +58,8 @@ export const OPTIONS = {
   clientKey: { flags: '--client-key <file>', help: "the --client-id client's private key (PEM or JWK): authenticate with a signed JWT (private_key_jwt) instead of a secret; e.g. --client-key ~/keys/mcp-client.pem" },
   clientKeyAlg: { flags: '--client-key-alg <alg>', help: 'the JWS algorithm for --client-key (default: by key type, RS256 for RSA, ES256/ES384/ES512 by EC curve, EdDSA)', choices: SIGNING_ALGS },
   clientKeyId: { flags: '--client-key-id <kid>', help: 'the key ID (kid) to name in the signed JWT, for providers that hold several keys of the client' },
+  dpop: { flags: '--dpop <when>', help: 'DPoP-bound tokens (RFC 9449), useless to anyone without this computer\'s key: auto when the authorization server offers them or the server requires them, always, or never', choices: DPOP_CHOICES, default: DEFAULTS.dpop },
+  dpopProof: { flags: '--dpop-proof <method-and-url...>', help: 'for a DPoP-bound token: print a DPoP proof for this request, then the token (two lines); e.g. --dpop-proof POST https://example.com/mcp' },
   scope: { flags: '--scope <scopes>', help: 'the scopes to ask for, space-separated (default: what the server asks for); e.g. --scope "read write"' },
   resource: { flags: '--resource <uri>', help: 'the RFC 8707 resource to ask a token for (default: the one the server publishes)' },
   noResource: { flags: '--no-resource', help: 'send no resource parameter (for providers that reject it, e.g. Entra ID)' },
@@ -92,6 +95,7 @@ const SIGN_IN_OPTIONS: readonly OptionName[] = [
   'clientKey',
   'clientKeyAlg',
   'clientKeyId',
+  'dpop',
   'scope',
   'resource',
   'noResource',
@@ -212,10 +216,11 @@ ${EXIT_CODES}`,
   },
   token: {
     argument: ['<server-url>', URL_HELP],
-    options: [...SIGN_IN_OPTIONS, 'logLevel'],
+    options: [...SIGN_IN_OPTIONS, 'logLevel', 'dpopProof'],
     start: (url, options, env) => {
       const config = buildConfig(url!, options, env, { bearerFromEnv: false });
-      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config) };
+      const proofFor = parseProofRequest(options.dpopProof);
+      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config, { proofFor }) };
     },
     summary: 'print a valid access token, e.g. for curl',
     description:
@@ -225,6 +230,8 @@ Examples:
   $ mcp-auth-proxy token https://example.com/mcp
   $ curl -H "Authorization: Bearer $(mcp-auth-proxy token https://example.com/mcp)" https://example.com/mcp …
   $ TOKEN=$(mcp-auth-proxy token https://example.com/mcp --browser none)
+  $ mcp-auth-proxy token https://example.com/mcp --dpop-proof POST https://example.com/mcp
+                                        a DPoP-bound token: the proof (line 1), then the token (line 2)
 
 ${EXIT_CODES}`,
   },
@@ -256,3 +263,12 @@ Exit codes: 0 every check passed, 1 a failure (network, TLS, server), 2 usage er
   },
 };
 
+/** token --dpop-proof <method> <url>: the request a proof is for (RFC 9449 §4.2 htm, htu). */
+function parseProofRequest(values: string[] | undefined): { method: string; url: URL } | undefined {
+  if (values === undefined) return undefined;
+  const [method, url, ...rest] = values;
+  if (method === undefined || url === undefined || rest.length > 0 || !/^[A-Z]+$/.test(method) || !URL.canParse(url)) {
+    throw new UsageError('INVALID_OPTION', '--dpop-proof takes an HTTP method and an absolute URL, e.g. --dpop-proof POST https://example.com/mcp');
+  }
+  return { method, url: new URL(url) };
+}

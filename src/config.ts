@@ -6,7 +6,7 @@
  * are listed in `secrets` for the command line to register with the log's redaction.
  */
 import type { ClientKey } from './auth/client-assertion.js';
-import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
 import { UsageError } from './errors.js';
@@ -14,7 +14,7 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
-export { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+export { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 
 export interface Config {
   readonly serverUrl: string;
@@ -84,6 +84,8 @@ export interface OAuthConfig {
   readonly grant: GrantChoice;
   /** --client-key (with --client-key-alg / --client-key-id): private_key_jwt for the --client-id client. */
   readonly clientKey: ClientKey | undefined;
+  /** --dpop: when to ask for DPoP-bound tokens (RFC 9449). */
+  readonly dpop: DpopChoice;
 }
 
 /** The options as commander hands them over. */
@@ -115,6 +117,9 @@ export interface RawOptions {
   clientKey?: string;
   clientKeyAlg?: string;
   clientKeyId?: string;
+  dpop?: string;
+  /** token --dpop-proof <method> <url>. */
+  dpopProof?: string[];
   // The credential commands (login, logout, status, token).
   force?: boolean;
   json?: boolean;

@@ -9,18 +9,19 @@
  * token is requested, and requested again shortly before it expires and on 401.
  */
 import { systemClock, type Clock } from '../clock.js';
-import type { GrantChoice } from '../config.js';
+import type { DpopChoice, GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
-import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { authorizationValue as authorization } from './dpop-scheme.js';
+import { DpopSession } from './dpop-session.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
@@ -48,6 +49,8 @@ export interface OAuthSettings {
   pasteFrom?: NodeJS.ReadableStream | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
+  /** --dpop: when to ask for DPoP-bound tokens (RFC 9449, see dpop-session.ts); default auto. */
+  dpop?: DpopChoice | undefined;
 }
 
 // Refresh this long before the access token expires (a quarter of a short lifetime).
@@ -58,8 +61,12 @@ export class OAuthAuthorizer implements Authorizer {
   private loaded: Promise<void> | undefined;
   private flight: Promise<void> | undefined;
   private signingIn = false;
+  /** The DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
+  readonly dpop: DpopSession;
 
-  constructor(private readonly settings: OAuthSettings) {}
+  constructor(private readonly settings: OAuthSettings) {
+    this.dpop = new DpopSession(settings.store);
+  }
 
   get waitingForUser(): boolean {
     return this.signingIn;
@@ -69,9 +76,13 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.serverUrl.href;
   }
 
-  /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
-  async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
-    return bearerHeaders((await this.freshCredentials())?.tokens?.accessToken);
+  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current access token, renewed first when about to expire. */
+  async headers(request: OutgoingRequest): Promise<Record<string, string>> {
+    return this.dpop.headers(await this.freshCredentials(), request);
+  }
+
+  answered({ url, dpopNonce }: { url: URL; dpopNonce: string | undefined }): void {
+    this.dpop.answered(url, dpopNonce);
   }
 
   /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
@@ -91,7 +102,10 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
-  async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
+  async challenge(refused: Challenge): Promise<void> {
+    const { status, wwwAuthenticate, sent } = refused;
+    // RFC 9449 §9: a DPoP nonce was asked for: one retry with it (the token is fine).
+    if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return;
     const challenge = bearerChallenge(wwwAuthenticate);
     if (status === 403) {
       if (challenge?.error !== 'insufficient_scope') {
@@ -178,7 +192,8 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return true;
       }
-      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
+      const known = await clientAuthFor(record, this.settings.client, this.settings.store);
+      const client = known && (await this.dpop.forRecord(known, record));
       return client ? how(record, client) : false;
     });
   }
@@ -225,8 +240,9 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
+      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm);
       const client = await this.obtainTokens(as, resource, scope);
-      await this.save({
+      await this.save(await this.dpop.keep({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
@@ -238,7 +254,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokens: client.tokens,
         ...(this.settings.grant === 'client_credentials' ? { grant: 'client_credentials' as const } : {}),
         updatedAt: Date.now(),
-      });
+      }));
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
   }
@@ -282,7 +298,7 @@ export class OAuthAuthorizer implements Authorizer {
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     if (this.settings.grant === 'client_credentials') {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
-      const auth = clientAuth(client, this.settings.client.clientKey);
+      const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
       log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
       const tokens = await clientCredentialsToken(this.settings.http, as.tokenEndpoint, auth, { scope, resource });
       logReceived(tokens);
@@ -305,7 +321,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
@@ -341,7 +357,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
@@ -374,9 +390,4 @@ export class OAuthAuthorizer implements Authorizer {
 function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
   const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
   log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
-}
-
-/** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
-function authorization(record: ServerRecord | undefined): string | undefined {
-  return bearerHeaders(record?.tokens?.accessToken)['authorization'];
 }

@@ -24,7 +24,10 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
   for (let round = 1; ; round++) {
     const credentials = await endpoint.authorizer.headers({ method: req.method, url: req.url });
     const res = await endpoint.http.request({ ...req, headers: { ...endpoint.headers, ...req.headers, ...credentials } });
-    if (res.status !== 401 && res.status !== 403) return res;
+    if (res.status !== 401 && res.status !== 403) {
+      endpoint.authorizer.answered?.({ url: req.url, dpopNonce: res.header('dpop-nonce') });
+      return res;
+    }
     await res.body.dump();
     if (round > MAX_AUTH_ROUNDS) {
       throw new ProxyError(res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status });
@@ -36,6 +39,7 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
       method: req.method,
       url: req.url,
       sent: credentials['authorization'],
+      sentProof: credentials['dpop'],
     });
   }
 }
