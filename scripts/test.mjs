@@ -8,6 +8,8 @@ import path from 'node:path';
 
 // The conformance selections this project must pass (see README "Conformance").
 const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25'], ['--requirements', '2026-07-28']];
+// The DPoP extension scenarios (SEP-1932, issue 12), scored: not_scored in the requirements runs.
+CONFORMANCE.push(['--scenario', 'auth/dpop'], ['--scenario', 'auth/dpop-nonce']);
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-test-'));
 let passed = 0;
