@@ -26,8 +26,8 @@ export function chooseBinding(choice: DpopChoice, as: AuthServerMetadata, prm: P
     if (!required) return undefined;
     throw new ProxyError('AUTH_DPOP', `${prm!.resource} accepts only DPoP-bound tokens (dpop_bound_access_tokens_required in its protected resource metadata), but --dpop never was given: drop --dpop never (or use --dpop auto)`);
   }
+  if (choice === 'auto' && !required && as.dpopSigningAlgs === undefined) return undefined;
   const offered = as.dpopSigningAlgs ?? prm?.dpopAlgs;
-  if (choice === 'auto' && !required && offered === undefined) return undefined;
   if (offered === undefined) return 'ES256';
   const alg = chooseDpopAlg(offered);
   if (alg) return alg;
