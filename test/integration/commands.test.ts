@@ -133,7 +133,7 @@ describe('login → status → token → logout', () => {
     oidc.expireAccessTokens();
 
     const expired = await cli(h, ['status', '--auth-dir', h.authDir]);
-    expect(expired.stdout).toMatch(/expired 1 h ago\s+yes$/m);
+    expect(expired.stdout).toMatch(/expired 1 h ago\s+yes\s+Bearer$/m);
 
     const token = await cli(h, ['token', mcp.url, ...h.args()]);
     expect(token.code, token.stderr).toBe(0);
