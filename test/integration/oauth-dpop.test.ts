@@ -80,6 +80,24 @@ describe('DPoP', () => {
     expect(rs.refusals.slice(refusedBefore).map((r) => r.reason)).toEqual(['bearer-not-accepted', 'missing-proof']);
   });
 
+  it('the authorization request names the key (dpop_jkt), and --grant client_credentials gets a bound token too', async () => {
+    const as = await startOidcServer({ dpop: true, consent: 'auto', clients: [{ client_id: 'm2m', client_secret: 'm2m-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }] });
+    const rs = await startDpopResourceServer({ authServer: as });
+    const h = oauthHarness();
+    const user = await connectClient(rs.url, h.args(), { env: h.env() });
+    expect(await echo(user.client, 'a')).toBe('a');
+    const jkt = (h.store().servers[0]!.byIssuer[as.issuer] as unknown as { dpop: { thumbprint: string } }).dpop.thumbprint;
+    expect(h.authorizationRequests()[0]!.searchParams.get('dpop_jkt')).toBe(jkt);
+    await user.client.close();
+
+    const m2m = oauthHarness();
+    const machine = await connectClient(rs.url, m2m.args(['--grant', 'client_credentials', '--client-id', 'm2m', '--client-secret', 'm2m-secret-0123456789']), { env: m2m.env() });
+    expect(await echo(machine.client, 'b')).toBe('b');
+    const m2mJkt = (m2m.store().servers[0]!.byIssuer[as.issuer] as unknown as { dpop: { thumbprint: string } }).dpop.thumbprint;
+    expect(m2mJkt).not.toBe(jkt);
+    expect(rs.acceptedTokens.at(-1)).toMatchObject({ client_id: 'm2m', cnf: { jkt: m2mJkt } });
+  });
+
   it('nonces: the AS and the resource server each demand one once, answered by one retry each with a fresh proof', async () => {
     const as = await startOidcServer({ dpop: { nonce: true }, consent: 'auto' });
     const rs = await startDpopResourceServer({ authServer: as, requireNonce: true });
