@@ -205,7 +205,7 @@ ${EXIT_CODES}`,
     },
     summary: 'show the stored credentials and when they expire',
     description:
-      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token. Never a token.',
+      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token, and the binding (Bearer, or DPoP with the key thumbprint). Never a token.',
     examples: `
 Examples:
   $ mcp-auth-proxy status
@@ -224,7 +224,8 @@ ${EXIT_CODES}`,
     },
     summary: 'print a valid access token, e.g. for curl',
     description:
-      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. Everything else goes to stderr.',
+      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. ' +
+      'A DPoP-bound token is printed only with --dpop-proof <method> <url>, after a proof for that request. Everything else goes to stderr.',
     examples: `
 Examples:
   $ mcp-auth-proxy token https://example.com/mcp
