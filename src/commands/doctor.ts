@@ -261,6 +261,7 @@ function describeAuthServer(as: AuthServerMetadata, pkce: 'listed' | 'assumed' |
     `client ID metadata documents ${yes(as.clientIdMetadataDocumentSupported)}`,
     `dynamic registration ${yes(as.registrationEndpoint !== undefined)}`,
     `device authorization grant ${yes(device)}`,
+    `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
   ].join(', ');
   const detail = `${as.issuer}${source}: ${supports}`;
   if (client === undefined) {

@@ -72,6 +72,7 @@ describe('DPoP', () => {
     expect(json[0]).toMatchObject({ binding: 'DPoP', dpopKey: jkt });
     const doctor = await cli(h, ['doctor', rs.url, ...h.args()]);
     expect(doctor.stdout).toContain(`DPoP (key ${jkt})`);
+    expect(doctor.stdout).toMatch(/device authorization grant (yes|no), DPoP ES256/);
 
     // The stolen access token, replayed without the key: as Bearer, or as DPoP with no proof.
     const refusedBefore = rs.refusals.length;
