@@ -6,11 +6,13 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeJwt } from 'jose';
-import { connectClient, runCli } from '../fixtures/cli.js';
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { connectClient, resultOf, runCli, spawnProxy, toolText } from '../fixtures/cli.js';
+import { completeDeviceSignIn, devicePrompt } from '../fixtures/device-user.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startDpopResourceServer } from '../fixtures/dpop-resource-server.js';
-import { echo, failedSignIn, modeOf, oauthHarness, setStoredExpiry, storedTokens, type OAuthHarness } from '../fixtures/oauth-cli.js';
+import { echo, failedSignIn, modeOf, oauthHarness, setStoredExpiry, storedTokens, tempDir, type OAuthHarness } from '../fixtures/oauth-cli.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -97,6 +99,25 @@ describe('DPoP', () => {
     const m2mJkt = (m2m.store().servers[0]!.byIssuer[as.issuer] as unknown as { dpop: { thumbprint: string } }).dpop.thumbprint;
     expect(m2mJkt).not.toBe(jkt);
     expect(rs.acceptedTokens.at(-1)).toMatchObject({ client_id: 'm2m', cnf: { jkt: m2mJkt } });
+  });
+
+  it('the device authorization grant: the polling token requests carry proofs and the token is bound', async () => {
+    const as = await startOidcServer({ dpop: { nonce: true }, deviceInterval: 1 });
+    const rs = await startDpopResourceServer({ authServer: as });
+    const proxy = spawnProxy([rs.url, '--browser', 'none', '--auth-dir', tempDir(), '--auth-timeout', '20', '--scope', 'mcp:read'], {});
+    const init = proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'device-test-host', version: '0' } }, 'init', 25_000);
+    let prompt = devicePrompt(proxy.stderr);
+    for (const deadline = Date.now() + 10_000; !prompt && Date.now() < deadline; prompt = devicePrompt(proxy.stderr)) await new Promise<void>((r) => setTimeout(r, 50));
+    expect(prompt, proxy.describe()).toBeDefined();
+    await completeDeviceSignIn(prompt!.url);
+    resultOf(await init);
+    expect(toolText(await proxy.callTool('echo', { text: 'headless' }))).toBe('headless');
+    const polls = tokenRequests(as).filter((e) => formOf(e).get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code');
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.every((e) => typeof e.headers['dpop'] === 'string')).toBe(true);
+    // The resource server checked cnf.jkt against each proof's key: bound, and accepted.
+    expect(rs.acceptedTokens.at(-1)?.cnf).toHaveProperty('jkt');
+    expect(rs.refusals.filter((r) => r.reason !== 'no-credentials')).toEqual([]);
   });
 
   it('nonces: the AS and the resource server each demand one once, answered by one retry each with a fresh proof', async () => {
