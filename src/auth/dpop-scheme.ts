@@ -24,7 +24,10 @@ export function chooseBinding(choice: DpopChoice, as: AuthServerMetadata, prm: P
   const required = prm?.dpopBoundRequired === true;
   if (choice === 'never') {
     if (!required) return undefined;
-    throw new ProxyError('AUTH_DPOP', `${prm!.resource} accepts only DPoP-bound tokens (dpop_bound_access_tokens_required in its protected resource metadata), but --dpop never was given: drop --dpop never (or use --dpop auto)`);
+    throw new ProxyError(
+      'AUTH_DPOP',
+      `${prm!.resource} accepts only DPoP-bound tokens (dpop_bound_access_tokens_required in its protected resource metadata), but --dpop never was given: drop --dpop never (or use --dpop auto)`,
+    );
   }
   if (choice === 'auto' && !required && as.dpopSigningAlgs === undefined) return undefined;
   const offered = as.dpopSigningAlgs ?? prm?.dpopAlgs;
@@ -35,7 +38,10 @@ export function chooseBinding(choice: DpopChoice, as: AuthServerMetadata, prm: P
     log.info(`${as.issuer} offers DPoP only with ${offered.join(', ')}, none of which this proxy signs with; using Bearer tokens`);
     return undefined;
   }
-  throw new ProxyError('AUTH_DPOP', `${as.issuer} accepts DPoP proofs signed with ${offered.join(', ') || 'no algorithm'}; this proxy signs with ${DPOP_ALGS.join(', ')}`);
+  throw new ProxyError(
+    'AUTH_DPOP',
+    `${as.issuer} accepts DPoP proofs signed with ${offered.join(', ') || 'no algorithm'}; this proxy signs with ${DPOP_ALGS.join(', ')}`,
+  );
 }
 
 /** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */

@@ -31,12 +31,21 @@ export interface DpopSigner {
  * retry with a fresh proof carrying its nonce. A second demand is an error (AUTH_DPOP), so that a
  * refresh is never mistaken for a dead refresh token.
  */
-export async function dpopTokenRequest(signer: DpopSigner, tokenEndpoint: URL, send: (headers: Record<string, string>) => Promise<JsonAnswer>): Promise<JsonAnswer> {
+export async function dpopTokenRequest(
+  signer: DpopSigner,
+  tokenEndpoint: URL,
+  send: (headers: Record<string, string>) => Promise<JsonAnswer>,
+): Promise<JsonAnswer> {
   for (let attempt = 0; ; attempt++) {
     const answer = await send({ dpop: signer.proof('POST', tokenEndpoint) });
     signer.nonce(tokenEndpoint, answer.dpopNonce);
     if (answer.status !== 400 || answer.body?.['error'] !== 'use_dpop_nonce' || !answer.dpopNonce) return answer;
-    if (attempt > 0) throw new ProxyError('AUTH_DPOP', `the token endpoint ${tokenEndpoint.origin} demanded a new DPoP nonce again after the retry with its nonce (RFC 9449 §8); giving up`, { status: 400, oauthError: 'use_dpop_nonce' });
+    if (attempt > 0)
+      throw new ProxyError(
+        'AUTH_DPOP',
+        `the token endpoint ${tokenEndpoint.origin} demanded a new DPoP nonce again after the retry with its nonce (RFC 9449 §8); giving up`,
+        { status: 400, oauthError: 'use_dpop_nonce' },
+      );
     log.info('the authorization server asks for a DPoP nonce (RFC 9449 §8); retrying with it');
   }
 }
@@ -123,7 +132,11 @@ export class DpopSession {
     const held = this.nonces.get(origin);
     const sent = proofNonce(challenge.sentProof);
     if (sent !== undefined && held?.challenged && held.value === sent) {
-      throw new ProxyError('AUTH_DPOP', `${origin} asked for a new DPoP nonce again right after the retry with its nonce (RFC 9449 §9); giving up rather than looping`, { status: 401 });
+      throw new ProxyError(
+        'AUTH_DPOP',
+        `${origin} asked for a new DPoP nonce again right after the retry with its nonce (RFC 9449 §9); giving up rather than looping`,
+        { status: 401 },
+      );
     }
     this.nonces.set(origin, { value: nonce, challenged: true });
     log.debug(`${origin} asks for a DPoP nonce; retrying with it`);

@@ -21,8 +21,17 @@ const dpopKeyFiles = (dir: string) => readdirSync(dir).filter((f) => f.startsWit
 const cli = (h: OAuthHarness, args: string[]) => runCli(args, { env: h.env(), timeoutMs: 20_000 });
 
 async function callMcp(url: string, headers: Record<string, string>) {
-  const body = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'thief', version: '0' } } };
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
+  const body = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'thief', version: '0' } },
+  };
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(body),
+  });
   await res.text();
   return res.status;
 }
@@ -84,7 +93,20 @@ describe('DPoP', () => {
   });
 
   it('the authorization request names the key (dpop_jkt), and --grant client_credentials gets a bound token too', async () => {
-    const as = await startOidcServer({ dpop: true, consent: 'auto', clients: [{ client_id: 'm2m', client_secret: 'm2m-secret-0123456789', token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }] });
+    const as = await startOidcServer({
+      dpop: true,
+      consent: 'auto',
+      clients: [
+        {
+          client_id: 'm2m',
+          client_secret: 'm2m-secret-0123456789',
+          token_endpoint_auth_method: 'client_secret_basic',
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+        },
+      ],
+    });
     const rs = await startDpopResourceServer({ authServer: as });
     const h = oauthHarness();
     const user = await connectClient(rs.url, h.args(), { env: h.env() });
@@ -94,7 +116,9 @@ describe('DPoP', () => {
     await user.client.close();
 
     const m2m = oauthHarness();
-    const machine = await connectClient(rs.url, m2m.args(['--grant', 'client_credentials', '--client-id', 'm2m', '--client-secret', 'm2m-secret-0123456789']), { env: m2m.env() });
+    const machine = await connectClient(rs.url, m2m.args(['--grant', 'client_credentials', '--client-id', 'm2m', '--client-secret', 'm2m-secret-0123456789']), {
+      env: m2m.env(),
+    });
     expect(await echo(machine.client, 'b')).toBe('b');
     const m2mJkt = (m2m.store().servers[0]!.byIssuer[as.issuer] as unknown as { dpop: { thumbprint: string } }).dpop.thumbprint;
     expect(m2mJkt).not.toBe(jkt);
@@ -105,9 +129,15 @@ describe('DPoP', () => {
     const as = await startOidcServer({ dpop: { nonce: true }, deviceInterval: 1 });
     const rs = await startDpopResourceServer({ authServer: as });
     const proxy = spawnProxy([rs.url, '--browser', 'none', '--auth-dir', tempDir(), '--auth-timeout', '20', '--scope', 'mcp:read'], {});
-    const init = proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'device-test-host', version: '0' } }, 'init', 25_000);
+    const init = proxy.request(
+      'initialize',
+      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'device-test-host', version: '0' } },
+      'init',
+      25_000,
+    );
     let prompt = devicePrompt(proxy.stderr);
-    for (const deadline = Date.now() + 10_000; !prompt && Date.now() < deadline; prompt = devicePrompt(proxy.stderr)) await new Promise<void>((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 10_000; !prompt && Date.now() < deadline; prompt = devicePrompt(proxy.stderr))
+      await new Promise<void>((r) => setTimeout(r, 50));
     expect(prompt, proxy.describe()).toBeDefined();
     await completeDeviceSignIn(prompt!.url);
     resultOf(await init);

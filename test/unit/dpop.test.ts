@@ -17,18 +17,26 @@ const as = (dpopSigningAlgs?: string[]) => ({ issuer: 'https://as.example', dpop
 const prm = (dpopBoundRequired: boolean) => ({ resource: 'https://mcp.example/mcp', dpopBoundRequired }) as ProtectedResource;
 
 describe('DPoP proofs', () => {
-  it.each(['ES256', 'ES384', 'EdDSA', 'PS256', 'RS256'] as const)('%s: typ dpop+jwt, public jwk only, htu without query or fragment, ath, nonce; verifies; thumbprint is RFC 7638', async (alg) => {
-    const key = generateDpopKey(alg);
-    const proof = createProof(key, { method: 'POST', url: new URL('https://mcp.example/mcp?x=1#f'), accessToken: 'at-1', nonce: 'n-1' });
-    const header = decodeProtectedHeader(proof);
-    expect(header).toMatchObject({ typ: 'dpop+jwt', alg });
-    expect(header.jwk).not.toHaveProperty('d');
-    const { payload } = await jwtVerify(proof, await importJWK(header.jwk!, alg));
-    expect(payload).toMatchObject({ htm: 'POST', htu: 'https://mcp.example/mcp', nonce: 'n-1', ath: createHash('sha256').update('at-1').digest('base64url') });
-    expect(typeof payload.jti).toBe('string');
-    expect(await calculateJwkThumbprint(header.jwk!)).toBe(key.thumbprint);
-    expect(loadDpopKey(storedDpopKey(key))?.thumbprint).toBe(key.thumbprint);
-  });
+  it.each(['ES256', 'ES384', 'EdDSA', 'PS256', 'RS256'] as const)(
+    '%s: typ dpop+jwt, public jwk only, htu without query or fragment, ath, nonce; verifies; thumbprint is RFC 7638',
+    async (alg) => {
+      const key = generateDpopKey(alg);
+      const proof = createProof(key, { method: 'POST', url: new URL('https://mcp.example/mcp?x=1#f'), accessToken: 'at-1', nonce: 'n-1' });
+      const header = decodeProtectedHeader(proof);
+      expect(header).toMatchObject({ typ: 'dpop+jwt', alg });
+      expect(header.jwk).not.toHaveProperty('d');
+      const { payload } = await jwtVerify(proof, await importJWK(header.jwk!, alg));
+      expect(payload).toMatchObject({
+        htm: 'POST',
+        htu: 'https://mcp.example/mcp',
+        nonce: 'n-1',
+        ath: createHash('sha256').update('at-1').digest('base64url'),
+      });
+      expect(typeof payload.jti).toBe('string');
+      expect(await calculateJwkThumbprint(header.jwk!)).toBe(key.thumbprint);
+      expect(loadDpopKey(storedDpopKey(key))?.thumbprint).toBe(key.thumbprint);
+    },
+  );
 
   it('every proof has its own jti; token requests carry no ath', () => {
     const key = generateDpopKey('ES256');
@@ -52,12 +60,19 @@ describe('when to bind', () => {
   });
 
   it('never against a resource that requires DPoP: AUTH_DPOP naming --dpop never', () => {
-    expect(() => chooseBinding('never', as(['ES256']), prm(true))).toThrow(expect.objectContaining({ code: 'AUTH_DPOP', message: expect.stringContaining('--dpop never') }));
+    expect(() => chooseBinding('never', as(['ES256']), prm(true))).toThrow(
+      expect.objectContaining({ code: 'AUTH_DPOP', message: expect.stringContaining('--dpop never') }),
+    );
   });
 });
 
 describe('nonces', () => {
-  const answer = (status: number, error?: string, dpopNonce?: string): JsonAnswer => ({ status, body: error ? { error } : { access_token: 'x', token_type: 'DPoP' }, problem: undefined, dpopNonce });
+  const answer = (status: number, error?: string, dpopNonce?: string): JsonAnswer => ({
+    status,
+    body: error ? { error } : { access_token: 'x', token_type: 'DPoP' },
+    problem: undefined,
+    dpopNonce,
+  });
 
   it('AS: use_dpop_nonce is answered by one retry with a fresh proof carrying the nonce; a second demand is AUTH_DPOP', async () => {
     const session = new DpopSession(new TokenStore(tempDir()));
@@ -78,7 +93,15 @@ describe('nonces', () => {
     const session = new DpopSession(new TokenStore(tempDir()));
     const signer = session.signer(generateDpopKey('ES256'));
     const url = new URL('https://mcp.example/mcp');
-    const challenge = (nonce: string, sentProof: string): Challenge => ({ status: 401, wwwAuthenticate: ['DPoP error="use_dpop_nonce"'], dpopNonce: nonce, method: 'POST', url, sent: 'DPoP x', sentProof });
+    const challenge = (nonce: string, sentProof: string): Challenge => ({
+      status: 401,
+      wwwAuthenticate: ['DPoP error="use_dpop_nonce"'],
+      dpopNonce: nonce,
+      method: 'POST',
+      url,
+      sent: 'DPoP x',
+      sentProof,
+    });
     const stale = signer.proof('POST', url, 'x');
     expect(session.nonceChallenge(challenge('n1', signer.proof('POST', url, 'x')))).toBe(true);
     // A request sent before the nonce was known, challenged after: retried, not an error.
