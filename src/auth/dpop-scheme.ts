@@ -17,16 +17,23 @@ import type { ServerRecord } from './token-store.js';
 /**
  * The proof algorithm to bind the next sign-in's tokens with, or undefined for Bearer. auto: when
  * the AS lists `dpop_signing_alg_values_supported` (RFC 9449 §5.1) or the PRM says
- * `dpop_bound_access_tokens_required` (RFC 9728 §2); always: in any case; never: not, and an error
+ * `dpop_bound_access_tokens_required` (RFC 9728 §2), or the 401 offered only the DPoP scheme
+ * (`dpopOnly`); always: in any case; never: not, and an error
  * when the server accepts nothing else.
  */
-export function chooseBinding(choice: DpopChoice, as: AuthServerMetadata, prm: ProtectedResource | undefined): DpopAlg | undefined {
-  const required = prm?.dpopBoundRequired === true;
+export function chooseBinding(choice: DpopChoice, as: AuthServerMetadata, prm: ProtectedResource | undefined, dpopOnly = false): DpopAlg | undefined {
+  // Required: the PRM says so, or the server's 401 offered the DPoP scheme alone (§7.1).
+  const why = prm?.dpopBoundRequired
+    ? 'dpop_bound_access_tokens_required in its protected resource metadata'
+    : dpopOnly
+      ? 'its 401 challenge offers the DPoP scheme only'
+      : undefined;
+  const required = why !== undefined;
   if (choice === 'never') {
     if (!required) return undefined;
     throw new ProxyError(
       'AUTH_DPOP',
-      `${prm!.resource} accepts only DPoP-bound tokens (dpop_bound_access_tokens_required in its protected resource metadata), but --dpop never was given: drop --dpop never (or use --dpop auto)`,
+      `${prm?.resource ?? 'the server'} accepts only DPoP-bound tokens (${why}), but --dpop never was given: drop --dpop never (or use --dpop auto)`,
     );
   }
   if (choice === 'auto' && !required && as.dpopSigningAlgs === undefined) return undefined;

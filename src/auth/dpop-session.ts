@@ -70,8 +70,8 @@ export class DpopSession {
   }
 
   /** At a sign-in: DPoP or Bearer, and if DPoP, a new key (RFC 9449 §2: a new sign-in replaces it). */
-  begin(choice: DpopChoice, as: AuthServerMetadata, prm: ProtectedResource | undefined): void {
-    const alg = chooseBinding(choice, as, prm);
+  begin(choice: DpopChoice, as: AuthServerMetadata, prm: ProtectedResource | undefined, dpopOnly = false): void {
+    const alg = chooseBinding(choice, as, prm, dpopOnly);
     this.pending = alg === undefined ? undefined : generateDpopKey(alg);
     if (this.pending) log.info(`asking for DPoP-bound tokens (RFC 9449, ${alg}, key ${this.pending.thumbprint})`);
   }

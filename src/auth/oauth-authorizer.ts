@@ -240,7 +240,7 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm);
+      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
       const client = await this.obtainTokens(as, resource, scope);
       await this.save(await this.dpop.keep({
         server: this.server,

@@ -57,6 +57,11 @@ describe('when to bind', () => {
     expect(chooseBinding('always', as(), undefined)).toBe('ES256');
     expect(chooseBinding('never', as(['ES256']), prm(false))).toBeUndefined();
     expect(chooseDpopAlg(['none'])).toBeUndefined();
+    // A 401 offering only the DPoP scheme: the server takes no Bearer token.
+    expect(chooseBinding('auto', as(), undefined, true)).toBe('ES256');
+    expect(() => chooseBinding('never', as(), undefined, true)).toThrow(
+      expect.objectContaining({ code: 'AUTH_DPOP', message: expect.stringContaining('DPoP scheme only') }),
+    );
   });
 
   it('never against a resource that requires DPoP: AUTH_DPOP naming --dpop never', () => {
