@@ -192,6 +192,11 @@ describe('DPoP', () => {
     expect(printed).toBe(token);
     expect(decodeJwt(proof!)).toMatchObject({ htm: 'POST', htu: rs.url, ath: createHash('sha256').update(token).digest('base64url') });
     expect(await callMcp(rs.url, { authorization: `DPoP ${token}`, dpop: proof! })).toBe(200);
+
+    // logout forgets the key with the tokens.
+    expect(dpopKeyFiles(h.authDir)).toHaveLength(1);
+    expect((await cli(h, ['logout', rs.url, '--auth-dir', h.authDir])).code).toBe(0);
+    expect(dpopKeyFiles(h.authDir)).toEqual([]);
   });
 
   it('an AS without DPoP keeps Bearer tokens and no key file', async () => {
