@@ -159,6 +159,12 @@ describe('DPoP', () => {
     expect(as.counters.dpopNonceChallenges).toBe(1);
     expect(rs.nonceChallenges).toBe(1);
     expect(rs.refusals.map((r) => r.reason).filter((r) => r !== 'no-credentials')).toEqual(['use-dpop-nonce']);
+    // login in a new process: the resource server's nonce challenge to its probe is not a refused token.
+    const login = await cli(h, ['login', rs.url, ...h.args()]);
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toMatch(/^Already signed in to/);
+    expect(login.stdout).toMatch(/binding\s+DPoP \(key /);
+    expect(h.authorizationRequests()).toHaveLength(1);
     // The AS's code exchange: refused for want of a nonce, then the retry with it.
     const code = tokenRequests(as).filter((e) => formOf(e).get('grant_type') === 'authorization_code');
     expect(code.map((e) => e.status)).toEqual([400, 200]);
