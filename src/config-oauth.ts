@@ -4,6 +4,7 @@
  */
 import { algorithmsFor, chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { noBrowserReason } from './auth/browser.js';
+import { buildAssertionConfig } from './config-assertion.js';
 import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, type DpopChoice, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
 import { UsageError } from './errors.js';
@@ -52,6 +53,7 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
   }
   const browser = raw.browser?.trim();
   if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
+  const clientGrant = buildClientGrant(raw, env, clientSecret);
   return Object.freeze({
     enabled,
     clientId: raw.clientId,
@@ -65,7 +67,8 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
     dpop: dpop as DpopChoice,
-    ...buildClientGrant(raw, env, clientSecret),
+    ...clientGrant,
+    ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),
   });
 }
 
