@@ -256,6 +256,7 @@ export class Bridge {
     const code = proxyError.code === 'REQUEST_TIMEOUT' ? JSONRPC_TIMEOUT : JSONRPC_PROXY_ERROR;
     const data: Record<string, unknown> = { code: proxyError.code };
     if (proxyError.status !== undefined) data['status'] = proxyError.status;
+    if (proxyError.serverMessage !== undefined) data['serverMessage'] = redact(proxyError.serverMessage);
     const message = redact(proxyError.message);
     log.warn(`${entry.method} failed: ${message}`);
     this.host.send(errorResponse(entry.id, code, `mcp-auth-proxy: ${message}`, data));
