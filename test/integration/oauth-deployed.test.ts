@@ -4,6 +4,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runCli, spawnProxy, resultOf, toolText } from '../fixtures/cli.js';
 import { startCloudflareOAuth } from '../fixtures/cloudflare-oauth.js';
+import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { modeOf, oauthHarness, readStore, storedTokens, type OAuthHarness } from '../fixtures/oauth-cli.js';
 import { join } from 'node:path';
 
@@ -50,5 +51,21 @@ describe('registration with a server that refuses public clients (issue 9 item 3
     const registrations = cf.requests.filter((r) => r.path === '/register');
     expect(registrations.map((r) => [r.json?.['token_endpoint_auth_method'], r.status])).toEqual([['none', 201]]);
     expect(readStore(h.authDir).clients[0]!.clientSecret).toBeUndefined();
+  });
+});
+
+describe('logout where the access token cannot be revoked (issue 9 item 5)', () => {
+  it('says the refresh token is revoked and the access token stays valid until its expiry time', async () => {
+    const fake = await startFakeAuthServer({ revokeAccessTokens: false, accessTokenTtl: 600 });
+    const h = oauthHarness();
+    expect((await cli(h, ['login', fake.url, ...h.args()])).code).toBe(0);
+    const tokens = storedTokens(h.authDir);
+    const logout = await cli(h, ['logout', fake.url, '--auth-dir', h.authDir]);
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(logout.stderr).toContain('revoked the refresh token');
+    expect(logout.stderr).toContain(`the access token stays valid until it expires at ${new Date(tokens.expiresAt!).toISOString()}`);
+    expect(fake.accessTokens.has(tokens.accessToken)).toBe(true); // still valid there, as said
+    expect(logout.stderr).not.toContain(tokens.accessToken);
+    expect(readStore(h.authDir).servers).toEqual([]);
   });
 });
