@@ -257,6 +257,7 @@ export class Bridge {
     const data: Record<string, unknown> = { code: proxyError.code };
     if (proxyError.status !== undefined) data['status'] = proxyError.status;
     if (proxyError.serverMessage !== undefined) data['serverMessage'] = redact(proxyError.serverMessage);
+    if (proxyError.signInUrl !== undefined) data['signInUrl'] = proxyError.signInUrl;
     const message = redact(proxyError.message);
     log.warn(`${entry.method} failed: ${message}`);
     this.host.send(errorResponse(entry.id, code, `mcp-auth-proxy: ${message}`, data));

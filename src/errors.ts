@@ -72,12 +72,15 @@ export class ProxyError extends Error {
   readonly oauthError: string | undefined;
   /** What the server itself said (one line, bounded, redacted: see http/server-reason.ts). */
   readonly serverMessage: string | undefined;
-  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; serverMessage?: string | undefined; cause?: unknown } = {}) {
+  /** The sign-in page the user should open (a browser could not be opened for them). */
+  readonly signInUrl: string | undefined;
+  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; serverMessage?: string | undefined; signInUrl?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.oauthError = options.oauthError;
     this.serverMessage = options.serverMessage;
+    this.signInUrl = options.signInUrl;
   }
 }
 

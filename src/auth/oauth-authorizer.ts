@@ -16,6 +16,7 @@ import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
+import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
@@ -58,6 +59,7 @@ export class OAuthAuthorizer implements Authorizer {
   private loaded: Promise<void> | undefined;
   private flight: Promise<void> | undefined;
   private signingIn = false;
+  private readonly browserGate = new BrowserFailureGate();
 
   constructor(private readonly settings: OAuthSettings) {}
 
@@ -100,14 +102,15 @@ export class OAuthAuthorizer implements Authorizer {
       }
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
       log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
-      return this.once(() => this.authorize(challenge, true));
+      return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
-    await this.once(async () => {
+    // A browser that failed to open answers this request at once (browser-failure.ts).
+    await this.browserGate.wait(() => this.once(async () => {
       if (authorization(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
-    });
+    }));
   }
 
   /**
@@ -296,7 +299,8 @@ export class OAuthAuthorizer implements Authorizer {
     } else if (why !== undefined) {
       log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
-    return this.browserSignIn(as, resource, scope);
+    const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
+    return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);
   }
 
   /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
@@ -346,7 +350,9 @@ export class OAuthAuthorizer implements Authorizer {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
+          const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -361,6 +367,7 @@ export class OAuthAuthorizer implements Authorizer {
       }
     } finally {
       this.signingIn = false;
+      this.browserGate.clear();
       await callback.close();
     }
   }

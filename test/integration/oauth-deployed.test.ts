@@ -2,7 +2,11 @@
 // npm, run under Node, the authorization server and the MCP server on two origins) and the fake
 // authorization server where a behaviour has to be forced.
 import { describe, expect, it, vi } from 'vitest';
-import { runCli, spawnProxy, resultOf, toolText } from '../fixtures/cli.js';
+import { errorOf, runCli, spawnProxy, resultOf, toolText } from '../fixtures/cli.js';
+import { runStandInBrowser } from '../fixtures/browser.mjs';
+import { completeDeviceSignIn, devicePrompt, type DevicePrompt } from '../fixtures/device-user.js';
+import { startOidcServer } from '../fixtures/oidc-server.js';
+import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { startCloudflareOAuth } from '../fixtures/cloudflare-oauth.js';
 import { startFakeAuthServer } from '../fixtures/fake-auth-server.js';
 import { modeOf, oauthHarness, readStore, storedTokens, type OAuthHarness } from '../fixtures/oauth-cli.js';
@@ -67,5 +71,47 @@ describe('logout where the access token cannot be revoked (issue 9 item 5)', () 
     expect(fake.accessTokens.has(tokens.accessToken)).toBe(true); // still valid there, as said
     expect(logout.stderr).not.toContain(tokens.accessToken);
     expect(readStore(h.authDir).servers).toEqual([]);
+  });
+});
+
+describe('a browser that cannot be launched (issue 9 item 6)', () => {
+  const exitsAtOnce = `"${process.execPath}" -e "process.exit(3)"`;
+
+  it('regression: the host waited for --auth-timeout; now the waiting request gets AUTH_BROWSER with the sign-in URL, and the sign-in still completes', async () => {
+    const fake = await startFakeAuthServer();
+    const h = oauthHarness();
+    const proxy = spawnProxy([fake.url, '--browser', exitsAtOnce, '--auth-dir', h.authDir, '--auth-timeout', '600'], h.env());
+    const err = errorOf(await proxy.initialize());
+    expect(err.data).toMatchObject({ code: 'AUTH_BROWSER', signInUrl: expect.stringContaining('/oauth2/authorize?') });
+    expect(err.message).toContain(err.data.signInUrl);
+    expect(proxy.stderr).toContain('the browser could not be opened ("');
+    expect(proxy.stderr).toContain('exited with code 3');
+
+    // The user opens the URL themselves: the sign-in that was waiting completes, the next request works.
+    const page = await runStandInBrowser(err.data.signInUrl as string);
+    expect(page.status).toBe(200);
+    resultOf(await proxy.initialize());
+    expect(toolText(await proxy.callTool('echo', { text: 'signed in' }))).toBe('signed in');
+  });
+
+  it('a --browser command that does not exist: the device flow takes over where the AS offers it', async () => {
+    const oidc = await startOidcServer({ deviceInterval: 1 });
+    const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
+    const h = oauthHarness();
+    const proxy = spawnProxy([mcp.url, '--browser', '/nonexistent/mcp-auth-proxy-test-browser', '--auth-dir', h.authDir, '--auth-timeout', '60'], h.env());
+    const init = proxy.initialize();
+    const prompt = await new Promise<DevicePrompt>((resolve, reject) => {
+      const look = () => {
+        const p = devicePrompt(proxy.stderr);
+        if (p) return resolve(p);
+        if (!proxy.running) return reject(new Error(proxy.stderr));
+        proxy.child.stderr.once('data', look);
+      };
+      look();
+    });
+    expect(proxy.stderr).toContain('could not start "/nonexistent/mcp-auth-proxy-test-browser"');
+    expect((await completeDeviceSignIn(prompt.url)).text).toContain('Sign-in Success');
+    resultOf(await init);
+    expect(toolText(await proxy.callTool('echo', { text: 'via device' }))).toBe('via device');
   });
 });
