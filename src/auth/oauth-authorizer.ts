@@ -17,6 +17,7 @@ import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
 import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
+import { obtainRetryingWithoutOfflineAccess, withOfflineAccess } from './offline-access.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
@@ -228,14 +229,15 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      const client = await this.obtainTokens(as, resource, scope);
+      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
+      const client = obtained.result;
       await this.save({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
         clientAuthMethod: client.method,
         resource,
-        requestedScope: scope,
+        requestedScope: obtained.scope,
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
@@ -274,9 +276,7 @@ export class OAuthAuthorizer implements Authorizer {
   private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
     let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
     if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
-    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
-    // client credentials, which are renewed by asking again).
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.settings.grant !== 'client_credentials') words.push('offline_access');
+    words = withOfflineAccess(words, as, this.settings.grant === 'client_credentials');
     const unique = [...new Set(words)];
     return unique.length > 0 ? unique.join(' ') : undefined;
   }

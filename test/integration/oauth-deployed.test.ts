@@ -115,3 +115,15 @@ describe('a browser that cannot be launched (issue 9 item 6)', () => {
     expect(toolText(await proxy.callTool('echo', { text: 'via device' }))).toBe('via device');
   });
 });
+
+describe('offline_access listed but refused (issue 9 item 4)', () => {
+  it('asks for offline_access where the AS lists it; on invalid_scope asks again without it, and the sign-in completes', async () => {
+    const fake = await startFakeAuthServer({ scopesSupported: ['mcp:read', 'offline_access'], challenge: { scope: 'mcp:read' }, refuseScope: 'offline_access' });
+    const h = oauthHarness();
+    const login = await cli(h, ['login', fake.url, ...h.args(['--log-level', 'info'])]);
+    expect(login.code, login.stderr).toBe(0);
+    expect(fake.authorizeRequests.map((q) => q.get('scope'))).toEqual(['mcp:read offline_access', 'mcp:read']);
+    expect(login.stderr).toContain('asking again without it');
+    expect(readStore(h.authDir).servers[0]!.byIssuer[fake.issuer]!.requestedScope).toBe('mcp:read');
+  });
+});
