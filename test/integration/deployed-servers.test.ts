@@ -6,15 +6,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { errorOf, resultOf, spawnProxy, toolText } from '../fixtures/cli.js';
 import { startEverythingServer, type EverythingTransport } from '../fixtures/everything-server.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
-import { rpcMethod, type RawHandler } from '../fixtures/raw-server.js';
+import type { RawHandler } from '../fixtures/raw-server.js';
 
 // Every test spawns the CLI (and some a server process); give slow machines room.
 vi.setConfig({ testTimeout: 30_000 });
 
-const noValidSession: RawHandler = (req, res) => {
+const noValidSession: RawHandler = (_req, res) => {
   res.writeHead(400, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: No valid session ID provided' } }));
-  void req;
 };
 
 describe('lost session answered with 400, as the SDK servers do (issue 9 item 1)', () => {
@@ -106,5 +105,3 @@ describe('the server\'s reason reaches the host (issue 9 item 2)', () => {
     expect(err.message).toContain('upstream refused');
   });
 });
-
-void rpcMethod;

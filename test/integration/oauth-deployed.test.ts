@@ -44,7 +44,6 @@ describe('registration with a server that refuses public clients (issue 9 item 3
     resultOf(await proxy.initialize());
     expect(toolText(await proxy.callTool('echo', { text: 'hi' }))).toBe('hi');
     expect(proxy.stderr).not.toContain(client!.clientSecret);
-    void storedTokens;
   });
 
   it('Cloudflare accepting public clients: one registration, as a public client (none), no secret', async () => {
