@@ -5,8 +5,9 @@
  * only when it runs, so --help and --version load no network code.
  */
 import { SIGNING_ALGS } from './auth/client-assertion.js';
-import { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
+import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
 import { buildConfig, buildStoreConfig, type Env, type RawOptions } from './config.js';
+import { UsageError } from './errors.js';
 import { LOG_LEVELS } from './log.js';
 
 export interface OptionSpec {
@@ -63,6 +64,8 @@ export const OPTIONS = {
   idpClientId: { flags: '--idp-client-id <id>', help: "this application's client at the --idp identity provider" },
   idpClientSecret: { flags: '--idp-client-secret <secret>', help: `its secret, if it has one (or set ${ENV.idpClientSecret})` },
   idpIdTokenFile: { flags: '--idp-id-token-file <path>', help: 'an ID token from the --idp identity provider that the host or a script already holds, read when needed (no sign-in by the proxy)' },
+  dpop: { flags: '--dpop <when>', help: 'DPoP-bound tokens (RFC 9449), useless to anyone without this computer\'s key: auto when the authorization server offers them or the server requires them, always, or never', choices: DPOP_CHOICES, default: DEFAULTS.dpop },
+  dpopProof: { flags: '--dpop-proof <method-and-url...>', help: 'for a DPoP-bound token: print a DPoP proof for this request, then the token (two lines); e.g. --dpop-proof POST https://example.com/mcp' },
   scope: { flags: '--scope <scopes>', help: 'the scopes to ask for, space-separated (default: what the server asks for); e.g. --scope "read write"' },
   resource: { flags: '--resource <uri>', help: 'the RFC 8707 resource to ask a token for (default: the one the server publishes)' },
   noResource: { flags: '--no-resource', help: 'send no resource parameter (for providers that reject it, e.g. Entra ID)' },
@@ -104,6 +107,7 @@ const SIGN_IN_OPTIONS: readonly OptionName[] = [
   'idpClientId',
   'idpClientSecret',
   'idpIdTokenFile',
+  'dpop',
   'scope',
   'resource',
   'noResource',
@@ -213,7 +217,7 @@ ${EXIT_CODES}`,
     },
     summary: 'show the stored credentials and when they expire',
     description:
-      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token. Never a token.',
+      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token, and the binding (Bearer, or DPoP with the key thumbprint). Never a token.',
     examples: `
 Examples:
   $ mcp-auth-proxy status
@@ -224,19 +228,23 @@ ${EXIT_CODES}`,
   },
   token: {
     argument: ['<server-url>', URL_HELP],
-    options: [...SIGN_IN_OPTIONS, 'logLevel'],
+    options: [...SIGN_IN_OPTIONS, 'logLevel', 'dpopProof'],
     start: (url, options, env) => {
       const config = buildConfig(url!, options, env, { bearerFromEnv: false });
-      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config) };
+      const proofFor = parseProofRequest(options.dpopProof);
+      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config, { proofFor }) };
     },
     summary: 'print a valid access token, e.g. for curl',
     description:
-      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. Everything else goes to stderr.',
+      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. ' +
+      'A DPoP-bound token is printed only with --dpop-proof <method> <url>, after a proof for that request. Everything else goes to stderr.',
     examples: `
 Examples:
   $ mcp-auth-proxy token https://example.com/mcp
   $ curl -H "Authorization: Bearer $(mcp-auth-proxy token https://example.com/mcp)" https://example.com/mcp …
   $ TOKEN=$(mcp-auth-proxy token https://example.com/mcp --browser none)
+  $ mcp-auth-proxy token https://example.com/mcp --dpop-proof POST https://example.com/mcp
+                                        a DPoP-bound token: the proof (line 1), then the token (line 2)
 
 ${EXIT_CODES}`,
   },
@@ -268,3 +276,12 @@ Exit codes: 0 every check passed, 1 a failure (network, TLS, server), 2 usage er
   },
 };
 
+/** token --dpop-proof <method> <url>: the request a proof is for (RFC 9449 §4.2 htm, htu). */
+function parseProofRequest(values: string[] | undefined): { method: string; url: URL } | undefined {
+  if (values === undefined) return undefined;
+  const [method, url, ...rest] = values;
+  if (method === undefined || url === undefined || rest.length > 0 || !/^[A-Z]+$/.test(method) || !URL.canParse(url)) {
+    throw new UsageError('INVALID_OPTION', '--dpop-proof takes an HTTP method and an absolute URL, e.g. --dpop-proof POST https://example.com/mcp');
+  }
+  return { method, url: new URL(url) };
+}

@@ -53,6 +53,8 @@ export type ProxyErrorCode =
   | 'AUTH_CALLBACK_PORT_TAKEN'
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
+  // DPoP (RFC 9449): the server requires it and --dpop never was given, or nonces loop, or no usable algorithm.
+  | 'AUTH_DPOP'
   // RFC 7009 revocation (logout only; never reaches a host).
   | 'AUTH_REVOCATION'
   // RFC 7523 §2.1: the workload's assertion (--assertion-file / --assertion-env) cannot be read.
