@@ -54,7 +54,9 @@ export type ProxyErrorCode =
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
   // RFC 7009 revocation (logout only; never reaches a host).
-  | 'AUTH_REVOCATION';
+  | 'AUTH_REVOCATION'
+  // `config --write`: a host's config file does not parse (the command only; never reaches a host).
+  | 'HOST_CONFIG_INVALID';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;

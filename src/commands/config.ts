@@ -1,0 +1,80 @@
+/**
+ * `mcp-auth-proxy config <server-url> [--app <host>] [--name <name>] [--write] [-- <proxy options>]`:
+ * the entry that makes a host run the proxy, printed for every host (or one), or written into that
+ * host's config file on this machine. Secrets given after `--` never reach the entry: they become
+ * environment variables it references (entry-secrets.ts). `config --migrate` is in config-migrate.ts.
+ */
+import type { App, ConfigCommandConfig } from '../config-hosts.js';
+import { OPTIONS } from '../command-table.js';
+import { ENV } from '../config-defaults.js';
+import { UsageError } from '../errors.js';
+import { codexTable, HOSTS, jsonEntry, printedBlock, type NewEntry } from './config-hosts.js';
+import { splitSecrets } from './entry-secrets.js';
+import { readHostFile, withServer, writeHostFile } from './host-file.js';
+import { print, say } from './output.js';
+
+/** The proxy's long and short flags, for checking what follows `--`. */
+function proxyFlags(): Set<string> {
+  const flags = new Set<string>();
+  for (const spec of Object.values(OPTIONS)) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.add(m[1]!);
+  return flags;
+}
+
+/** Refuses a word after `--` that the proxy would refuse, before it lands in a host's file. */
+function checkProxyArgs(args: readonly string[]): void {
+  const known = proxyFlags();
+  for (const arg of args) {
+    if (!arg.startsWith('-')) continue;
+    const flag = arg.split('=')[0]!;
+    if (!known.has(flag)) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
+  }
+}
+
+/** The entry for a new server: `npx -y mcp-auth-proxy <url> <options>`, secrets out of args. */
+export function newEntry(serverUrl: string, proxyArgs: readonly string[]): { entry: NewEntry; literals: string[] } {
+  checkProxyArgs(proxyArgs);
+  const split = splitSecrets(proxyArgs);
+  const literals = [...split.variables].filter(([, v]) => v !== undefined).map(([k]) => k);
+  return { entry: { command: 'npx', args: ['-y', 'mcp-auth-proxy', serverUrl, ...split.args], variables: [...split.variables.keys()] }, literals };
+}
+
+/** Where the variables' values come from, said once after the blocks. */
+function variablesNote(config: ConfigCommandConfig, entry: NewEntry, literals: readonly string[]): string[] {
+  if (entry.variables.length === 0) return [];
+  const names = entry.variables.join(', ');
+  const lines = [
+    `# The entry reads ${names} from the environment the host starts it with; the value is in no config file.`,
+    `# Set it in that environment, or keep the credential in a header file instead (one "Name: value" line, mode 0600):`,
+    `#   --header-file ${config.headerFileDir}/${config.name}.headers`,
+  ];
+  if (config.apps.includes('claude-desktop')) lines.push('# Claude Desktop does not expand variables: it passes on its own environment (or use the header file).');
+  if (literals.includes(ENV.bearer)) say(`the token given after -- was left out of the entry: set ${ENV.bearer} to it`);
+  for (const name of literals.filter((n) => n !== ENV.bearer)) say(`the secret given after -- was left out of the entry: set ${name} to it`);
+  return lines;
+}
+
+export async function runConfig(config: ConfigCommandConfig): Promise<number> {
+  if (config.migrate) return (await import('./config-migrate.js')).runMigrate(config);
+  const { entry, literals } = newEntry(config.serverUrl!, config.proxyArgs);
+  const note = variablesNote(config, entry, literals);
+  if (!config.write) {
+    print([...config.apps.map((app) => printedBlock(app, config.name, entry, config.paths[app])), note.join('\n')].filter(Boolean).join('\n\n'));
+    return 0;
+  }
+  const app = config.apps[0]!;
+  writeEntry(app, config.paths[app], config.name, HOSTS[app].file === 'toml' ? codexTable(config.name, entry) : jsonEntry(app, entry));
+  print([printedBlock(app, config.name, entry, config.paths[app]), note.join('\n')].filter(Boolean).join('\n\n'));
+  return 0;
+}
+
+/** Adds or replaces one entry in a host's file, saying what was done on stderr. */
+export function writeEntry(app: App, path: string, name: string, entry: Record<string, unknown> | string): void {
+  const previous = readHostFile(path);
+  const text = withServer(app, path, previous ?? '', name, entry);
+  if (text === previous) {
+    say(`${path}: the entry "${name}" is already so; nothing written`);
+    return;
+  }
+  const backup = writeHostFile(path, text, previous);
+  say(`wrote the entry "${name}" to ${path}${backup ? ` (the previous file is ${backup})` : ''}; restart ${HOSTS[app].label} to use it`);
+}

@@ -1,0 +1,83 @@
+/**
+ * A host's config file on this machine: its entries read, one entry set, and the file written
+ * back safely: a `.bak` copy of what was there, the new text written to a temporary file in the
+ * same folder and renamed over it (atomic on POSIX and NTFS), the file's mode kept. A file that
+ * does not parse is refused (HOST_CONFIG_INVALID), naming the file and the line, and left alone.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { App } from '../config-hosts.js';
+import { ProxyError } from '../errors.js';
+import { HOSTS } from './config-hosts.js';
+import { JsoncError, memberOf, parseJsonc, setJsoncMember } from './jsonc-edit.js';
+import { readCodexServers, setCodexServer } from './toml-edit.js';
+
+export interface HostServer {
+  readonly name: string;
+  readonly entry: Record<string, unknown>;
+}
+
+/** The file's text, or undefined when there is none. */
+export function readHostFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return undefined;
+    throw new ProxyError('HOST_CONFIG_INVALID', `cannot read ${path}: ${(error as { code?: string }).code ?? String(error)}`);
+  }
+}
+
+function invalid(path: string, error: unknown): never {
+  if (error instanceof JsoncError) {
+    throw new ProxyError('HOST_CONFIG_INVALID', `${path} does not parse (line ${error.line}, column ${error.column}: ${error.message.replace(/^line \d+, column \d+: /, '')}); fix it by hand first, nothing was changed`);
+  }
+  throw error;
+}
+
+/** The servers in a host's file (none for an empty or missing one). */
+export function hostServers(app: App, path: string, text: string): HostServer[] {
+  if (text.trim() === '') return [];
+  try {
+    if (HOSTS[app].file === 'toml') return readCodexServers(text);
+    const root = parseJsonc(text);
+    const servers = root.members && memberOf(root, HOSTS[app].serversKey)?.value;
+    if (!servers?.members) return [];
+    // The last of duplicate names wins, as when the host reads the file.
+    const byName = new Map(servers.members.map((m) => [m.key, m.value.value]));
+    return [...byName].filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v)).map(([name, entry]) => ({ name, entry: entry as Record<string, unknown> }));
+  } catch (error) {
+    return invalid(path, error);
+  }
+}
+
+/** The file's text with the entry `name` set (added, or replaced in place). */
+export function withServer(app: App, path: string, text: string, name: string, entry: Record<string, unknown> | string): string {
+  try {
+    if (HOSTS[app].file === 'toml') return setCodexServer(text, name, entry as string);
+    return setJsoncMember(text, [HOSTS[app].serversKey, name], entry);
+  } catch (error) {
+    return invalid(path, error);
+  }
+}
+
+/** Writes `text` to `path` atomically, keeping what was there as `path.bak`. Returns the backup's path, if any. */
+export function writeHostFile(path: string, text: string, previous: string | undefined): string | undefined {
+  mkdirSync(dirname(path), { recursive: true });
+  let mode = 0o600;
+  let backup: string | undefined;
+  if (previous !== undefined) {
+    mode = statSync(path).mode & 0o777;
+    backup = `${path}.bak`;
+    copyFileSync(path, backup);
+  }
+  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, text, { mode, flag: 'wx' });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  return backup;
+}
