@@ -187,13 +187,13 @@ export function setCodexServer(text: string, name: string, table: string): strin
       break;
     }
   }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const ours = table.replace(/\r?\n/g, eol);
   if (start < 0) {
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
     const body = text === '' ? '' : text.endsWith('\n') ? text + eol : text + eol + eol;
-    return body + table;
+    return body + ours;
   }
   // Keep the blank lines and comments that lead into the next table.
   while (end > start + 1 && /^\s*(?:#.*)?\r?\n?$/.test(lines[end - 1]!)) end--;
-  const eol = lines[start]!.endsWith('\r\n') ? '\r\n' : '\n';
-  return lines.slice(0, start).join('') + table.replace(/\n/g, eol).replace(/\r\r\n/g, '\r\n') + lines.slice(end).join('');
+  return lines.slice(0, start).join('') + ours + lines.slice(end).join('');
 }
