@@ -7,7 +7,7 @@
  */
 import type { App, ConfigCommandConfig } from '../config-hosts.js';
 import { isProxyError } from '../errors.js';
-import { addSecret } from '../log.js';
+import { addSecret, redact } from '../log.js';
 import { HOSTS } from './config-hosts.js';
 import { hostServers, readHostFile, withServer, writeHostFile } from './host-file.js';
 import { migrateEntry, type Migration } from './migrate-entry.js';
@@ -43,10 +43,10 @@ function shown(app: App, name: string, entry: Record<string, unknown>): string {
   }).trimEnd();
 }
 
-/** Two texts in columns: before │ after. */
+/** Two texts in columns: before │ after (redacted first, so that the columns stay aligned). */
 function sideBySide(left: string, right: string): string {
-  const a = left.split('\n');
-  const b = right.split('\n');
+  const a = left.split('\n').map(redact);
+  const b = right.split('\n').map(redact);
   const width = Math.max(6, ...a.map((l) => l.length));
   const rows = [`${'before'.padEnd(width)} │ after (mcp-auth-proxy)`, `${'─'.repeat(width)}─┼─${'─'.repeat(24)}`];
   for (let i = 0; i < Math.max(a.length, b.length); i++) rows.push(`${(a[i] ?? '').padEnd(width)} │ ${b[i] ?? ''}`.trimEnd());
@@ -81,14 +81,14 @@ export async function runMigrate(config: ConfigCommandConfig): Promise<number> {
       const result = migrateEntry(entry);
       if (result === undefined) continue;
       if ('skipped' in result) {
-        print(`# ${HOSTS[app].label}: ${path}\n# "${name}" runs ${result.tool} but is left as it is: ${result.skipped}\n`);
+        print(`# ${HOSTS[app].label}: ${path}\n# "${name}" runs ${result.tool} but is left as it is: ${result.skipped}\n\n`);
         continue;
       }
       hideSecrets(entry);
       hideSecrets(result.entry);
       found.push({ name, migration: result });
       const notes = result.notes.map((n) => `#   ${n}`);
-      print([`# ${HOSTS[app].label}: ${path}, "${name}" (${result.tool})`, sideBySide(shown(app, name, entry), shown(app, name, result.entry)), ...notes, ''].join('\n'));
+      print([`# ${HOSTS[app].label}: ${path}, "${name}" (${result.tool})`, sideBySide(shown(app, name, entry), shown(app, name, result.entry)), ...notes].join('\n') + '\n\n');
     }
     count += found.length;
     if (config.write && found.length > 0) {
