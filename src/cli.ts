@@ -2,7 +2,8 @@
  * The command line's wiring: the table of commands and options (command-table.ts) registered with
  * commander, dispatch, and exit codes. The only place that calls process.exit.
  * `mcp-auth-proxy <server-url>` runs the proxy; the commands `login`, `logout`, `status` and
- * `token` manage the stored credentials; `doctor` checks a server end to end. Each run loads only
+ * `token` manage the stored credentials; `doctor` checks a server end to end; `config` writes
+ * hosts' entries. Each run loads only
  * the code it needs.
  * Exit codes: 0 done, 1 failure, 2 usage error (bad flag, URL or environment), 3 authorization
  * problem (a command's sign-in failed, was declined or was refused).

@@ -136,6 +136,10 @@ Credentials from a shell (mcp-auth-proxy <command> --help for more):
   $ mcp-auth-proxy logout https://example.com/mcp    revoke and delete the tokens
   $ mcp-auth-proxy doctor https://example.com/mcp    check DNS, TLS, proxy, transport, OAuth metadata, credentials, tools
 
+Host configs:
+  $ mcp-auth-proxy config https://example.com/mcp    the entry for each host (--app cursor --write adds it to Cursor's file)
+  $ mcp-auth-proxy config --migrate                  rewrite mcp-remote / supergateway entries (--write applies)
+
 ${EXIT_CODES}`;
 
 /** `mcp-auth-proxy <server-url>`: the proxy itself. */
