@@ -5,7 +5,7 @@
  * APPDATA, XDG_CONFIG_HOME, CODEX_HOME), the only place that reads it for this command.
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
 import type { Env } from './option-values.js';
 
@@ -24,8 +24,17 @@ export interface ConfigCommandConfig {
   readonly proxyArgs: readonly string[];
   /** Each host's config file on this machine. */
   readonly paths: Readonly<Record<App, string>>;
+  /** Where --migrate looks: each host's file, and VS Code's settings.json (servers under "mcp"). */
+  readonly migrationSources: readonly MigrationSource[];
   /** Where a suggested --header-file goes (the user's config directory for mcp-auth-proxy). */
   readonly headerFileDir: string;
+}
+
+export interface MigrationSource {
+  readonly app: App;
+  readonly path: string;
+  /** The keys of the object holding the host's servers key ([] = the document). */
+  readonly within: readonly string[];
 }
 
 export interface ConfigCommandOptions {
@@ -92,14 +101,19 @@ export function buildConfigCommand(url: string | undefined, raw: ConfigCommandOp
     throw new UsageError('INVALID_OPTION', 'config --write changes one host\'s file: say which with --app, e.g. --app cursor');
   }
   const paths = hostConfigPaths(env, platform);
+  const chosen = apps as readonly App[];
+  const migrationSources: MigrationSource[] = chosen.map((app) => ({ app, path: paths[app], within: [] }));
+  // VS Code before its mcp.json (1.102) kept servers in the user settings, under "mcp".
+  if (chosen.includes('vscode')) migrationSources.push({ app: 'vscode', path: join(dirname(paths.vscode), 'settings.json'), within: ['mcp'] });
   return Object.freeze({
     serverUrl,
-    apps: apps as readonly App[],
+    apps: chosen,
     name,
     write: raw.write === true,
     migrate,
     proxyArgs: Object.freeze([...(raw.proxyArgs ?? [])]),
     paths: Object.freeze(paths),
+    migrationSources: Object.freeze(migrationSources),
     // A path as the proxy reads it from a flag: ~/ and ${VAR} are expanded (option-values.ts).
     headerFileDir: platform === 'win32' ? '${APPDATA}\\mcp-auth-proxy' : platform === 'darwin' ? '~/Library/Application Support/mcp-auth-proxy' : env['XDG_CONFIG_HOME'] ? join(env['XDG_CONFIG_HOME'], 'mcp-auth-proxy') : '~/.config/mcp-auth-proxy',
   });

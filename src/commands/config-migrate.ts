@@ -55,6 +55,7 @@ function sideBySide(left: string, right: string): string {
 
 interface Found {
   readonly name: string;
+  readonly keyPath: readonly string[];
   readonly migration: Migration;
 }
 
@@ -62,14 +63,13 @@ export async function runMigrate(config: ConfigCommandConfig): Promise<number> {
   let failed = false;
   let count = 0;
   const checked: string[] = [];
-  for (const app of config.apps) {
-    const path = config.paths[app];
+  for (const { app, path, within } of config.migrationSources) {
     const text = readHostFile(path);
     if (text === undefined) continue;
     checked.push(path);
     let servers;
     try {
-      servers = hostServers(app, path, text);
+      servers = hostServers(app, path, text, within);
     } catch (error) {
       if (!isProxyError(error, 'HOST_CONFIG_INVALID')) throw error;
       say(error.message);
@@ -77,24 +77,25 @@ export async function runMigrate(config: ConfigCommandConfig): Promise<number> {
       continue;
     }
     const found: Found[] = [];
-    for (const { name, entry } of servers) {
+    for (const { name, keyPath, entry } of servers) {
       const result = migrateEntry(entry);
       if (result === undefined) continue;
+      const where = keyPath.length > 2 ? ` (${keyPath.slice(0, -1).join(' → ')})` : '';
       if ('skipped' in result) {
-        print(`# ${HOSTS[app].label}: ${path}\n# "${name}" runs ${result.tool} but is left as it is: ${result.skipped}\n\n`);
+        print(`# ${HOSTS[app].label}: ${path}\n# "${name}"${where} runs ${result.tool} but is left as it is: ${result.skipped}\n\n`);
         continue;
       }
       hideSecrets(entry);
       hideSecrets(result.entry);
-      found.push({ name, migration: result });
+      found.push({ name, keyPath, migration: result });
       const notes = result.notes.map((n) => `#   ${n}`);
-      print([`# ${HOSTS[app].label}: ${path}, "${name}" (${result.tool})`, sideBySide(shown(app, name, entry), shown(app, name, result.entry)), ...notes].join('\n') + '\n\n');
+      print([`# ${HOSTS[app].label}: ${path}, "${name}"${where} (${result.tool})`, sideBySide(shown(app, name, entry), shown(app, name, result.entry)), ...notes].join('\n') + '\n\n');
     }
     count += found.length;
     if (config.write && found.length > 0) {
       let next = text;
-      for (const { name, migration } of found) {
-        next = withServer(app, path, next, name, HOSTS[app].file === 'toml' ? shown(app, name, migration.entry) + (next.includes('\r\n') ? '\r\n' : '\n') : migration.entry);
+      for (const { name, keyPath, migration } of found) {
+        next = withServer(app, path, next, keyPath, HOSTS[app].file === 'toml' ? shown(app, name, migration.entry) + '\n' : migration.entry);
       }
       const backup = writeHostFile(path, next, text);
       say(`rewrote ${found.length} entr${found.length === 1 ? 'y' : 'ies'} in ${path} (the previous file is ${backup}); restart ${HOSTS[app].label} to use ${found.length === 1 ? 'it' : 'them'}`);

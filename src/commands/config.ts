@@ -13,20 +13,28 @@ import { splitSecrets } from './entry-secrets.js';
 import { readHostFile, withServer, writeHostFile } from './host-file.js';
 import { print, say } from './output.js';
 
-/** The proxy's long and short flags, for checking what follows `--`. */
-function proxyFlags(): Set<string> {
-  const flags = new Set<string>();
-  for (const spec of Object.values(OPTIONS)) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.add(m[1]!);
+/** The proxy's long and short flags, each with whether it takes a value. */
+function proxyFlags(): Map<string, boolean> {
+  const flags = new Map<string, boolean>();
+  for (const spec of Object.values(OPTIONS)) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.set(m[1]!, spec.flags.includes('<'));
   return flags;
 }
 
-/** Refuses a word after `--` that the proxy would refuse, before it lands in a host's file. */
+/** Refuses what follows `--` where the proxy would refuse it, before it lands in a host's file. */
 function checkProxyArgs(args: readonly string[]): void {
   const known = proxyFlags();
-  for (const arg of args) {
-    if (!arg.startsWith('-')) continue;
-    const flag = arg.split('=')[0]!;
-    if (!known.has(flag)) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || arg === '-') {
+      throw new UsageError('INVALID_OPTION', `"${arg}" (after --) is not an option; the server URL goes before --, e.g. mcp-auth-proxy config https://example.com/mcp -- --keepalive 60`);
+    }
+    const [flag, inline] = [arg.split('=')[0]!, arg.includes('=')];
+    const takesValue = known.get(flag);
+    if (takesValue === undefined) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
+    if (takesValue && !inline) {
+      if (i + 1 >= args.length) throw new UsageError('INVALID_OPTION', `${flag} (after --) needs a value`);
+      i++;
+    }
   }
 }
 
@@ -70,7 +78,7 @@ export async function runConfig(config: ConfigCommandConfig): Promise<number> {
 /** Adds or replaces one entry in a host's file, saying what was done on stderr. */
 export function writeEntry(app: App, path: string, name: string, entry: Record<string, unknown> | string): void {
   const previous = readHostFile(path);
-  const text = withServer(app, path, previous ?? '', name, entry);
+  const text = withServer(app, path, previous ?? '', [name], entry);
   if (text === previous) {
     say(`${path}: the entry "${name}" is already so; nothing written`);
     return;

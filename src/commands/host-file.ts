@@ -10,11 +10,13 @@ import { dirname } from 'node:path';
 import type { App } from '../config-hosts.js';
 import { ProxyError } from '../errors.js';
 import { HOSTS } from './config-hosts.js';
-import { JsoncError, memberOf, parseJsonc, setJsoncMember } from './jsonc-edit.js';
+import { JsoncError, memberOf, parseJsonc, setJsoncMember, type JsoncNode } from './jsonc-edit.js';
 import { readCodexServers, setCodexServer } from './toml-edit.js';
 
 export interface HostServer {
   readonly name: string;
+  /** Where the entry is in the file: the keys down to it, its name last (Codex: just the name). */
+  readonly keyPath: readonly string[];
   readonly entry: Record<string, unknown>;
 }
 
@@ -35,27 +37,48 @@ function invalid(path: string, error: unknown): never {
   throw error;
 }
 
+/** The object at `keys` under `node`, if every step is an object member. */
+function nodeAt(node: JsoncNode | undefined, keys: readonly string[]): JsoncNode | undefined {
+  for (const key of keys) node = node?.members && memberOf(node, key)?.value;
+  return node?.members ? node : undefined;
+}
+
+/**
+ * The keys down to each servers object in a host's file: the host's servers key (`within` puts it
+ * under another object: VS Code's settings.json has `mcp.servers`); Claude Code's ~/.claude.json
+ * also has one per project (`projects.<folder>.mcpServers`).
+ */
+function serversObjects(app: App, root: JsoncNode, within: readonly string[]): string[][] {
+  const paths = [[...within, HOSTS[app].serversKey]];
+  if (app === 'claude-code') for (const project of nodeAt(root, ['projects'])?.members ?? []) paths.push(['projects', project.key, 'mcpServers']);
+  return paths;
+}
+
 /** The servers in a host's file (none for an empty or missing one). */
-export function hostServers(app: App, path: string, text: string): HostServer[] {
+export function hostServers(app: App, path: string, text: string, within: readonly string[] = []): HostServer[] {
   if (text.trim() === '') return [];
   try {
-    if (HOSTS[app].file === 'toml') return readCodexServers(text);
+    if (HOSTS[app].file === 'toml') return readCodexServers(text).map((s) => ({ ...s, keyPath: [s.name] }));
     const root = parseJsonc(text);
-    const servers = root.members && memberOf(root, HOSTS[app].serversKey)?.value;
-    if (!servers?.members) return [];
-    // The last of duplicate names wins, as when the host reads the file.
-    const byName = new Map(servers.members.map((m) => [m.key, m.value.value]));
-    return [...byName].filter(([, v]) => v !== null && typeof v === 'object' && !Array.isArray(v)).map(([name, entry]) => ({ name, entry: entry as Record<string, unknown> }));
+    const found: HostServer[] = [];
+    for (const keys of serversObjects(app, root, within)) {
+      // The last of duplicate names wins, as when the host reads the file.
+      const byName = new Map((nodeAt(root, keys)?.members ?? []).map((m) => [m.key, m.value.value]));
+      for (const [name, entry] of byName) {
+        if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) found.push({ name, keyPath: [...keys, name], entry: entry as Record<string, unknown> });
+      }
+    }
+    return found;
   } catch (error) {
     return invalid(path, error);
   }
 }
 
-/** The file's text with the entry `name` set (added, or replaced in place). */
-export function withServer(app: App, path: string, text: string, name: string, entry: Record<string, unknown> | string): string {
+/** The file's text with the entry at `keyPath` set (added, or replaced in place); a bare name is under the host's servers key. */
+export function withServer(app: App, path: string, text: string, keyPath: readonly string[], entry: Record<string, unknown> | string): string {
   try {
-    if (HOSTS[app].file === 'toml') return setCodexServer(text, name, entry as string);
-    return setJsoncMember(text, [HOSTS[app].serversKey, name], entry);
+    if (HOSTS[app].file === 'toml') return setCodexServer(text, keyPath[keyPath.length - 1]!, entry as string);
+    return setJsoncMember(text, keyPath.length === 1 ? [HOSTS[app].serversKey, keyPath[0]!] : keyPath, entry);
   } catch (error) {
     return invalid(path, error);
   }

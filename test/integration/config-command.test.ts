@@ -22,6 +22,7 @@ function home() {
     claudeDesktop: join(dir, '.config', 'Claude', 'claude_desktop_config.json'),
     claudeCode: join(dir, '.claude.json'),
     vscode: join(dir, '.config', 'Code', 'User', 'mcp.json'),
+    vscodeSettings: join(dir, '.config', 'Code', 'User', 'settings.json'),
     windsurf: join(dir, '.codeium', 'windsurf', 'mcp_config.json'),
     codex: join(dir, '.codex', 'config.toml'),
   };
@@ -68,6 +69,9 @@ describe('config <url>', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--sse-only (after --) is not an option of mcp-auth-proxy');
     expect(existsSync(h.paths.cursor)).toBe(false);
+    const stray = await h.config(['https://mcp.example.com/mcp', '--', '--keepalive', '60', 'https://other.example/mcp']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('"https://other.example/mcp" (after --) is not an option');
   });
 
   it('--write adds the entry to a commented VS Code mcp.json (other bytes kept, a .bak), and the entry lists tools', async () => {
@@ -148,6 +152,11 @@ describe('config --migrate', () => {
     );
     h.put(h.paths.windsurf, JSON.stringify({ mcpServers: { stream: { command: 'npx', args: ['supergateway', '--streamableHttp', http.url, '--logLevel', 'none'] } } }));
     h.put(h.paths.codex, `model = "o3"\n\n[mcp_servers.sg]\ncommand = "npx"\nargs = ["-y", "supergateway", "--sse", "${sse.url}"]\nstartup_timeout_sec = 30\n\n[mcp_servers.local]\ncommand = "supergateway"\nargs = ["--stdio", "uvx mcp-server-git"]\n`);
+    h.put(
+      h.paths.claudeCode,
+      JSON.stringify({ numStartups: 3, mcpServers: {}, projects: { '/work/app': { allowedTools: [], mcpServers: { proj: { type: 'stdio', command: 'npx', args: ['-y', 'mcp-remote', http.url] } } } } }, null, 2),
+    );
+    h.put(h.paths.vscodeSettings, '{\n  "editor.fontSize": 14,\n  "mcp": {\n    "servers": {\n      "old": { "command": "npx", "args": ["mcp-remote", "' + sse.url + '", "--transport", "sse-only"] }\n    }\n  }\n}\n');
     const originals = Object.fromEntries(Object.entries(h.paths).filter(([, p]) => existsSync(p)).map(([k, p]) => [k, readFileSync(p, 'utf8')]));
 
     const dry = await h.config(['--migrate']);
@@ -156,7 +165,8 @@ describe('config --migrate', () => {
     expect(dry.stdout).toContain('│ after (mcp-auth-proxy)');
     expect(dry.stdout).toMatch(/"remote" \(mcp-remote\)/);
     expect(dry.stdout).toContain('"local" runs supergateway but is left as it is');
-    expect(dry.stdout).toContain('6 entries to rewrite');
+    expect(dry.stdout).toContain('8 entries to rewrite');
+    expect(dry.stdout).toContain('"proj" (projects → /work/app → mcpServers) (mcp-remote)');
     for (const secret of ['tok-SECRET-4', 'unused-but-SECRET-5']) expect(dry.stdout + dry.stderr).not.toContain(secret);
     // Redacted values keep the columns aligned.
     for (const block of dry.stdout.split('\n\n')) {
@@ -181,6 +191,8 @@ describe('config --migrate', () => {
       servers(h.paths.vscode, 'servers')['ref']!,
       servers(h.paths.windsurf)['stream']!,
       readCodexServers(readFileSync(h.paths.codex, 'utf8')).find((s) => s.name === 'sg')!.entry as Entry,
+      (parseJsonc(readFileSync(h.paths.claudeCode, 'utf8')).value as { projects: Record<string, { mcpServers: Record<string, Entry> }> }).projects['/work/app']!.mcpServers['proj']!,
+      (parseJsonc(readFileSync(h.paths.vscodeSettings, 'utf8')).value as { mcp: { servers: Record<string, Entry> } }).mcp.servers['old']!,
     ];
     expect(rewritten[2]).toMatchObject({ command: 'cmd', args: ['/c', 'npx', '-y', 'mcp-auth-proxy', locked.url], env: { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-4' } });
     for (const entry of rewritten) expect(JSON.stringify(entry.args)).not.toMatch(/mcp-remote|supergateway|SECRET/);
