@@ -5,7 +5,7 @@
  * does not parse is refused (HOST_CONFIG_INVALID), naming the file and the line, and left alone.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { App } from '../config-hosts.js';
 import { ProxyError } from '../errors.js';
@@ -89,15 +89,17 @@ export function writeHostFile(path: string, text: string, previous: string | und
   mkdirSync(dirname(path), { recursive: true });
   let mode = 0o600;
   let backup: string | undefined;
+  // A config kept in a dotfiles repository is often a symlink: write its target, keep the link.
+  const target = previous === undefined ? path : realpathSync(path);
   if (previous !== undefined) {
-    mode = statSync(path).mode & 0o777;
+    mode = statSync(target).mode & 0o777;
     backup = `${path}.bak`;
-    copyFileSync(path, backup);
+    copyFileSync(target, backup);
   }
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, text, { mode, flag: 'wx' });
-    renameSync(temp, path);
+    renameSync(temp, target);
   } catch (error) {
     rmSync(temp, { force: true });
     throw error;

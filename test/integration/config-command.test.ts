@@ -1,7 +1,7 @@
 // `mcp-auth-proxy config` against real files in a temporary HOME and real local MCP servers: the
 // entry written (or migrated) into a host's file is run as the host would run it, with the built
 // CLI, and must reach tools/list. Secrets given to the command never appear in its output.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseJsonc } from '../../src/commands/jsonc-edit.js';
@@ -115,6 +115,21 @@ describe('config <url>', () => {
     // The host hands its environment on: the variable is where the token lives.
     expect(await toolsOf(cursor, { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-3' })).toContain('echo');
     expect(await toolsOf(codex!.entry as Entry, { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-3' })).toContain('echo');
+  });
+
+  it('--write through a symlinked config (a dotfiles repository) updates its target, keeps the link and the mode', async () => {
+    const h = home();
+    const real = join(h.dir, 'dotfiles', 'cursor-mcp.json');
+    h.put(real, '{ "mcpServers": {} }\n');
+    chmodSync(real, 0o640);
+    mkdirSync(dirname(h.paths.cursor), { recursive: true });
+    symlinkSync(real, h.paths.cursor);
+    const run = await h.config(['https://mcp.example.com/mcp', '--app', 'cursor', '--write']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(lstatSync(h.paths.cursor).isSymbolicLink()).toBe(true);
+    expect(servers(real)['example']).toMatchObject({ command: 'npx' });
+    expect(statSync(real).mode & 0o777).toBe(0o640);
+    expect(readFileSync(`${h.paths.cursor}.bak`, 'utf8')).toBe('{ "mcpServers": {} }\n');
   });
 
   it('refuses a file that does not parse, naming the file and the line, and leaves it alone', async () => {
