@@ -5,9 +5,11 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, sy
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { parseJsonc } from '../../src/commands/jsonc-edit.js';
+import { migrateEntry, type Migration } from '../../src/commands/migrate-entry.js';
 import { readCodexServers } from '../../src/commands/toml-edit.js';
 import { connectClient, runCli } from '../fixtures/cli.js';
 import { startMcpServer } from '../fixtures/mcp-server.js';
+import { peerEntries, PEER_ENTRIES } from '../fixtures/peer-entries.js';
 import { tempDir } from '../fixtures/teardown.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -226,5 +228,19 @@ describe('config --migrate', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${h.paths.windsurf} does not parse (line 1`);
     expect(run.stdout).toContain('"r" (mcp-remote)');
+  });
+});
+
+describe('every real-world peer entry, rewritten, starts and lists tools', () => {
+  // The unit table's vectors (test/unit/migrate-entry.test.ts), each pointed at a local server of
+  // the transport its rewrite asks for, demanding the token it carries, and run as the host would.
+  it.each(PEER_ENTRIES.map(([what], i) => [what, i] as const))('%s', async (_what, i) => {
+    const [, , , args, env] = PEER_ENTRIES[i]!;
+    const token = env?.['MCP_AUTH_PROXY_BEARER'] ?? env?.['AUTH_TOKEN'] ?? env?.['AUTH_HEADER']?.replace(/^Bearer /, '');
+    const sse = args.join(' ').includes('--transport sse');
+    const server = await startMcpServer({ kind: sse ? 'sse' : token ? 'stateless' : 'stateful', token });
+    const [, entry] = peerEntries(server.url)[i]!;
+    const migration = migrateEntry(entry) as Migration;
+    expect(await toolsOf(migration.entry as Entry)).toContain('echo');
   });
 });
