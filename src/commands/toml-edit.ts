@@ -76,7 +76,14 @@ function parseKeyPath(text: string, line: number): string[] {
 
 function headerOf(line: string, number: number): Header | undefined {
   const m = /^\s*\[(?!\[)(.*)\]\s*(?:#.*)?$/.exec(line.replace(/\r?\n$/, ''));
-  return m ? { line: number, path: parseKeyPath(m[1]!, number) } : undefined;
+  if (!m) return undefined;
+  try {
+    return { line: number, path: parseKeyPath(m[1]!, number) };
+  } catch (error) {
+    // `  [1, 2]` closing a multi-line array of another table looks like a header; ours never do.
+    if (/^\s*\[\s*mcp_servers\b/.test(line)) throw error;
+    return undefined;
+  }
 }
 
 function isServerTable(path: readonly string[]): boolean {
@@ -146,6 +153,8 @@ export function readCodexServers(text: string): TomlServer[] {
       continue;
     }
     const line = lines[i]!;
+    // A table header that does not read (unclosed, say) could hide a server table: refuse it.
+    if (/^\s*\[\s*mcp_servers\b/.test(line) && !/\]\s*(?:#.*)?\r?\n?$/.test(line)) throw new JsoncError(i + 1, 1, 'a [table] header is not closed');
     if (target === undefined || /^\s*(?:#.*)?\r?\n?$/.test(line)) continue;
     const eq = /^\s*((?:[A-Za-z0-9_.-]|"(?:[^"\\]|\\.)*"|'[^']*'|\s)+?)\s*=/.exec(line);
     if (!eq) throw new JsoncError(i + 1, 1, 'expected key = value');

@@ -98,6 +98,9 @@ describe('Codex config.toml', () => {
     '',
     '[profiles.fast]',
     'model = "o4-mini"',
+    'matrix = [',
+    '  [1, 2]',
+    ']',
     '',
   ].join('\n');
 
@@ -125,5 +128,6 @@ describe('Codex config.toml', () => {
     const bad = '[mcp_servers.x]\ncommand = "npx"\nargs = [1999-01-01]\n';
     expect(() => readCodexServers(bad)).toThrow(JsoncError);
     expect(() => setCodexServer(bad, 'y', '')).toThrow(/line 3/);
+    expect(() => readCodexServers('model = "o3"\n[mcp_servers.x\ncommand = "npx"\n')).toThrow(/line 2.*not closed/);
   });
 });
