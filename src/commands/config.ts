@@ -5,7 +5,7 @@
  * environment variables it references (entry-secrets.ts). `config --migrate` is in config-migrate.ts.
  */
 import type { App, ConfigCommandConfig } from '../config-hosts.js';
-import { OPTIONS } from '../command-table.js';
+import { OPTIONS, type OptionSpec } from '../command-table.js';
 import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
 import { codexTable, HOSTS, jsonEntry, printedBlock, type NewEntry } from './config-hosts.js';
@@ -13,10 +13,10 @@ import { splitSecrets } from './entry-secrets.js';
 import { readHostFile, withServer, writeHostFile } from './host-file.js';
 import { print, say } from './output.js';
 
-/** The proxy's long and short flags, each with whether it takes a value. */
-function proxyFlags(): Map<string, boolean> {
-  const flags = new Map<string, boolean>();
-  for (const spec of Object.values(OPTIONS)) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.set(m[1]!, spec.flags.includes('<'));
+/** The proxy's long and short flags, each with its spec. */
+function proxyFlags(): Map<string, OptionSpec> {
+  const flags = new Map<string, OptionSpec>();
+  for (const spec of Object.values(OPTIONS) as OptionSpec[]) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.set(m[1]!, spec);
   return flags;
 }
 
@@ -28,13 +28,14 @@ function checkProxyArgs(args: readonly string[]): void {
     if (!arg.startsWith('-') || arg === '-') {
       throw new UsageError('INVALID_OPTION', `"${arg}" (after --) is not an option; the server URL goes before --, e.g. mcp-auth-proxy config https://example.com/mcp -- --keepalive 60`);
     }
-    const [flag, inline] = [arg.split('=')[0]!, arg.includes('=')];
-    const takesValue = known.get(flag);
-    if (takesValue === undefined) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
-    if (takesValue && !inline) {
-      if (i + 1 >= args.length) throw new UsageError('INVALID_OPTION', `${flag} (after --) needs a value`);
-      i++;
-    }
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const spec = known.get(flag);
+    if (spec === undefined) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
+    if (!spec.flags.includes('<')) continue;
+    if (eq < 0 && i + 1 >= args.length) throw new UsageError('INVALID_OPTION', `${flag} (after --) needs a value`);
+    const value = eq < 0 ? args[++i]! : arg.slice(eq + 1);
+    if (spec.choices && !spec.choices.includes(value)) throw new UsageError('INVALID_OPTION', `${flag} (after --) must be one of ${spec.choices.join(', ')} (got "${value}")`);
   }
 }
 

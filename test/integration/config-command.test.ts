@@ -74,6 +74,9 @@ describe('config <url>', () => {
     const stray = await h.config(['https://mcp.example.com/mcp', '--', '--keepalive', '60', 'https://other.example/mcp']);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('"https://other.example/mcp" (after --) is not an option');
+    const choice = await h.config(['https://mcp.example.com/mcp', '--', '--transport', 'sse-only']);
+    expect(choice.code).toBe(2);
+    expect(choice.stderr).toContain('--transport (after --) must be one of auto, streamable-http, sse (got "sse-only")');
   });
 
   it('--write adds the entry to a commented VS Code mcp.json (other bytes kept, a .bak), and the entry lists tools', async () => {
