@@ -63,9 +63,16 @@ function locate(command: string, args: readonly string[]): Located | undefined {
   if ((base === 'pnpm' || base === 'yarn') && args[0] === 'dlx') i = 1;
   else if (!['npx', 'bunx', 'pnpx'].includes(base)) return undefined;
   const runnerFlags: string[] = [];
+  const isPeer = (spec: string) => (TOOLS as readonly string[]).includes(packageName(spec));
   for (; i < args.length && args[i]!.startsWith('-'); i++) {
-    runnerFlags.push(args[i]!);
-    if (NPX_VALUE_FLAGS.has(args[i]!)) runnerFlags.push(args[++i] ?? '');
+    const flag = args[i]!;
+    // `-p mcp-remote` names the package to install: ours replaces it, so it goes.
+    if ((flag === '-p' || flag === '--package') && isPeer(args[i + 1] ?? '')) i++;
+    else if (flag.startsWith('--package=') && isPeer(flag.slice('--package='.length))) continue;
+    else {
+      runnerFlags.push(flag);
+      if (NPX_VALUE_FLAGS.has(flag)) runnerFlags.push(args[++i] ?? '');
+    }
   }
   const tool = TOOLS.find((t) => packageName(args[i] ?? '') === t);
   if (!tool) return undefined;
