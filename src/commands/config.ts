@@ -8,6 +8,7 @@ import type { App, ConfigCommandConfig } from '../config-hosts.js';
 import { OPTIONS, type OptionSpec } from '../command-table.js';
 import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
+import { addSecret } from '../log.js';
 import { codexTable, HOSTS, jsonEntry, printedBlock, type NewEntry } from './config-hosts.js';
 import { splitSecrets } from './entry-secrets.js';
 import { readHostFile, withServer, writeHostFile } from './host-file.js';
@@ -41,8 +42,10 @@ function checkProxyArgs(args: readonly string[]): void {
 
 /** The entry for a new server: `npx -y mcp-auth-proxy <url> <options>`, secrets out of args. */
 export function newEntry(serverUrl: string, proxyArgs: readonly string[]): { entry: NewEntry; literals: string[] } {
-  checkProxyArgs(proxyArgs);
   const split = splitSecrets(proxyArgs);
+  // Redacted from every line from here on, a usage error about the args included.
+  for (const value of split.variables.values()) addSecret(value);
+  checkProxyArgs(proxyArgs);
   const literals = [...split.variables].filter(([, v]) => v !== undefined).map(([k]) => k);
   return { entry: { command: 'npx', args: ['-y', 'mcp-auth-proxy', serverUrl, ...split.args], variables: [...split.variables.keys()] }, literals };
 }
