@@ -55,6 +55,12 @@ export type ProxyErrorCode =
   | 'AUTH_LOCK_BUSY'
   // RFC 7009 revocation (logout only; never reaches a host).
   | 'AUTH_REVOCATION'
+  // RFC 7523 §2.1: the workload's assertion (--assertion-file / --assertion-env) cannot be read.
+  | 'AUTH_ASSERTION_UNREADABLE'
+  // RFC 7523 §3.1: the authorization server refused the assertion (a workload JWT or an ID-JAG).
+  | 'AUTH_ASSERTION_REJECTED'
+  // Enterprise-managed authorization: the identity provider's policy refused a token for this MCP server.
+  | 'AUTH_IDP_REFUSED'
   // `config --write`: a host's config file does not parse (the command only; never reaches a host).
   | 'HOST_CONFIG_INVALID';
 
