@@ -23,10 +23,21 @@ export const HOSTS: Readonly<Record<App, HostFormat>> = {
   cursor: { label: 'Cursor', file: 'json', serversKey: 'mcpServers', stdioKeys: {}, envReference: (n) => `\${env:${n}}` },
   'claude-desktop': { label: 'Claude Desktop', file: 'json', serversKey: 'mcpServers', stdioKeys: {}, envReference: undefined },
   'claude-code': { label: 'Claude Code', file: 'json', serversKey: 'mcpServers', stdioKeys: { type: 'stdio' }, envReference: (n) => `\${${n}}` },
-  vscode: { label: 'VS Code', file: 'json', serversKey: 'servers', stdioKeys: { type: 'stdio' }, envReference: (n) => `\${env:${n}}` },
+  // VS Code asks for an input once and keeps it in its secret storage (its mcp.json "inputs").
+  vscode: { label: 'VS Code', file: 'json', serversKey: 'servers', stdioKeys: { type: 'stdio' }, envReference: (n) => `\${input:${inputId(n)}}` },
   windsurf: { label: 'Windsurf', file: 'json', serversKey: 'mcpServers', stdioKeys: {}, envReference: (n) => `\${env:${n}}` },
   codex: { label: 'Codex', file: 'toml', serversKey: 'mcp_servers', stdioKeys: {}, envReference: undefined },
 };
+
+/** MCP_AUTH_PROXY_BEARER → mcp-auth-proxy-bearer. */
+export function inputId(variable: string): string {
+  return variable.toLowerCase().replace(/_/g, '-');
+}
+
+/** VS Code's `inputs` items for the variables: a password prompt each. */
+export function vscodeInputs(variables: readonly string[]): Array<Record<string, unknown>> {
+  return variables.map((v) => ({ type: 'promptString', id: inputId(v), description: `${v} for mcp-auth-proxy`, password: true }));
+}
 
 /** A new entry: how to launch the proxy and which variables it reads from the environment. */
 export interface NewEntry {
@@ -67,7 +78,10 @@ export function printedBlock(app: App, name: string, entry: NewEntry, path: stri
   const host = HOSTS[app];
   const lines = [`# ${host.label}: ${path}`];
   if (host.file === 'toml') lines.push(codexTable(name, entry).trimEnd());
-  else lines.push(JSON.stringify({ [host.serversKey]: { [name]: jsonEntry(app, entry) } }, null, 2));
+  else {
+    const inputs = app === 'vscode' && entry.variables.length > 0 ? { inputs: vscodeInputs(entry.variables) } : {};
+    lines.push(JSON.stringify({ ...inputs, [host.serversKey]: { [name]: jsonEntry(app, entry) } }, null, 2));
+  }
   if (app === 'claude-code') lines.push(`# or: ${claudeAddCommand(name, entry)}`);
   return lines.join('\n');
 }

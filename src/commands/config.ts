@@ -9,9 +9,9 @@ import { OPTIONS, type OptionSpec } from '../command-table.js';
 import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
 import { addSecret } from '../log.js';
-import { codexTable, HOSTS, jsonEntry, printedBlock, type NewEntry } from './config-hosts.js';
+import { codexTable, HOSTS, jsonEntry, printedBlock, vscodeInputs, type NewEntry } from './config-hosts.js';
 import { splitSecrets } from './entry-secrets.js';
-import { readHostFile, withServer, writeHostFile } from './host-file.js';
+import { readHostFile, withInputs, withServer, writeHostFile } from './host-file.js';
 import { print, say } from './output.js';
 
 /** The proxy's long and short flags, each with its spec. */
@@ -59,6 +59,7 @@ function variablesNote(config: ConfigCommandConfig, entry: NewEntry, literals: r
     `# Set it in that environment, or keep the credential in a header file instead (one "Name: value" line, mode 0600):`,
     `#   --header-file ${config.headerFileDir}/${config.name}.headers`,
   ];
+  if (config.apps.includes('vscode')) lines.push('# VS Code asks for it once (the "inputs" prompt) and keeps it in its secret storage.');
   if (config.apps.includes('claude-desktop')) lines.push('# Claude Desktop does not expand variables: it passes on its own environment (or use the header file).');
   if (literals.includes(ENV.bearer)) say(`the token given after -- was left out of the entry: set ${ENV.bearer} to it`);
   for (const name of literals.filter((n) => n !== ENV.bearer)) say(`the secret given after -- was left out of the entry: set ${name} to it`);
@@ -74,15 +75,16 @@ export async function runConfig(config: ConfigCommandConfig): Promise<number> {
     return 0;
   }
   const app = config.apps[0]!;
-  writeEntry(app, config.paths[app], config.name, HOSTS[app].file === 'toml' ? codexTable(config.name, entry) : jsonEntry(app, entry));
+  const inputs = app === 'vscode' ? vscodeInputs(entry.variables) : [];
+  writeEntry(app, config.paths[app], config.name, HOSTS[app].file === 'toml' ? codexTable(config.name, entry) : jsonEntry(app, entry), inputs);
   print([printedBlock(app, config.name, entry, config.paths[app]), note.join('\n')].filter(Boolean).join('\n\n'));
   return 0;
 }
 
 /** Adds or replaces one entry in a host's file, saying what was done on stderr. */
-export function writeEntry(app: App, path: string, name: string, entry: Record<string, unknown> | string): void {
+export function writeEntry(app: App, path: string, name: string, entry: Record<string, unknown> | string, inputs: ReadonlyArray<Record<string, unknown>> = []): void {
   const previous = readHostFile(path);
-  const text = withServer(app, path, previous ?? '', [name], entry);
+  const text = withInputs(path, withServer(app, path, previous ?? '', [name], entry), inputs);
   if (text === previous) {
     say(`${path}: the entry "${name}" is already so; nothing written`);
     return;

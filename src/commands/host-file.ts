@@ -10,7 +10,7 @@ import { dirname } from 'node:path';
 import type { App } from '../config-hosts.js';
 import { ProxyError } from '../errors.js';
 import { HOSTS } from './config-hosts.js';
-import { JsoncError, memberOf, parseJsonc, setJsoncMember, type JsoncNode } from './jsonc-edit.js';
+import { appendJsoncItem, JsoncError, memberOf, parseJsonc, setJsoncMember, type JsoncNode } from './jsonc-edit.js';
 import { readCodexServers, setCodexServer } from './toml-edit.js';
 
 export interface HostServer {
@@ -79,6 +79,21 @@ export function withServer(app: App, path: string, text: string, keyPath: readon
   try {
     if (HOSTS[app].file === 'toml') return setCodexServer(text, keyPath[keyPath.length - 1]!, entry as string);
     return setJsoncMember(text, keyPath.length === 1 ? [HOSTS[app].serversKey, keyPath[0]!] : keyPath, entry);
+  } catch (error) {
+    return invalid(path, error);
+  }
+}
+
+/** VS Code: the text with each input whose id is not in its `inputs` yet appended there. */
+export function withInputs(path: string, text: string, inputs: ReadonlyArray<Record<string, unknown>>): string {
+  try {
+    for (const input of inputs) {
+      const root = parseJsonc(text);
+      const existing = root.members && memberOf(root, 'inputs')?.value.value;
+      if (Array.isArray(existing) && existing.some((i) => (i as { id?: unknown } | null)?.id === input['id'])) continue;
+      text = appendJsoncItem(text, ['inputs'], input);
+    }
+    return text;
   } catch (error) {
     return invalid(path, error);
   }

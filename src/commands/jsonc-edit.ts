@@ -21,6 +21,8 @@ export interface JsoncNode {
   readonly value: unknown;
   /** For an object: its members in order (duplicates kept; the last one wins, as in JSON.parse). */
   readonly members?: readonly JsoncMember[];
+  /** For an array: its items in order. */
+  readonly items?: readonly JsoncNode[];
 }
 
 export class JsoncError extends Error {
@@ -119,17 +121,17 @@ class Parser {
 
   array(): JsoncNode {
     const start = this.pos++;
-    const items: unknown[] = [];
+    const nodes: JsoncNode[] = [];
     for (;;) {
       this.skip();
       if (this.text[this.pos] === ']') break;
-      items.push(this.value().value);
+      nodes.push(this.value());
       this.skip();
       if (this.text[this.pos] === ',') this.pos++;
       else if (this.text[this.pos] !== ']') this.fail('expected , or ] after an item (a comma is missing?)');
     }
     this.pos++;
-    return { start, end: this.pos, value: items };
+    return { start, end: this.pos, value: nodes.map((n) => n.value), items: nodes };
   }
 }
 
@@ -217,4 +219,32 @@ function insertMember(text: string, object: JsoncNode, key: string, value: unkno
   if (trailingComma) return text.slice(0, insertAt) + separator + member + ',' + text.slice(insertAt);
   // Add the missing comma right after the last value, so a comment after it stays where it is.
   return text.slice(0, last.value.end) + ',' + text.slice(last.value.end, insertAt) + separator + member + text.slice(insertAt);
+}
+
+/**
+ * Appends `item` to the array at `path` (created, with the objects on the way, when missing),
+ * after its last item and in its style; nothing else changes. VS Code's `inputs` is such an array.
+ */
+export function appendJsoncItem(text: string, path: readonly string[], item: unknown): string {
+  let node: JsoncNode | undefined = text.trim() === '' ? undefined : parseJsonc(text);
+  for (const key of path) node = node?.members && memberOf(node, key)?.value;
+  if (node?.items === undefined) return setJsoncMember(text, path, [item]);
+  const style = styleOf(text);
+  const last = node.items.at(-1);
+  const close = node.end - 1;
+  if (last === undefined) {
+    const outer = indentAt(text, node.start);
+    const inner = outer + style.unit;
+    const inside = text.slice(node.start + 1, close);
+    const end = node.start + 1 + inside.trimEnd().length;
+    return text.slice(0, end) + `${style.eol}${inner}${render(item, inner, style)}${inside.trim() === '' ? style.eol + outer : ''}` + text.slice(inside.trim() === '' ? close : end);
+  }
+  const inner = indentAt(text, last.start);
+  const tail = text.slice(last.end, close);
+  const trailingComma = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*,/.test(tail);
+  const insertAt = last.end + tail.trimEnd().length;
+  const separator = text.slice(node.start, close).includes('\n') ? `${style.eol}${inner}` : ' ';
+  const rendered = render(item, inner, style);
+  if (trailingComma) return text.slice(0, insertAt) + separator + rendered + ',' + text.slice(insertAt);
+  return text.slice(0, last.end) + ',' + text.slice(last.end, insertAt) + separator + rendered + text.slice(insertAt);
 }

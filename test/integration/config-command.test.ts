@@ -101,6 +101,17 @@ describe('config <url>', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(servers(h.paths.vscode, 'servers')['local']!.args).toEqual(['-y', 'mcp-auth-proxy', server.url]);
     expect(readFileSync(h.paths.vscode, 'utf8').startsWith(before.slice(0, cut))).toBe(true);
+
+    // A token: VS Code is asked to prompt for it (an input), once, however often the entry is written.
+    for (let i = 0; i < 2; i++) {
+      const run = await h.config([server.url, '--app', 'vscode', '--name', 'local', '--write', '--', '--oauth2Bearer', 'tok-SECRET-6']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const file = readFileSync(h.paths.vscode, 'utf8');
+    expect(file).not.toContain('tok-SECRET-6');
+    const doc = parseJsonc(file).value as { inputs: unknown[]; servers: Record<string, Entry> };
+    expect(doc.inputs).toEqual([{ type: 'promptString', id: 'mcp-auth-proxy-bearer', description: 'MCP_AUTH_PROXY_BEARER for mcp-auth-proxy', password: true }]);
+    expect(doc.servers['local']!.env).toEqual({ MCP_AUTH_PROXY_BEARER: '${input:mcp-auth-proxy-bearer}' });
   });
 
   it('--write creates Cursor\'s and Codex\'s files, with a token only referenced, and both entries list tools', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsoncError, parseJsonc, setJsoncMember } from '../../src/commands/jsonc-edit.js';
+import { appendJsoncItem, JsoncError, parseJsonc, setJsoncMember } from '../../src/commands/jsonc-edit.js';
 
 const E = { command: 'npx', args: ['-y', 'mcp-auth-proxy', 'https://example.com/mcp'] };
 const E_TEXT = (indent: string, unit = '  ', eol = '\n') =>
@@ -123,5 +123,17 @@ describe('parseJsonc refuses what does not parse, naming the line', () => {
   it('reads comments and trailing commas as JSON.parse reads plain JSON', () => {
     const text = '{\n  // c\n  "a": [1, 2,], /* d */\n  "b": {"c": null,},\n}';
     expect(parseJsonc(text).value).toEqual({ a: [1, 2], b: { c: null } });
+  });
+});
+
+describe('appendJsoncItem (VS Code inputs)', () => {
+  const I = { id: 'x' };
+  it.each([
+    ['a missing array is created', '{\n  "servers": {}\n}\n', '{\n  "servers": {},\n  "inputs": [\n    {\n      "id": "x"\n    }\n  ]\n}\n'],
+    ['an empty array', '{\n  "inputs": [],\n}\n', '{\n  "inputs": [\n    {\n      "id": "x"\n    }\n  ],\n}\n'],
+    ['after the last item, comment kept', '{\n  "inputs": [\n    {"id": "a"} // first\n  ]\n}', '{\n  "inputs": [\n    {"id": "a"}, // first\n    {\n      "id": "x"\n    }\n  ]\n}'],
+    ['trailing comma kept', '{"inputs": [{"id": "a"},]}', '{"inputs": [{"id": "a"}, {\n  "id": "x"\n},]}'],
+  ])('%s', (_what, input, expected) => {
+    expect(appendJsoncItem(input, ['inputs'], I)).toBe(expected);
   });
 });
