@@ -7,6 +7,7 @@
 import { SIGNING_ALGS } from './auth/client-assertion.js';
 import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
 import { buildConfig, buildStoreConfig, type Env, type RawOptions } from './config.js';
+import { APPS, buildConfigCommand } from './config-hosts.js';
 import { UsageError } from './errors.js';
 import { LOG_LEVELS } from './log.js';
 
@@ -34,6 +35,10 @@ export interface CommandSpec {
   readonly options: readonly OptionName[];
   /** Help text after the options: examples and exit codes. */
   readonly examples: string;
+  /** The operands after `--` are handed over as options.proxyArgs (config: the proxy's options). */
+  readonly passThrough?: boolean;
+  /** The usage line, when commander's own does not say enough. */
+  readonly usage?: string;
   /** Builds the config (a UsageError for bad input) and returns how to run. */
   start(url: string | undefined, options: RawOptions, env: Env): Start;
 }
@@ -81,6 +86,11 @@ export const OPTIONS = {
   all: { flags: '--all', help: 'also forget the client registration(s) with the authorization server(s)' },
   jsonTable: { flags: '--json', help: 'print a JSON array instead of a table' },
   jsonChecks: { flags: '--json', help: 'print a JSON array of {step, ok, ms, detail, hint} instead of lines' },
+  // The config command's own.
+  app: { flags: '--app <host>', help: 'the MCP host whose entry to print or write (default: every one)', choices: APPS },
+  name: { flags: '--name <name>', help: "the entry's name in the host's config (default: from the server's host name, e.g. example for mcp.example.com)" },
+  write: { flags: '--write', help: "add or replace the entry in the host's config file on this machine (a .bak copy is kept); with --migrate, apply the rewrites" },
+  migrate: { flags: '--migrate', help: 'find the entries that run mcp-remote or supergateway in the hosts\' config files and show them rewritten for mcp-auth-proxy' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -142,6 +152,10 @@ Credentials from a shell (mcp-auth-proxy <command> --help for more):
   $ mcp-auth-proxy logout https://example.com/mcp    revoke and delete the tokens
   $ mcp-auth-proxy doctor https://example.com/mcp    check DNS, TLS, proxy, transport, OAuth metadata, credentials, tools
 
+Host configs:
+  $ mcp-auth-proxy config https://example.com/mcp    the entry for each host (--app cursor --write adds it to Cursor's file)
+  $ mcp-auth-proxy config --migrate                  rewrite mcp-remote / supergateway entries (--write applies)
+
 ${EXIT_CODES}`;
 
 /** `mcp-auth-proxy <server-url>`: the proxy itself. */
@@ -158,7 +172,7 @@ export const PROXY = {
   },
 } as const;
 
-export const COMMAND_NAMES = ['login', 'logout', 'status', 'token', 'doctor'] as const;
+export const COMMAND_NAMES = ['login', 'logout', 'status', 'token', 'doctor', 'config'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 const URL_HELP = 'the MCP server, e.g. https://example.com/mcp';
@@ -273,6 +287,33 @@ Examples:
 
 With --json: an array of {step, ok, ms, detail, hint}; ok is null for a skipped step, hint null unless ok is false.
 Exit codes: 0 every check passed, 1 a failure (network, TLS, server), 2 usage error, 3 authorization problem (credentials, metadata).`,
+  },
+  config: {
+    argument: ['[server-url]', `${URL_HELP} (not with --migrate)`],
+    options: ['app', 'name', 'write', 'migrate'],
+    passThrough: true,
+    usage: '[server-url] [options] [-- <proxy options>]',
+    start: (url, options, env) => {
+      const config = buildConfigCommand(url, options, env);
+      return { secrets: [], run: async () => (await import('./commands/config.js')).runConfig(config) };
+    },
+    summary: "print (or write) a host's entry that runs the proxy; migrate mcp-remote / supergateway entries",
+    description:
+      'Print the entry that makes an MCP host run mcp-auth-proxy for a server, for every host (Cursor, Claude Desktop, Claude Code, VS Code, Windsurf, Codex) or the one named by --app; ' +
+      'the proxy options after -- go into its args. A token or credential header given there is never written into the entry: the entry reads it from an environment variable. ' +
+      "--write adds or replaces the entry in that host's config file on this machine (comments and other entries kept as they are, a .bak copy, an atomic rename). " +
+      '--migrate finds entries that run mcp-remote or supergateway and shows each beside its rewrite; --migrate --write applies them.',
+    examples: `
+Examples:
+  $ mcp-auth-proxy config https://example.com/mcp
+  $ mcp-auth-proxy config https://example.com/mcp --app cursor --name example --write
+  $ mcp-auth-proxy config https://example.com/mcp --app vscode -- --header "X-API-Key: \${API_KEY}" --keepalive 60
+  $ mcp-auth-proxy config https://example.com/mcp --app claude-desktop -- --oauth2Bearer "$TOKEN"   the token becomes MCP_AUTH_PROXY_BEARER
+  $ mcp-auth-proxy config --migrate                    show the mcp-remote / supergateway entries rewritten
+  $ mcp-auth-proxy config --migrate --write            apply the rewrites
+
+Hosts (--app): ${APPS.join(', ')}.
+${EXIT_CODES}`,
   },
 };
 

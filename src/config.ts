@@ -133,6 +133,12 @@ export interface RawOptions {
   dpopProof?: string[];
   // The credential commands (login, logout, status, token).
   force?: boolean;
+  // config: the host, the entry's name, write it, migrate peers' entries, the proxy options after --.
+  app?: string;
+  name?: string;
+  write?: boolean;
+  migrate?: boolean;
+  proxyArgs?: string[];
   json?: boolean;
   all?: boolean;
   allServers?: boolean;

@@ -62,7 +62,9 @@ export type ProxyErrorCode =
   // RFC 7523 §3.1: the authorization server refused the assertion (a workload JWT or an ID-JAG).
   | 'AUTH_ASSERTION_REJECTED'
   // Enterprise-managed authorization: the identity provider's policy refused a token for this MCP server.
-  | 'AUTH_IDP_REFUSED';
+  | 'AUTH_IDP_REFUSED'
+  // `config --write`: a host's config file does not parse (the command only; never reaches a host).
+  | 'HOST_CONFIG_INVALID';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;
