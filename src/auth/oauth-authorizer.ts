@@ -10,18 +10,22 @@
  * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
-import type { GrantChoice } from '../config.js';
+import type { DpopChoice, GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
-import { bearerHeaders } from './bearer.js';
+import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
+import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
+import { chooseScope } from './scope-choice.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, refusesAccess, type BearerChallenge } from './challenge.js';
-import { pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
+import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { authorizationValue as authorization } from './dpop-scheme.js';
+import { DpopSession } from './dpop-session.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
 import { discoveryOptions, signInMethod } from './sign-in-method.js';
@@ -53,6 +57,7 @@ export interface OAuthSettings {
   assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
+  dpop?: DpopChoice | undefined; // --dpop: when to ask for DPoP-bound tokens (RFC 9449, dpop-session.ts); default auto
 }
 
 // Refresh this long before the access token expires (a quarter of a short lifetime).
@@ -63,8 +68,10 @@ export class OAuthAuthorizer implements Authorizer {
   private loaded: Promise<void> | undefined;
   private flight: Promise<void> | undefined;
   private signingIn = false;
+  private readonly browserGate = new BrowserFailureGate();
 
-  constructor(private readonly settings: OAuthSettings) {}
+  /** `dpop`: the DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
+  constructor(private readonly settings: OAuthSettings, readonly dpop = new DpopSession(settings.store)) {}
 
   get waitingForUser(): boolean {
     return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
@@ -79,9 +86,13 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.serverUrl.href;
   }
 
-  /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
-  async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
-    return bearerHeaders((await this.freshCredentials())?.tokens?.accessToken);
+  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current access token, renewed first when about to expire. */
+  async headers(request: OutgoingRequest): Promise<Record<string, string>> {
+    return this.dpop.headers(await this.freshCredentials(), request);
+  }
+
+  answered({ url, dpopNonce }: { url: URL; dpopNonce: string | undefined }): void {
+    this.dpop.answered(url, dpopNonce);
   }
 
   /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
@@ -101,7 +112,9 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
-  async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
+  async challenge(refused: Challenge): Promise<void> {
+    if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return; // RFC 9449 §9: a nonce, not a bad token: retry with it
+    const { status, wwwAuthenticate, sent } = refused;
     const challenge = bearerChallenge(wwwAuthenticate);
     if (refusesAccess(status, challenge)) {
       const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
@@ -110,14 +123,15 @@ export class OAuthAuthorizer implements Authorizer {
     if (status === 403) {
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
       log.info(`the server asks for more scope (${challenge?.scope ?? 'unspecified'}); signing in again`);
-      return this.once(() => this.authorize(challenge, true));
+      return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
-    await this.once(async () => {
+    // A browser that failed to open answers this request at once (browser-failure.ts).
+    await this.browserGate.wait(() => this.once(async () => {
       if (authorization(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
-    });
+    }));
   }
 
   /**
@@ -187,7 +201,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return true;
       }
-      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
+      const client = await clientAuthFor(record, this.settings.client, this.settings.store).then((known) => known && this.dpop.forRecord(known, record));
       return client ? how(record, client) : false;
     });
   }
@@ -235,34 +249,25 @@ export class OAuthAuthorizer implements Authorizer {
       }
       const { prm, as } = await discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, discoveryOptions({ allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce, kind: this.kind }));
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      const client = await this.obtainTokens(as, resource, scope);
-      await this.save({
+      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined);
+      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
+      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
+      const client = obtained.result;
+      await this.save(await this.dpop.keep({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
         clientAuthMethod: client.method,
         resource,
-        requestedScope: scope,
+        requestedScope: obtained.scope,
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
         ...(this.kind ? { grant: this.kind } : {}),
         updatedAt: Date.now(),
-      });
+      }));
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
-  }
-
-  /** --scope, else the challenge's, else all PRM scopes_supported, else none (MCP 2025-11-25 "Scope Selection Strategy"). */
-  private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
-    let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
-    if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
-    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
-    // client credentials, which are renewed by asking again).
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.kind === undefined) words.push('offline_access');
-    const unique = [...new Set(words)];
-    return unique.length > 0 ? unique.join(' ') : undefined;
   }
 
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
@@ -270,7 +275,7 @@ export class OAuthAuthorizer implements Authorizer {
     const method = signInMethod(as, { kind: this.kind, noBrowser: this.settings.noBrowser });
     if (method.kind === 'client') {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
-      const auth = clientAuth(client, this.settings.client.clientKey);
+      const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
       // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
       const grant = this.settings.assertionGrant;
       if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
@@ -286,7 +291,8 @@ export class OAuthAuthorizer implements Authorizer {
     } else if (method.noBrowser !== undefined) {
       log.info(`no browser can be opened here (${method.noBrowser}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
-    return this.browserSignIn(as, resource, scope);
+    const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
+    return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);
   }
 
   /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
@@ -295,7 +301,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
@@ -331,12 +337,14 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
+          const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -351,6 +359,7 @@ export class OAuthAuthorizer implements Authorizer {
       }
     } finally {
       this.signingIn = false;
+      this.browserGate.clear();
       await callback.close();
     }
   }
@@ -364,9 +373,4 @@ export class OAuthAuthorizer implements Authorizer {
 function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
   const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
   log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
-}
-
-/** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
-function authorization(record: ServerRecord | undefined): string | undefined {
-  return bearerHeaders(record?.tokens?.accessToken)['authorization'];
 }

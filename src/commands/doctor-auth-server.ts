@@ -33,6 +33,7 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
     `client ID metadata documents ${yes(as.clientIdMetadataDocumentSupported)}`,
     `dynamic registration ${yes(as.registrationEndpoint !== undefined)}`,
     `device authorization grant ${yes(deviceFlowSupported(as))}`,
+    `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
   ].join(', ');
   const detail = `${as.issuer}${source}: ${supports}; ${describeSignIn(method)}`;
   const settings = { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey };
