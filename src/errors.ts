@@ -38,6 +38,8 @@ export type ProxyErrorCode =
   | 'CLOSED'
   // The host answered a request of the server (sampling, elicitation, roots) with an error.
   | 'HOST_DECLINED'
+  // A message nested so deep (thousands of levels) that serialising or walking it overflows the stack.
+  | 'MESSAGE_TOO_DEEP'
   // A bug in the proxy itself, not the server's or the network's doing (see toProxyError).
   | 'INTERNAL'
   // Authorization (MCP "Authorization"): which step failed.
@@ -89,6 +91,15 @@ export function isProxyError(error: unknown, code?: ProxyErrorCode): error is Pr
  */
 export function toProxyError(error: unknown): ProxyError {
   if (error instanceof ProxyError) return error;
+  // A stack overflow is a message too deep to walk (see json-text.ts), not a bug of ours.
+  if (isStackOverflow(error)) {
+    return new ProxyError('MESSAGE_TOO_DEEP', 'a message is nested too deeply to be processed (thousands of levels of JSON arrays/objects); it was not forwarded', { cause: error });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new ProxyError('INTERNAL', `internal error in mcp-auth-proxy (please report it): ${message}`, { cause: error });
+}
+
+/** True for the RangeError V8 throws when the stack overflows (a value nested too deep to walk). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }
