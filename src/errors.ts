@@ -38,6 +38,8 @@ export type ProxyErrorCode =
   | 'CLOSED'
   // The host answered a request of the server (sampling, elicitation, roots) with an error.
   | 'HOST_DECLINED'
+  // A URL named by a server is refused by the UrlPolicy (SSRF: link-local, private, plain http).
+  | 'URL_REFUSED'
   // A message nested so deep (thousands of levels) that serialising or walking it overflows the stack.
   | 'MESSAGE_TOO_DEEP'
   // A bug in the proxy itself, not the server's or the network's doing (see toProxyError).

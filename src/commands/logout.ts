@@ -14,6 +14,7 @@ import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { log, setLogLevel } from '../log.js';
+import { UrlPolicy } from '../url-policy.js';
 import { displayUrl } from '../url.js';
 import { say } from './output.js';
 import { storedServers } from './stored-servers.js';
@@ -23,15 +24,18 @@ const LOCK_WAIT_MS = 10_000;
 
 export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = new HttpClient(config.network);
+  // Revocation endpoints were checked when they were stored (--allow-http included); the
+  // addresses they resolve to are checked again now, next to the servers being signed out of.
+  const policy = new UrlPolicy({ allowHttp: true, servers: [] });
+  const http = new HttpClient(config.network, { urlPolicy: policy });
   try {
-    return await logout(config, options, http);
+    return await logout(config, options, http, policy);
   } finally {
     await http.close();
   }
 }
 
-async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient): Promise<number> {
+async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient, policy: UrlPolicy): Promise<number> {
   if (config.serverUrl === undefined && !options.allServers) {
     throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
   }
@@ -42,6 +46,7 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   const store = new TokenStore(dir);
   const records = await storedServers(store, config.serverUrl);
   const servers = [...new Set(records.map((r) => r.server))];
+  for (const server of servers) policy.addServer(new URL(server));
   if (servers.length === 0 && config.serverUrl !== undefined) {
     const others = (await store.listServers()).map((r) => displayUrl(r.server));
     say(`no stored credentials for ${displayUrl(config.serverUrl)}; nothing to do${others.length ? ` (stored: ${[...new Set(others)].join(', ')})` : ''}`);
