@@ -55,6 +55,8 @@ export type ProxyErrorCode =
   | 'AUTH_BROWSER'
   // --callback-port names a port something else listens on.
   | 'AUTH_CALLBACK_PORT_TAKEN'
+  // The credentials directory or a file in it is another user's, or writable by others (StrictModes).
+  | 'AUTH_STORE_UNSAFE'
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
   // RFC 7009 revocation (logout only; never reaches a host).
