@@ -11,7 +11,9 @@ export type UsageErrorCode =
   | 'INVALID_URL'
   | 'INSECURE_URL'
   | 'MISSING_ENV'
-  | 'INVALID_HEADER';
+  | 'INVALID_HEADER'
+  // A secret file others can write (--client-key): see secret-file-mode.ts.
+  | 'UNSAFE_FILE';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
