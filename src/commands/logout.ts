@@ -13,6 +13,7 @@ import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
+import { DEFAULTS } from '../config-defaults.js';
 import { log, setLogLevel } from '../log.js';
 import { UrlPolicy } from '../url-policy.js';
 import { displayUrl } from '../url.js';
@@ -22,7 +23,14 @@ import { storedServers } from './stored-servers.js';
 // Waiting longer for a proxy that is signing in would leave the user staring at nothing.
 const LOCK_WAIT_MS = 10_000;
 
-export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
+export interface LogoutOptions {
+  all: boolean;
+  allServers: boolean;
+  /** The bound on all revocations of the command together (tests shorten it). */
+  revocationMs?: number;
+}
+
+export async function runLogout(config: StoreConfig, options: LogoutOptions): Promise<number> {
   setLogLevel(config.logLevel);
   // Revocation endpoints were checked when they were stored (--allow-http included); the
   // addresses they resolve to are checked again now, next to the servers being signed out of.
@@ -35,7 +43,7 @@ export async function runLogout(config: StoreConfig, options: { all: boolean; al
   }
 }
 
-async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient, policy: UrlPolicy): Promise<number> {
+async function logout(config: StoreConfig, options: LogoutOptions, http: HttpClient, policy: UrlPolicy): Promise<number> {
   if (config.serverUrl === undefined && !options.allServers) {
     throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
   }
@@ -54,18 +62,24 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   }
 
   const issuers = new Set<string>();
-  for (const server of servers) {
-    await lockedIfPossible(store, server, async () => {
-      // Read again under the lock: a proxy may have refreshed (rotated) the tokens meanwhile.
-      for (const record of await storedServers(store, server)) {
-        if (record.server !== server) continue;
-        issuers.add(record.issuer);
-        await revoke(record, store, config, http);
-      }
-      await store.deleteServer(server);
-    });
-    say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
-  }
+  // One bound for every revocation of the command, started by the first: an endpoint that never
+  // answers delays the logout by that much at most, however many servers (issue 10 §8).
+  const revocationMs = options.revocationMs ?? DEFAULTS.logoutRevocationSeconds * 1000;
+  let bound: AbortSignal | undefined;
+  const budget = (): AbortSignal => (bound ??= AbortSignal.timeout(revocationMs));
+  // Servers are signed out of concurrently (each under its own lock).
+  await Promise.all(
+    servers.map(async (server) => {
+      await lockedIfPossible(store, server, async () => {
+        // Read again under the lock: a proxy may have refreshed (rotated) the tokens meanwhile.
+        const records = (await storedServers(store, server)).filter((record) => record.server === server);
+        for (const record of records) issuers.add(record.issuer);
+        await Promise.all(records.map((record) => revoke(record, store, config, http, budget)));
+        await store.deleteServer(server);
+      });
+      say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
+    }),
+  );
 
   if (options.all) {
     if (options.allServers) for (const client of await store.listClients()) issuers.add(client.issuer);
@@ -83,7 +97,7 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   return 0;
 }
 
-async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig, http: HttpClient): Promise<void> {
+async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig, http: HttpClient, budget: () => AbortSignal): Promise<void> {
   const tokens = record.tokens;
   if (!tokens) return;
   if (!record.revocationEndpoint) {
@@ -99,12 +113,14 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
     );
     return;
   }
-  const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens);
+  const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens, budget());
   const refreshRevoked = outcomes.some((o) => o.hint === 'refresh_token' && o.result === 'revoked');
   for (const o of outcomes) {
     const what = o.hint === 'refresh_token' ? 'refresh token' : 'access token';
     if (o.result === 'revoked') say(`revoked the ${what} at ${record.issuer}`);
-    else if (o.result === 'failed') say(`warning: could not revoke the ${what} at ${record.issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway`);
+    else if (o.result === 'failed') {
+      say(`warning: could not revoke the ${what} for ${displayUrl(record.server)} at ${record.issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway`);
+    }
     // unsupported_token_type: self-contained access tokens; revoking the grant's refresh token
     // ends them where the AS supports that (RFC 7009 §2.1), else they run out by themselves.
     else if (refreshRevoked) log.info(`${record.issuer} does not revoke ${what}s on their own`);
