@@ -6,6 +6,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { staticAuthorizer } from '../../src/auth/static-authorizer.js';
 import { Bridge } from '../../src/bridge.js';
+import { withinDepth } from '../../src/json-text.js';
+import { scanHeaderParams } from '../../src/modern/mcp-param.js';
 import { buildNetwork } from '../../src/config.js';
 import { HttpClient } from '../../src/http/client.js';
 import { StdioTransport } from '../../src/transport/stdio.js';
@@ -14,6 +16,8 @@ import { Log, startRawServer, type RawHandler } from '../fixtures/raw-server.js'
 import { whenTestEnds } from '../fixtures/teardown.js';
 
 const DEPTH = 20_000;
+// Deep enough to overflow the scan's recursion, shallow enough to build quickly.
+const SCHEMA_DEPTH = 8_000;
 /** How deep a value of nested one-element-or-empty arrays goes, counted without recursion. */
 const depthOf = (value: unknown): number => {
   let depth = 0;
@@ -115,5 +119,12 @@ describe('deeply nested JSON from a hostile server', () => {
     const answer = await host.answer(5);
     expect(answer['result']).toEqual({ ok: true });
     expect(unhandled).toEqual([]);
+  });
+
+  it('a tool schema too deep to scan (2026-07-28 x-mcp-header check) hides that tool only, instead of failing tools/list', () => {
+    const open = '{"type":"object","properties":{"a":'.repeat(SCHEMA_DEPTH);
+    const schema = JSON.parse(`${open}{"type":"string"}${'}}'.repeat(SCHEMA_DEPTH)}`) as unknown;
+    expect(() => scanHeaderParams(schema)).toThrow(RangeError);
+    expect(withinDepth(() => scanHeaderParams(schema), 'too deep')).toBe('too deep');
   });
 });
