@@ -50,6 +50,9 @@ function unmapped(address: string): string {
   return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
 }
 
+/** A URL's hostname without IPv6 brackets, lower case. */
+const bare = (hostname: string): string => hostname.replace(/^\[|\]$/g, '').toLowerCase();
+
 /** What kind of address an IP literal is; undefined for a name. */
 export function addressKind(host: string): Kind | undefined {
   const address = unmapped(host);
@@ -65,6 +68,8 @@ export interface UrlPolicyOptions {
   allowHttp: boolean;
   /** The MCP server(s) this run talks to: private ranges are allowed when one of them is private. */
   servers: readonly URL[];
+  /** URLs the user named (an --idp issuer): their hosts may be private, as the user chose them. */
+  userUrls?: readonly URL[] | undefined;
   /** Name resolution (dns.lookup); tests give their own to map names to any address. */
   resolve?: typeof dnsLookup | undefined;
 }
@@ -72,15 +77,17 @@ export interface UrlPolicyOptions {
 export class UrlPolicy {
   /** Hosts of the MCP servers, and whether each was seen on a private or loopback address. */
   private readonly serverHosts = new Map<string, boolean>();
+  private readonly userHosts: ReadonlySet<string>;
 
   constructor(private readonly options: UrlPolicyOptions) {
     for (const url of options.servers) this.addServer(url);
+    this.userHosts = new Set((options.userUrls ?? []).map((url) => bare(url.hostname)));
   }
 
   /** Another MCP server this run acts for (logout --all-servers learns them from the store). */
   addServer(url: URL): void {
     const kind = isLoopbackHost(url.hostname) ? 'loopback' : addressKind(url.hostname);
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const host = bare(url.hostname);
     this.serverHosts.set(host, this.serverHosts.get(host) === true || kind === 'private' || kind === 'loopback');
   }
 
@@ -95,21 +102,21 @@ export class UrlPolicy {
     if (isLoopbackHost(url.hostname)) return undefined;
     // The address first: --allow-http never makes a metadata service fetchable.
     const kind = addressKind(url.hostname);
-    const refusal = kind === undefined ? undefined : this.addressRefusal(url.hostname, kind);
+    const refusal = kind === undefined ? undefined : this.addressRefusal(url.hostname, kind, this.userHosts.has(bare(url.hostname)));
     if (refusal) return refusal;
     if (url.protocol === 'http:' && !this.options.allowHttp) return 'it is plain http:// off loopback (pass --allow-http to accept the risk)';
     return undefined;
   }
 
   /** Why a connection to `address` (what a server-named host resolved to) must not be made. */
-  addressRefusal(address: string, kind = addressKind(address) ?? 'public'): string | undefined {
+  addressRefusal(address: string, kind = addressKind(address) ?? 'public', namedByUser = false): string | undefined {
     switch (kind) {
       case 'link-local':
         return `${address} is a link-local address (169.254.0.0/16, fe80::/10: where cloud metadata services live), which is never fetched`;
       case 'unspecified':
         return `${address} is an unspecified address (0.0.0.0/8, ::), which is never fetched`;
       case 'private':
-        return this.serverIsPrivate
+        return this.serverIsPrivate || namedByUser
           ? undefined
           : `${address} is a private address (10/8, 172.16/12, 192.168/16, fc00::/7), fetched only when the MCP server itself is on a private network`;
       default:
@@ -138,7 +145,7 @@ export class UrlPolicy {
         for (const entry of list) this.noteResolved(hostname, entry.address);
         if (guard && !isLoopbackHost(hostname)) {
           for (const entry of list) {
-            const reason = this.addressRefusal(entry.address);
+            const reason = this.addressRefusal(entry.address, undefined, this.userHosts.has(bare(hostname)));
             if (reason) return callback(new UrlRefusedError(`${hostname} resolves to ${reason}`), address, family);
           }
         }

@@ -60,6 +60,12 @@ describe('UrlPolicy.refusal', () => {
     }
   });
 
+  it('a host the user named (--idp) may be private next to a public MCP server', () => {
+    const p = new UrlPolicy({ allowHttp: false, servers: [PUBLIC_SERVER], userUrls: [new URL('https://10.9.9.9/realms/corp')] });
+    expect(p.refusal(new URL('https://10.9.9.9/token'))).toBeUndefined();
+    expect(p.refusal(new URL('https://10.9.9.8/token'))).toMatch(/private/);
+  });
+
   it('--allow-http lets plain http through, not link-local', () => {
     const p = policy([PUBLIC_SERVER], true);
     expect(p.refusal(new URL('http://as.example.com/'))).toBeUndefined();
