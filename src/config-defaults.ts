@@ -13,6 +13,9 @@ export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
 export type ProtocolChoice = (typeof PROTOCOLS)[number];
 export const GRANTS = ['authorization_code', 'client_credentials', 'jwt-bearer'] as const;
 export type GrantChoice = (typeof GRANTS)[number];
+/** --dpop: RFC 9449 sender-constrained tokens when the servers offer them (auto), always, or never. */
+export const DPOP_CHOICES = ['auto', 'always', 'never'] as const;
+export type DpopChoice = (typeof DPOP_CHOICES)[number];
 
 export const DEFAULTS = {
   transport: 'auto' as TransportChoice,
@@ -26,6 +29,7 @@ export const DEFAULTS = {
   grant: 'authorization_code' as GrantChoice,
   /** logout: every revocation of the command together (all servers, both tokens) ends by then. */
   logoutRevocationSeconds: 10,
+  dpop: 'auto' as DpopChoice,
 } as const;
 
 export const ENV = {
