@@ -20,6 +20,7 @@ import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { isAuthProblem, isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
+import { createHttpClient } from '../create-http-client.js';
 import type { HttpClient } from '../http/client.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
@@ -41,7 +42,7 @@ export interface DoctorOptions {
 
 export async function runDoctor(config: Config, options: DoctorOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  return withHttpClient(config.network, (http) => doctor(config, options, http));
+  return withHttpClient(createHttpClient(config), (http) => doctor(config, options, http));
 }
 
 async function doctor(config: Config, options: DoctorOptions, http: HttpClient): Promise<number> {

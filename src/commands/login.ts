@@ -8,6 +8,7 @@ import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { UsageError } from '../errors.js';
+import { createHttpClient } from '../create-http-client.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
@@ -25,7 +26,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
   if (config.bearerEnvIgnored) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
-  return withHttpClient(config.network, (http) => login(config, options, http));
+  return withHttpClient(createHttpClient(config), (http) => login(config, options, http));
 }
 
 async function login(config: Config, options: { force: boolean }, http: HttpClient): Promise<number> {

@@ -10,6 +10,7 @@ import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
 import { ProxyError, UsageError } from '../errors.js';
+import { createHttpClient } from '../create-http-client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { printSecret, say } from './output.js';
@@ -22,7 +23,7 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
   }
-  return withHttpClient(config.network, async (http) => {
+  return withHttpClient(createHttpClient(config), async (http) => {
     const serverUrl = new URL(config.serverUrl);
     const authorizer = createOAuthAuthorizer(config, http);
     let record = await authorizer.freshCredentials(); // refreshes a token about to expire
