@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
 import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY, type CommandName, type OptionName, type OptionSpec } from './command-table.js';
 import type { RawOptions } from './config.js';
-import { isProxyError, UsageError } from './errors.js';
+import { isAuthProblem, UsageError } from './errors.js';
 import { addSecret, redact } from './log.js';
 import { VERSION } from './version.js';
 
@@ -140,11 +140,6 @@ async function run({ command, url, options }: Invocation): Promise<number> {
   const start = command === 'proxy' ? PROXY.start(url!, options, process.env) : COMMANDS[command].start(url, options, process.env);
   for (const secret of start.secrets) addSecret(secret);
   return start.run();
-}
-
-/** Authorization problems: the sign-in or the server's verdict on the credentials. */
-function isAuthProblem(error: unknown): boolean {
-  return isProxyError(error) && (error.code.startsWith('AUTH_') || error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN');
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -102,6 +102,11 @@ export class ProxyError extends Error {
   }
 }
 
+/** Authorization problems: the sign-in or the server's verdict on the credentials (the CLI's exit code 3). */
+export function isAuthProblem(error: unknown): boolean {
+  return isProxyError(error) && (error.code.startsWith('AUTH_') || error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN');
+}
+
 export function isProxyError(error: unknown, code?: ProxyErrorCode): error is ProxyError {
   return error instanceof ProxyError && (code === undefined || error.code === code);
 }

@@ -20,6 +20,11 @@ export interface ExpectedResponse {
 
 export const CALLBACK_PATH = '/callback';
 
+/** The redirect URI of a callback listening on `port`: the IP literal, not "localhost" (RFC 8252 §8.3). */
+export function callbackUri(port: number): string {
+  return `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+}
+
 /** What to tell whoever delivered a response (the browser as a page; the terminal as a line). */
 export interface Reply {
   status: number;
@@ -106,7 +111,7 @@ export class CallbackServer {
 
   get redirectUri(): string {
     // The IP literal, not "localhost" (RFC 8252 §8.3), and exactly what we listen on.
-    return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
+    return callbackUri(this.port);
   }
 
   /**

@@ -105,3 +105,11 @@ function httpUrl(value: string | undefined): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * A 403 that no sign-in can help: only error="insufficient_scope" asks for one (RFC 6750 §3.1,
+ * MCP 2025-11-25 "Step-Up Authorization Flow"); any other 403 refuses access outright.
+ */
+export function refusesAccess(status: number, challenge: BearerChallenge | undefined): boolean {
+  return status === 403 && challenge?.error !== 'insufficient_scope';
+}

@@ -35,6 +35,8 @@ export interface AuthServerMetadata {
   scopesSupported: string[] | undefined;
   tokenEndpointAuthMethods: string[] | undefined;
   grantTypes: string[] | undefined;
+  /** RFC 7636 code_challenge_methods_supported as published (undefined: not listed). */
+  codeChallengeMethods: string[] | undefined;
   /** RFC 9207 §3: the AS puts `iss` in authorization responses. */
   issParameterSupported: boolean;
   /** MCP 2025-11-25: client ID metadata documents are accepted. */
@@ -81,12 +83,17 @@ export async function discoverResource(http: HttpClient, serverUrl: URL, hint: U
       continue;
     }
     if (!answer.body) throw new ProxyError('AUTH_DISCOVERY', `${PRM} at ${displayUrl(url)} is unusable: ${answer.problem}`);
-    return validateResource(answer.body, url, serverUrl);
+    return processResourceMetadata(answer.body, url, serverUrl);
   }
   return undefined;
 }
 
-function validateResource(body: JsonObject, url: URL, serverUrl: URL): ProtectedResource {
+/**
+ * Validates protected resource metadata (RFC 9728 §3.2) found at `url` for `serverUrl`, in a fixed
+ * order: resource, that it covers the server (§3.3), authorization_servers, scopes_supported.
+ * Pure: throws AUTH_DISCOVERY naming the field that failed.
+ */
+export function processResourceMetadata(body: JsonObject, url: URL, serverUrl: URL): ProtectedResource {
   const resource = body['resource'];
   if (typeof resource !== 'string' || resource === '') throw new ProxyError('AUTH_DISCOVERY', `"resource" in ${PRM} is missing`);
   if (!resourceCovers(resource, serverUrl)) {
@@ -145,14 +152,14 @@ export async function discoverAuthServer(http: HttpClient, issuer: string, optio
     throw new ProxyError('AUTH_DISCOVERY', `no ${ASM} found for ${issuer} (tried RFC 8414 and OpenID Connect discovery URLs)`);
   }
   // RFC 8414 §3.3 / MCP 2026-07-28: the issuer must be identical to the one the URL was built from.
-  return validateAuthServer(found.body, [issuer], found.url, options);
+  return processAuthServerMetadata(found.body, [issuer], found.url, options);
 }
 
 /** MCP 2025-03-26: no PRM, the authorization server lives at the MCP server's origin. */
 export async function discoverLegacyAuthServer(http: HttpClient, serverUrl: URL, options: DiscoveryOptions): Promise<AuthServerMetadata> {
   const origin = serverUrl.origin;
   const found = await fetchFirst(http, authServerMetadataUrls(new URL(origin)), options);
-  if (found) return validateAuthServer(found.body, [origin, `${origin}/`], found.url, options);
+  if (found) return processAuthServerMetadata(found.body, [origin, `${origin}/`], found.url, options);
   // 2025-03-26 "Fallbacks for Servers without Metadata Discovery".
   log.info(`no ${ASM} at ${origin}; using the default endpoints /authorize, /token and /register`);
   return {
@@ -165,10 +172,51 @@ export async function discoverLegacyAuthServer(http: HttpClient, serverUrl: URL,
     scopesSupported: undefined,
     tokenEndpointAuthMethods: undefined,
     grantTypes: undefined,
+    codeChallengeMethods: undefined,
     issParameterSupported: false,
     clientIdMetadataDocumentSupported: false,
     defaults: true,
   };
+}
+
+/**
+ * The authorization server for a server whose protected resource metadata is `prm` (undefined for
+ * a 2025-03-26 server: the one at its origin). RFC 9728 §7.6: with several authorization servers
+ * the client chooses; the proxy takes the first that passes every check, else throws the first
+ * one's error.
+ */
+export async function authorizationServerFor(http: HttpClient, serverUrl: URL, prm: ProtectedResource | undefined, options: DiscoveryOptions): Promise<AuthServerMetadata> {
+  if (!prm) {
+    log.info("no protected resource metadata: looking for the authorization server at the server's origin (MCP 2025-03-26)");
+    return discoverLegacyAuthServer(http, serverUrl, options);
+  }
+  log.info(`protected resource metadata at ${displayUrl(prm.url)}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}`);
+  let first: unknown;
+  for (const issuer of prm.authorizationServers) {
+    try {
+      const as = await discoverAuthServer(http, issuer, options);
+      log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
+      return as;
+    } catch (error) {
+      first ??= error;
+      log.info(`authorization server ${issuer} is unusable: ${(error as Error).message}`);
+    }
+  }
+  throw first;
+}
+
+/**
+ * The whole discovery a sign-in starts with: protected resource metadata (from the challenge's
+ * resource_metadata first), then its authorization server. `doctor` runs the same two steps.
+ */
+export async function discoverAuthorization(
+  http: HttpClient,
+  serverUrl: URL,
+  resourceMetadata: URL | undefined,
+  options: DiscoveryOptions,
+): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
+  const prm = await discoverResource(http, serverUrl, resourceMetadata, options);
+  return { prm, as: await authorizationServerFor(http, serverUrl, prm, options) };
 }
 
 async function fetchFirst(http: HttpClient, urls: URL[], options: OAuthHttpOptions): Promise<{ body: JsonObject; url: URL } | undefined> {
@@ -180,7 +228,13 @@ async function fetchFirst(http: HttpClient, urls: URL[], options: OAuthHttpOptio
   return undefined;
 }
 
-function validateAuthServer(body: JsonObject, expectedIssuers: string[], url: URL, options: DiscoveryOptions): AuthServerMetadata {
+/**
+ * Validates authorization server metadata (RFC 8414 §3.3) found at `url`, in a fixed order:
+ * issuer (identical to one of `expectedIssuers`), authorization_endpoint, token_endpoint,
+ * response_types_supported, code_challenge_methods_supported (AUTH_PKCE_UNSUPPORTED), then the
+ * optional fields. Throws AUTH_DISCOVERY naming the field; a bad optional endpoint is dropped.
+ */
+export function processAuthServerMetadata(body: JsonObject, expectedIssuers: string[], url: URL, options: DiscoveryOptions): AuthServerMetadata {
   const issuer = body['issuer'];
   if (typeof issuer !== 'string' || !expectedIssuers.includes(issuer)) {
     throw new ProxyError(
@@ -215,6 +269,7 @@ function validateAuthServer(body: JsonObject, expectedIssuers: string[], url: UR
     scopesSupported: optionalStrings(body, 'scopes_supported', ASM, 'AUTH_DISCOVERY'),
     tokenEndpointAuthMethods: optionalStrings(body, 'token_endpoint_auth_methods_supported', ASM, 'AUTH_DISCOVERY'),
     grantTypes: optionalStrings(body, 'grant_types_supported', ASM, 'AUTH_DISCOVERY'),
+    codeChallengeMethods: methods,
     issParameterSupported: body['authorization_response_iss_parameter_supported'] === true,
     clientIdMetadataDocumentSupported: body['client_id_metadata_document_supported'] === true,
     dpopSigningAlgs: optionalStrings(body, 'dpop_signing_alg_values_supported', ASM, 'AUTH_DISCOVERY'),

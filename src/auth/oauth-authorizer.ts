@@ -21,13 +21,14 @@ import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
 import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
 import { chooseScope } from './scope-choice.js';
 import { CallbackServer } from './callback-server.js';
-import { bearerChallenge, type BearerChallenge } from './challenge.js';
+import { bearerChallenge, refusesAccess, type BearerChallenge } from './challenge.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
-import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { authorizationValue as authorization } from './dpop-scheme.js';
 import { DpopSession } from './dpop-session.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
+import { discoveryOptions, signInMethod } from './sign-in-method.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
@@ -115,13 +116,13 @@ export class OAuthAuthorizer implements Authorizer {
     if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return; // RFC 9449 §9: a nonce, not a bad token: retry with it
     const { status, wwwAuthenticate, sent } = refused;
     const challenge = bearerChallenge(wwwAuthenticate);
+    if (refusesAccess(status, challenge)) {
+      const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
+      throw new ProxyError('FORBIDDEN', `the server refused access (403 Forbidden${why})`, { status });
+    }
     if (status === 403) {
-      if (challenge?.error !== 'insufficient_scope') {
-        const why = challenge?.errorDescription ? `: ${challenge.errorDescription.slice(0, 200)}` : '';
-        throw new ProxyError('FORBIDDEN', `the server refused access (403 Forbidden${why})`, { status });
-      }
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
-      log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
+      log.info(`the server asks for more scope (${challenge?.scope ?? 'unspecified'}); signing in again`);
       return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
     // A browser that failed to open answers this request at once (browser-failure.ts).
@@ -246,7 +247,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return;
       }
-      const { prm, as } = await this.discover(challenge);
+      const { prm, as } = await discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, discoveryOptions({ allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce, kind: this.kind }));
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined);
       this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
@@ -269,33 +270,10 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
-    // PKCE protects the authorization code; a client_credentials or assertion client never gets one here.
-    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.kind !== undefined };
-    const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
-    if (!prm) {
-      log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
-      return { prm, as: await discoverLegacyAuthServer(this.settings.http, this.settings.serverUrl, options) };
-    }
-    log.info(`protected resource metadata at ${displayUrl(prm.url)}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}`);
-    // RFC 9728 §7.6: with several authorization servers, the client chooses: the first that works.
-    let first: unknown;
-    for (const issuer of prm.authorizationServers) {
-      try {
-        const as = await discoverAuthServer(this.settings.http, issuer, options);
-        log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
-        return { prm, as };
-      } catch (error) {
-        first ??= error;
-        log.info(`authorization server ${issuer} is unusable: ${(error as Error).message}`);
-      }
-    }
-    throw first;
-  }
-
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    if (this.kind !== undefined) {
+    const method = signInMethod(as, { kind: this.kind, noBrowser: this.settings.noBrowser });
+    if (method.kind === 'client') {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
       const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
       // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
@@ -306,13 +284,12 @@ export class OAuthAuthorizer implements Authorizer {
       logReceived(tokens);
       return { ...auth, tokens };
     }
-    const why = this.settings.noBrowser;
-    if (why !== undefined && deviceFlowSupported(as)) {
-      log.info(`no browser can be opened here (${why}): signing in with the device authorization grant (RFC 8628)`);
+    if (method.kind === 'device') {
+      log.info(`no browser can be opened here (${method.noBrowser}): signing in with the device authorization grant (RFC 8628)`);
       const tokens = await this.deviceSignIn(as, resource, scope);
       if (tokens) return tokens;
-    } else if (why !== undefined) {
-      log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
+    } else if (method.noBrowser !== undefined) {
+      log.info(`no browser can be opened here (${method.noBrowser}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
     const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
     return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);

@@ -48,28 +48,29 @@ function authMethod(as: AuthServerMetadata, hasSecret: boolean, hasKey = false):
   return allowed[0] ?? 'client_secret_basic';
 }
 
-export async function obtainClient(http: HttpClient, as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
+/**
+ * Who the proxy is to `as` for `use`, without registering: MCP 2025-11-25 "Client Registration
+ * Approaches" order (pre-registered, client ID metadata document, dynamic registration), where a
+ * stored dynamic registration (`stored`) is reused while its secret lasts and it fits the use.
+ * Pure: throws AUTH_REGISTRATION naming the flag to pass when there is no way at all.
+ */
+export function identityFor(as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, stored: ClientRecord | undefined): ClientIdentity {
   const redirectUri = use.grant === 'authorization_code' ? use.redirectUri : undefined;
   const base = { issuer: as.issuer, redirectUri, createdAt: Date.now(), clientSecretExpiresAt: undefined };
   if (settings.clientId !== undefined) {
-    return {
-      ...base,
-      kind: 'pre-registered',
-      clientId: settings.clientId,
-      clientSecret: settings.clientSecret,
-      tokenEndpointAuthMethod: authMethod(as, settings.clientSecret !== undefined, settings.clientKey !== undefined),
-    };
+    const method = authMethod(as, settings.clientSecret !== undefined, settings.clientKey !== undefined);
+    return { kind: 'pre-registered', client: { ...base, kind: 'pre-registered', clientId: settings.clientId, clientSecret: settings.clientSecret, tokenEndpointAuthMethod: method } };
   }
   if (use.grant === 'client_credentials') {
     throw new ProxyError('AUTH_REGISTRATION', '--grant client_credentials needs a client registered with the provider: pass --client-id with --client-secret or --client-key');
   }
   if (settings.clientMetadataUrl !== undefined && as.clientIdMetadataDocumentSupported) {
     // The URL is the client_id (draft-ietf-oauth-client-id-metadata-document); no secret.
-    return { ...base, kind: 'metadata-document', clientId: settings.clientMetadataUrl, clientSecret: undefined, tokenEndpointAuthMethod: 'none' };
+    const client: ClientRecord = { ...base, kind: 'metadata-document', clientId: settings.clientMetadataUrl, clientSecret: undefined, tokenEndpointAuthMethod: 'none' };
+    return { kind: 'metadata-document', client };
   }
-  const stored = await store.readClient(as.issuer);
   const current = stored && !secretExpired(stored) ? stored : undefined;
-  if (current && fits(current, use)) return current;
+  if (current && fits(current, use)) return { kind: 'stored', client: current };
   if (!as.registrationEndpoint) {
     throw new ProxyError(
       'AUTH_REGISTRATION',
@@ -78,13 +79,24 @@ export async function obtainClient(http: HttpClient, as: AuthServerMetadata, set
   }
   // A registration that lacks what this sign-in needs is renewed with the union of both, so that
   // switching between the browser and the device flow does not re-register every time.
-  const carried = current ? grantsOf(current) : [];
   const redirect = redirectUri ?? current?.redirectUri;
-  const grants = new Set([use.grant === 'device_code' ? DEVICE_GRANT : 'authorization_code', ...carried, 'refresh_token']);
+  const grants = new Set([use.grant === 'device_code' ? DEVICE_GRANT : 'authorization_code', ...(current ? grantsOf(current) : []), 'refresh_token']);
   if (redirect === undefined) grants.delete('authorization_code');
   if (!deviceFlowSupported(as)) grants.delete(DEVICE_GRANT);
-  if (current) log.info(`the stored registration ${current.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
-  const client = await registerWithMethods(http, as, redirect, [...grants]);
+  return { kind: 'register', redirectUri: redirect, grantTypes: [...grants], replaces: current };
+}
+
+export type ClientIdentity =
+  | { kind: 'pre-registered' | 'metadata-document' | 'stored'; client: ClientRecord }
+  /** Dynamic client registration (RFC 7591) with these, replacing `replaces` when it does not fit. */
+  | { kind: 'register'; redirectUri: string | undefined; grantTypes: string[]; replaces: ClientRecord | undefined };
+
+export async function obtainClient(http: HttpClient, as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
+  const stored = settings.clientId === undefined ? await store.readClient(as.issuer) : undefined;
+  const identity = identityFor(as, settings, use, stored);
+  if (identity.kind !== 'register') return identity.client;
+  if (identity.replaces) log.info(`the stored registration ${identity.replaces.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
+  const client = await registerWithMethods(http, as, identity.redirectUri, identity.grantTypes);
   await store.writeClient(client);
   return client;
 }

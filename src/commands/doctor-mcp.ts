@@ -13,13 +13,13 @@ import { ProxyError, isProxyError } from '../errors.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import { errorResponse, isRequest } from '../jsonrpc.js';
-import { probeEra } from '../modern/era.js';
+import { probeEra, probesEra } from '../modern/era.js';
 import { LEGACY_VERSIONS, MODERN_VERSION } from '../modern/modern-request.js';
 import { mintId } from '../own-id.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
 import { mediaType, readEventStream, type ServerSentEvent } from '../transport/event-stream.js';
 import type { RemoteEndpoint, RemoteTransport } from '../transport/remote-transport.js';
-import { SseTransport } from '../transport/sse.js';
+import { legacyTransport } from '../transport/connect.js';
 import { StreamableHttpTransport } from '../transport/streamable-http.js';
 import { displayUrl, sameOrigin } from '../url.js';
 import { VERSION } from '../version.js';
@@ -80,7 +80,7 @@ const FIRST_EVENT_MS = 3_000;
  */
 export async function detectTransport(endpoint: RemoteEndpoint, choice: { protocol: ProtocolChoice; transport: TransportChoice }, signal: AbortSignal): Promise<TransportFinding> {
   let postEvidence: string | undefined;
-  if (choice.protocol !== 'legacy' && choice.transport !== 'sse') {
+  if (probesEra(choice)) {
     const modern = new StreamableHttpTransport(endpoint, { protocolVersion: MODERN_VERSION });
     try {
       const outcome = await withSignal(
@@ -192,9 +192,7 @@ export async function listTools(endpoint: RemoteEndpoint, finding: Exclude<Trans
   const transport: RemoteTransport =
     finding.kind === 'modern'
       ? new ModernServerBridge(new StreamableHttpTransport(endpoint, { protocolVersion: finding.version }), finding.discover, finding.version)
-      : finding.kind === 'sse'
-        ? new SseTransport(endpoint)
-        : new StreamableHttpTransport(endpoint);
+      : legacyTransport(endpoint, finding.kind);
   transport.onmessage = (message) => {
     if (isRequest(message)) {
       // A server request in the middle (ping, roots…): a host with no capabilities answers so.

@@ -8,7 +8,8 @@ import { lookup } from 'node:dns/promises';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { HttpClient } from '../http/client.js';
-import { errorCode, isCertificateProblem } from '../http/network-problem.js';
+import { certNames, connectProblem, errorCode, isCertificateProblem, issuerName, tlsProblem, validTo } from '../http/network-problem.js';
+import { portOf, type ProxyChoice } from '../http/proxy-for.js';
 import { trustedCas } from '../http/trusted-cas.js';
 import { displayUrl, isLoopbackHost } from '../url.js';
 import { relativeTime } from './summary.js';
@@ -20,56 +21,10 @@ export interface Finding {
   hint?: string | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+// --- proxy: the rules are the HttpClient's (see http/proxy-for.ts) -----------
 
-// --- proxy -------------------------------------------------------------------
-
-export interface ProxyChoice {
-  /** The proxy that carries requests to this URL, if any: the variable that named it, and the URL. */
-  proxy: { variable: string; url: string } | undefined;
-  /** A proxy is configured but NO_PROXY exempts this host (the entry that matched). */
-  exemptBy: { variable: string; entry: string } | undefined;
-}
-
-const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
-
-/** The first of the variables that is set (even to ""), as undici reads them (`a ?? b`). */
-function firstSet(env: Env, names: readonly string[]): { variable: string; value: string } | undefined {
-  for (const variable of names) {
-    const value = env[variable];
-    if (value !== undefined) return { variable, value };
-  }
-  return undefined;
-}
-
-/**
- * The forward proxy for `target`, by the rules of undici's EnvHttpProxyAgent (which the proxy
- * uses whenever one of the variables is set): https URLs take https_proxy/HTTPS_PROXY, else the
- * http one; NO_PROXY (no_proxy first) lists hosts, `.domain` / `*.domain` suffixes and `host:port`
- * entries reached directly, or `*` for all.
- */
-export function proxyFor(target: URL, env: Env): ProxyChoice {
-  const http = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
-  const https = firstSet(env, ['https_proxy', 'HTTPS_PROXY']);
-  const httpProxy = http?.value ? http : undefined;
-  const chosen = target.protocol === 'https:' ? (https?.value ? https : httpProxy) : httpProxy;
-  if (!chosen) return { proxy: undefined, exemptBy: undefined };
-  const proxy = { variable: chosen.variable, url: chosen.value };
-  const noProxy = firstSet(env, ['no_proxy', 'NO_PROXY']);
-  const value = noProxy?.value ?? '';
-  const hostname = target.host.replace(/:\d*$/, '').toLowerCase();
-  const port = Number.parseInt(target.port, 10) || DEFAULT_PORTS[target.protocol] || 0;
-  if (value === '*') return { proxy: undefined, exemptBy: { variable: noProxy!.variable, entry: '*' } };
-  for (const entry of value.split(/[,\s]/)) {
-    if (!entry) continue;
-    const parsed = /^(.+):(\d+)$/.exec(entry);
-    const host = (parsed ? parsed[1]! : entry).replace(/^\*?\./, '').toLowerCase();
-    const entryPort = parsed ? Number.parseInt(parsed[2]!, 10) : 0;
-    if (entryPort && entryPort !== port) continue;
-    if (hostname === host || hostname.endsWith(`.${host}`)) return { proxy: undefined, exemptBy: { variable: noProxy!.variable, entry } };
-  }
-  return { proxy, exemptBy: undefined };
-}
+export { proxyFor, type ProxyChoice } from '../http/proxy-for.js';
+export { tlsProblem } from '../http/network-problem.js';
 
 /** The proxy line of the report (informational; ✗ only for a proxy variable that is not a URL). */
 export function describeProxy(target: URL, choice: ProxyChoice): Finding {
@@ -94,13 +49,6 @@ export function describeProxy(target: URL, choice: ProxyChoice): Finding {
 }
 
 // --- DNS ---------------------------------------------------------------------
-
-const DNS_PROBLEMS: Record<string, [problem: string, hint: string]> = {
-  ENOTFOUND: ['no such host', 'check the host name in the URL for typos; a name that only exists on a VPN or intranet needs that connection'],
-  EAI_AGAIN: ['the DNS lookup failed for now (no answer from the DNS server)', 'check your network connection and DNS settings, then try again'],
-  ENODATA: ['the name exists but has no address', 'check the host name in the URL'],
-  ETIMEDOUT: ['the DNS lookup timed out', 'check your network connection and DNS settings, then try again'],
-};
 
 /** The host as a socket wants it (no IPv6 brackets). */
 export function bareHost(url: URL): string {
@@ -127,7 +75,7 @@ export async function checkDns(url: URL, proxied: boolean, timeoutMs: number, ip
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const name = typeof code === 'string' ? code : 'unknown error';
-    const [problem, hint] = DNS_PROBLEMS[name] ?? [`the DNS lookup failed`, 'check the host name in the URL and your network'];
+    const { problem, hint } = name === 'ETIMEDOUT' ? { problem: 'the DNS lookup timed out', hint: 'check your network connection and DNS settings, then try again' } : (connectProblem(name) ?? { problem: 'the DNS lookup failed', hint: 'check the host name in the URL and your network' });
     if (proxied) return { ok: true, detail: `${host} does not resolve here (${problem}, ${name}); fine behind a proxy, which resolves names itself` };
     return { ok: false, detail: `${host}: ${problem} (${name})`, hint };
   } finally {
@@ -137,75 +85,12 @@ export async function checkDns(url: URL, proxied: boolean, timeoutMs: number, ip
 
 // --- TCP / TLS ---------------------------------------------------------------
 
-const TCP_PROBLEMS: Record<string, [problem: string, hint: string]> = {
-  ECONNREFUSED: ['connection refused: nothing is listening there', 'is the server running, and is the port in the URL right?'],
-  ETIMEDOUT: ['no answer (timed out)', 'check the address; a firewall may drop the connection, or your network may need a proxy (set HTTPS_PROXY)'],
-  EHOSTUNREACH: ['the host is unreachable', 'check your network connection (or VPN)'],
-  ENETUNREACH: ['the network is unreachable', 'check your network connection (or VPN)'],
-  ECONNRESET: ['the connection was reset', 'something between you and the server (a firewall or proxy) closed it; check your network'],
-  ENOTFOUND: ['no such host', 'check the host name in the URL'],
-  EAI_AGAIN: ['the DNS lookup failed for now', 'check your network connection and DNS settings'],
-};
-
-const TRUST_HINT = "if you trust it (e.g. your organisation's TLS inspection), pass its CA's PEM file with --ca-file <file> or set NODE_EXTRA_CA_CERTS=<file>; never turn verification off";
-
-/** A certificate problem (an OpenSSL or Node verification code) in words, with what to do. */
-export function tlsProblem(code: string, cert: PeerCertificate | undefined, host: string): { problem: string; hint: string } {
-  const until = validTo(cert);
-  switch (code) {
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return { problem: 'the server presented a self-signed certificate', hint: TRUST_HINT };
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-      return { problem: 'the certificate chain ends in a self-signed root that is not trusted (typical of TLS inspection by a corporate proxy or antivirus)', hint: TRUST_HINT };
-    case 'UNABLE_TO_GET_ISSUER_CERT':
-    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-      return {
-        problem: `the certificate was issued by an unknown CA${cert?.issuer ? ` (${name(cert.issuer)})` : ''}, or the server does not send its intermediate certificates`,
-        hint: `${TRUST_HINT}; if the CA is public, the server's operators must send the full chain`,
-      };
-    case 'CERT_HAS_EXPIRED':
-      return {
-        problem: `the server's certificate has expired${until ? ` (on ${until.toISOString().slice(0, 10)})` : ''}`,
-        hint: "the server's operators must renew it (if the date looks wrong, check this computer's clock)",
-      };
-    case 'CERT_NOT_YET_VALID':
-      return { problem: "the server's certificate is not valid yet", hint: "check this computer's clock and time zone" };
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return {
-        problem: `the certificate is for another host name (hostname mismatch: it names ${names(cert) ?? 'other hosts'}, not ${host})`,
-        hint: 'use the host name the certificate is for in the URL, or ask the server\'s operators to fix the certificate',
-      };
-    case 'CERT_REVOKED':
-      return { problem: "the server's certificate has been revoked", hint: "tell the server's operators" };
-    default:
-      return { problem: `the certificate is not trusted (${code})`, hint: TRUST_HINT };
-  }
-}
-
-function name(subject: PeerCertificate['subject'] | undefined): string {
-  if (!subject) return 'unknown';
-  const pick = (v: unknown): string | undefined => (Array.isArray(v) ? v.join(', ') : typeof v === 'string' ? v : undefined);
-  return pick(subject.CN) ?? pick(subject.O) ?? 'unnamed';
-}
-
-function names(cert: PeerCertificate | undefined): string | undefined {
-  const alt = cert?.subjectaltname?.split(/,\s*/).map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
-  if (alt && alt.length > 0) return alt.slice(0, 4).join(', ') + (alt.length > 4 ? ', …' : '');
-  return cert?.subject ? name(cert.subject) : undefined;
-}
-
-function validTo(cert: PeerCertificate | undefined): Date | undefined {
-  const date = cert?.valid_to ? new Date(cert.valid_to) : undefined;
-  return date && !Number.isNaN(date.getTime()) ? date : undefined;
-}
-
 function certificateSummary(cert: PeerCertificate | undefined): string {
   if (!cert || !cert.subject) return 'no certificate details';
   const until = validTo(cert);
   const left = until ? until.getTime() - Date.now() : undefined;
   const expiry = until === undefined ? '' : `, valid until ${until.toISOString().slice(0, 10)} (${left! < 14 * 86_400_000 ? `only ${relativeTime(left!)} left!` : `in ${relativeTime(left!)}`})`;
-  return `certificate for ${names(cert)} issued by ${name(cert.issuer)}${expiry}`;
+  return `certificate for ${certNames(cert)} issued by ${issuerName(cert)}${expiry}`;
 }
 
 function withTimeout<T>(start: (fail: (error: Error) => void) => Promise<T>, timeoutMs: number, onTimeout: () => void): Promise<T> {
@@ -265,6 +150,8 @@ export interface ConnectOptions {
   extraCaCertsFile?: string | undefined;
   /** --ipv4. */
   ipv4?: boolean | undefined;
+  /** --ca-file, named in the remedy for an untrusted certificate. */
+  caFile?: string | undefined;
 }
 
 /**
@@ -274,14 +161,14 @@ export interface ConnectOptions {
 export async function checkConnect(url: URL, options: ConnectOptions): Promise<Finding> {
   const { timeoutMs, ca: extraCa, extraCaCertsFile, ipv4 = false } = options;
   const host = bareHost(url);
-  const port = Number(url.port) || DEFAULT_PORTS[url.protocol]!;
+  const port = portOf(url);
   const started = performance.now();
   let socket: Socket;
   try {
     socket = await tcpConnect(host, port, timeoutMs, ipv4);
   } catch (error) {
     const code = errorCode(error) ?? 'unknown error';
-    const [problem, hint] = TCP_PROBLEMS[code] ?? [`could not connect (${(error as Error).message})`, 'check the address and your network'];
+    const { problem, hint } = connectProblem(code) ?? { problem: `could not connect (${(error as Error).message})`, hint: 'check the address and your network' };
     return { ok: false, detail: `TCP ${url.host}: ${problem} (${code})`, hint };
   }
   const tcpMs = Math.round(performance.now() - started);
@@ -311,7 +198,7 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
   const code = tls.authorizationError === undefined ? undefined : String(tls.authorizationError);
   tls.destroy();
   if (!authorized) {
-    const { problem, hint } = tlsProblem(code ?? 'unknown', cert, host);
+    const { problem, hint } = tlsProblem(code ?? 'unknown', cert, host, options.caFile);
     return { ok: false, detail: `TLS ${url.host}: ${problem} (${code ?? 'not trusted'}); ${certificateSummary(cert)}`, hint };
   }
   return { ok: true, detail: `TCP ${url.host} in ${tcpMs} ms, ${protocol}, ${certificateSummary(cert)}` };
@@ -321,7 +208,7 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
  * Through a forward proxy the connection is the proxy's tunnel: one request for a well-known
  * document (any HTTP status means the server was reached) shows whether the proxy lets us through.
  */
-export async function checkConnectViaProxy(http: HttpClient, url: URL, proxy: { variable: string; url: string }, timeoutMs: number): Promise<Finding> {
+export async function checkConnectViaProxy(http: HttpClient, url: URL, proxy: { variable: string; url: string }, timeoutMs: number, caFile?: string): Promise<Finding> {
   const via = `through the proxy from ${proxy.variable}`;
   try {
     const res = await http.request({
@@ -335,7 +222,7 @@ export async function checkConnectViaProxy(http: HttpClient, url: URL, proxy: { 
   } catch (error) {
     const code = errorCode(error) ?? ((error as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'unknown error');
     if (isCertificateProblem(code)) {
-      const { problem, hint } = tlsProblem(code, undefined, bareHost(url));
+      const { problem, hint } = tlsProblem(code, undefined, bareHost(url), caFile);
       return { ok: false, detail: `TLS ${url.host} ${via}: ${problem} (${code})`, hint };
     }
     const message = innermostMessage(error);

@@ -9,22 +9,26 @@
  * Exit code: 0 all good, else that of the first ✗: 3 for an authorization problem, 1 otherwise.
  */
 import { bearerHeaders } from '../auth/bearer.js';
-import { bearerChallenge } from '../auth/challenge.js';
-import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type DiscoveryOptions, type ProtectedResource } from '../auth/discovery.js';
+import { bearerChallenge, refusesAccess } from '../auth/challenge.js';
+import { authorizationServerFor, discoverResource, type AuthServerMetadata, type ProtectedResource } from '../auth/discovery.js';
+import { discoveryOptions, grantKind } from '../auth/sign-in-method.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { staticAuthorizer } from '../auth/static-authorizer.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
-import { isProxyError } from '../errors.js';
+import { isAuthProblem, isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
 import { createHttpClient } from '../create-http-client.js';
 import type { HttpClient } from '../http/client.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
 import { displayUrl } from '../url.js';
-import { checkConnect, checkConnectViaProxy, checkDns, describeProxy, proxyFor } from './doctor-network.js';
+import { describeAuthServer } from './doctor-auth-server.js';
+import { proxyFor } from '../http/proxy-for.js';
+import { checkConnect, checkConnectViaProxy, checkDns, describeProxy } from './doctor-network.js';
+import { withHttpClient } from './with-http-client.js';
 import { detectTransport, listTools, NoSignInAuthorizer, refusal, type TransportFinding } from './doctor-mcp.js';
 import { Report, type Outcome, type StepId } from './doctor-report.js';
 import { print } from './output.js';
@@ -38,12 +42,7 @@ export interface DoctorOptions {
 
 export async function runDoctor(config: Config, options: DoctorOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = createHttpClient(config);
-  try {
-    return await doctor(config, options, http);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(createHttpClient(config), (http) => doctor(config, options, http));
 }
 
 async function doctor(config: Config, options: DoctorOptions, http: HttpClient): Promise<number> {
@@ -75,8 +74,8 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     dns.ok === true
       ? await step('connect', () =>
           proxy.proxy
-            ? checkConnectViaProxy(http, url, proxy.proxy, connectMs)
-            : checkConnect(url, { timeoutMs: connectMs, ca: network.caCertificates, extraCaCertsFile: network.extraCaCertsFile, ipv4: network.ipv4 }),
+            ? checkConnectViaProxy(http, url, proxy.proxy, connectMs, network.caFile)
+            : checkConnect(url, { timeoutMs: connectMs, ca: network.caCertificates, extraCaCertsFile: network.extraCaCertsFile, ipv4: network.ipv4, caFile: network.caFile }),
         )
       : await skip('connect', 'the host name does not resolve (step 1)');
   await step('proxy', async () => describeProxy(url, proxy));
@@ -113,6 +112,8 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     let probe: ProbeResult | undefined;
     let prm: ProtectedResource | undefined;
     let prmRead = false;
+    // The checks a sign-in of this run would make (no PKCE needed for client credentials).
+    const discovery = discoveryOptions({ allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce, kind: grantKind(config.oauth) });
     await step('resource-metadata', async () => {
       probe = await probeServer(http, url, config.headers);
       needsAuth = probe.refused !== undefined;
@@ -121,10 +122,10 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
         return { ok: null, detail: `skipped: the server ${answer}, so no sign-in is needed` };
       }
       const challenge = bearerChallenge(probe.refused.wwwAuthenticate);
-      if (probe.refused.status === 403 && challenge?.error !== 'insufficient_scope') {
+      if (refusesAccess(probe.refused.status, challenge)) {
         return { ok: false, auth: true, detail: 'the server refuses access (403 Forbidden) without asking for a sign-in', hint: "your network, account or IP address may be blocked: ask the server's operators" };
       }
-      prm = await discoverResource(http, url, challenge?.resourceMetadata, { allowHttp: config.allowHttp });
+      prm = await discoverResource(http, url, challenge?.resourceMetadata, discovery);
       prmRead = true;
       if (!prm) return { ok: true, detail: `none published (an MCP 2025-03-26 server): the authorization server is looked for at ${url.origin}` };
       const named = challenge?.resourceMetadata?.href === prm.url.href ? ' (named in the 401 challenge)' : '';
@@ -136,9 +137,8 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     else if (!prmRead) await skip('authorization-server', 'the protected resource metadata is unusable (step 5)');
     else {
       await step('authorization-server', async () => {
-        const found = await authorizationServer(http, url, prm, { allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce });
-        as = found.as;
-        return describeAuthServer(found.as, found.pkce, await identity(found.as, config, store));
+        as = await authorizationServerFor(http, url, prm, discovery);
+        return describeAuthServer(as, config.oauth, await store.readClient(as.issuer).catch(() => undefined));
       });
     }
 
@@ -216,66 +216,6 @@ function describeFinding(finding: TransportFinding, config: Config, cached: 'leg
   }
 }
 
-/** The first authorization server that passes every check (RFC 9728 §7.6: the client picks), as the proxy would. */
-async function authorizationServer(http: HttpClient, url: URL, prm: ProtectedResource | undefined, options: DiscoveryOptions): Promise<{ as: AuthServerMetadata; pkce: 'listed' | 'assumed' | 'unknown' }> {
-  // Without --assume-pkce first, so the report can tell an advertised S256 from an assumed one.
-  const discover = async (fetch: (o: DiscoveryOptions) => Promise<AuthServerMetadata>) => {
-    try {
-      const as = await fetch({ ...options, assumePkce: false });
-      return { as, pkce: as.defaults ? ('unknown' as const) : ('listed' as const) };
-    } catch (error) {
-      if (!options.assumePkce || !isProxyError(error, 'AUTH_PKCE_UNSUPPORTED')) throw error;
-      return { as: await fetch(options), pkce: 'assumed' as const };
-    }
-  };
-  if (!prm) return discover((o) => discoverLegacyAuthServer(http, url, o));
-  let first: unknown;
-  for (const issuer of prm.authorizationServers) {
-    try {
-      return await discover((o) => discoverAuthServer(http, issuer, o));
-    } catch (error) {
-      first ??= error;
-    }
-  }
-  throw first;
-}
-
-/** How the proxy would identify itself to this authorization server, or undefined when it cannot. */
-async function identity(as: AuthServerMetadata, config: Config, store: TokenStore): Promise<string | undefined> {
-  const { clientId, clientMetadataUrl } = config.oauth;
-  if (clientId !== undefined) return `client ${clientId} (--client-id)`;
-  if (clientMetadataUrl !== undefined && as.clientIdMetadataDocumentSupported) return `client ID metadata document ${clientMetadataUrl}`;
-  const registered = await store.readClient(as.issuer).catch(() => undefined);
-  if (registered) return `registered client ${registered.clientId} (${registered.kind})`;
-  if (as.registrationEndpoint) return 'registers itself at the first sign-in (dynamic registration)';
-  return undefined;
-}
-
-function describeAuthServer(as: AuthServerMetadata, pkce: 'listed' | 'assumed' | 'unknown', client: string | undefined): Outcome {
-  const yes = (value: boolean): string => (value ? 'yes' : 'no');
-  const device = as.deviceAuthorizationEndpoint !== undefined || (as.grantTypes ?? []).includes('urn:ietf:params:oauth:grant-type:device_code');
-  const source = as.defaults ? ' (no metadata: the default endpoints /authorize, /token, /register)' : '';
-  const s256 = { listed: 'yes', assumed: 'not advertised, assumed (--assume-pkce)', unknown: 'unverifiable (no metadata)' }[pkce];
-  const supports = [
-    `PKCE S256 ${s256}`,
-    `RFC 9207 iss ${yes(as.issParameterSupported)}`,
-    `client ID metadata documents ${yes(as.clientIdMetadataDocumentSupported)}`,
-    `dynamic registration ${yes(as.registrationEndpoint !== undefined)}`,
-    `device authorization grant ${yes(device)}`,
-    `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
-  ].join(', ');
-  const detail = `${as.issuer}${source}: ${supports}`;
-  if (client === undefined) {
-    return {
-      ok: false,
-      auth: true,
-      detail: `${detail}; but the proxy has no way to identify itself (no dynamic registration, no usable client ID metadata document, no --client-id)`,
-      hint: `register a client with the provider and pass --client-id (and --client-secret)${as.clientIdMetadataDocumentSupported ? ', or pass --client-metadata-url' : ''}`,
-    };
-  }
-  return { ok: true, detail: `${detail}; ${client}` };
-}
-
 async function checkCredentials(
   oauth: ReturnType<typeof createOAuthAuthorizer>,
   stored: () => Promise<ServerRecord | undefined>,
@@ -330,8 +270,7 @@ export function failure(error: unknown, context: { timeoutMs: number; login: str
   }
   const message = error instanceof Error ? error.message : String(error);
   if (!isProxyError(error)) return { ok: false, detail: `unexpected error: ${message}`, hint: 'run again with --log-level debug; if it persists, report it' };
-  const auth = error.code.startsWith('AUTH_') || error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN';
-  return { ok: false, auth, detail: message, hint: hintFor(error.code, error.status, context) };
+  return { ok: false, auth: isAuthProblem(error), detail: message, hint: hintFor(error.code, error.status, context) };
 }
 
 function hintFor(code: string, status: number | undefined, context: { login: string; credentials: 'oauth' | 'static' }): string {

@@ -14,6 +14,7 @@ import type { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { print, say } from './output.js';
+import { withHttpClient } from './with-http-client.js';
 import { signInAfter } from './sign-in.js';
 import { describe, isExpired } from './summary.js';
 
@@ -25,12 +26,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
   if (config.bearerEnvIgnored) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
-  const http = createHttpClient(config);
-  try {
-    return await login(config, options, http);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(createHttpClient(config), (http) => login(config, options, http));
 }
 
 async function login(config: Config, options: { force: boolean }, http: HttpClient): Promise<number> {

@@ -17,6 +17,7 @@ import { DEFAULTS } from '../config-defaults.js';
 import { log, setLogLevel } from '../log.js';
 import { UrlPolicy } from '../url-policy.js';
 import { displayUrl } from '../url.js';
+import { withHttpClient } from './with-http-client.js';
 import { say } from './output.js';
 import { revocationReport } from './revocation-report.js';
 import { storedServers } from './stored-servers.js';
@@ -36,12 +37,7 @@ export async function runLogout(config: StoreConfig, options: LogoutOptions): Pr
   // Revocation endpoints were checked when they were stored (--allow-http included); the
   // addresses they resolve to are checked again now, next to the servers being signed out of.
   const policy = new UrlPolicy({ allowHttp: true, servers: [] });
-  const http = new HttpClient(config.network, { urlPolicy: policy });
-  try {
-    return await logout(config, options, http, policy);
-  } finally {
-    await http.close();
-  }
+  return withHttpClient(new HttpClient(config.network, { urlPolicy: policy }), (http) => logout(config, options, http, policy));
 }
 
 async function logout(config: StoreConfig, options: LogoutOptions, http: HttpClient, policy: UrlPolicy): Promise<number> {

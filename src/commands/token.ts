@@ -14,6 +14,7 @@ import { createHttpClient } from '../create-http-client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { printSecret, say } from './output.js';
+import { withHttpClient } from './with-http-client.js';
 import { signInAfter } from './sign-in.js';
 import { isExpired } from './summary.js';
 
@@ -22,8 +23,7 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
   }
-  const http = createHttpClient(config);
-  try {
+  return withHttpClient(createHttpClient(config), async (http) => {
     const serverUrl = new URL(config.serverUrl);
     const authorizer = createOAuthAuthorizer(config, http);
     let record = await authorizer.freshCredentials(); // refreshes a token about to expire
@@ -47,7 +47,5 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
     }
     printSecret(token);
     return 0;
-  } finally {
-    await http.close();
-  }
+  });
 }

@@ -20,6 +20,7 @@ import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
 import { UrlRefusedError, type UrlPolicy } from '../url-policy.js';
 import { networkError } from './network-problem.js';
+import { proxyVariables } from './proxy-for.js';
 import { trustedCas } from './trusted-cas.js';
 
 // What undici's entry does on load: dispatchers get request(), connect() and the rest as methods
@@ -51,9 +52,6 @@ export interface HttpResponse {
 }
 
 const MAX_REDIRECTS = 5;
-
-// The order undici's EnvHttpProxyAgent reads them in (lower case first, as curl).
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
@@ -138,18 +136,14 @@ export class HttpClient {
     // --ipv4: look up A records only (no Happy Eyeballs), for networks whose IPv6 is broken.
     const family = network.ipv4 ? { family: 4, autoSelectFamily: false } : {};
     const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
-    const vars = network.proxyVariables ?? {};
-    const variable = PROXY_VARIABLES.find((name) => vars[name]);
+    const { http, https, noProxy } = proxyVariables(network.proxyVariables ?? {});
+    const variable = [https, http].find((v) => v?.value)?.variable;
     // The UrlPolicy's address check runs where names are resolved: here without a proxy (through
     // one, the proxy resolves them and only the URL check applies).
     if (!variable) return new Agent(lookup ? { ...options, connect: { ...options.connect, lookup } } : options);
-    log.info(`using the proxy in ${variable} (${displayUrl(vars[variable]!)}); NO_PROXY is honoured`);
+    log.info(`using the proxy in ${variable} (${displayUrl(network.proxyVariables![variable]!)}); NO_PROXY is honoured`);
     // The values resolved in config, never process.env: '' where unset, which undici takes as "none".
-    const fromConfig = {
-      httpProxy: vars['http_proxy'] ?? vars['HTTP_PROXY'] ?? '',
-      httpsProxy: vars['https_proxy'] ?? vars['HTTPS_PROXY'] ?? '',
-      noProxy: vars['no_proxy'] ?? vars['NO_PROXY'] ?? '',
-    };
+    const fromConfig = { httpProxy: http?.value ?? '', httpsProxy: https?.value ?? '', noProxy: noProxy?.value ?? '' };
     // Through a proxy: proxyTls is the connection to the proxy, requestTls the TLS inside the tunnel.
     return new EnvHttpProxyAgent({ ...options, ...fromConfig, proxyTls: { ...tls, ...family, timeout }, requestTls: { ...tls, timeout } });
   }

@@ -5,6 +5,7 @@
  * 404 or 405 without one, or "method not found", means legacy (initialize-based). 401/403 are
  * not evidence: the authorizer signs in and the probe is repeated by the request layer.
  */
+import type { ProtocolChoice, TransportChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { JsonRpcResponse } from '../jsonrpc.js';
 import { mintId } from '../own-id.js';
@@ -13,7 +14,26 @@ import { MODERN_VERSION, modernHeaders, modernRequest, type ClientContext } from
 
 export type ProbeOutcome = { era: 'modern'; discover: Record<string, unknown>; version: string } | { era: 'legacy'; why: string };
 
+// JSON-RPC errors only a 2026-07-28 server gives (unsupported version, missing capability, …).
 const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
+
+/** A JSON-RPC error code only a 2026-07-28 server answers with. */
+export function isModernError(code: number | undefined): boolean {
+  return code !== undefined && MODERN_ERRORS.has(code);
+}
+
+/**
+ * The statuses with which a server refuses a request it does not know how to take (Streamable
+ * HTTP "Backward Compatibility": 400, 404, 405): evidence of the older protocol or transport.
+ */
+export function isFallbackStatus(status: number | undefined): boolean {
+  return status === 400 || status === 404 || status === 405;
+}
+
+/** Whether the era is probed at all: not for --protocol legacy, nor for --transport sse (legacy only). */
+export function probesEra<T extends { protocol: ProtocolChoice; transport: TransportChoice }>(choice: T): choice is T & { protocol: 'auto' | 'modern' } {
+  return choice.protocol !== 'legacy' && choice.transport !== 'sse';
+}
 
 export async function probeEra(transport: RemoteTransport, context: ClientContext): Promise<ProbeOutcome> {
   let version = MODERN_VERSION;
@@ -25,7 +45,7 @@ export async function probeEra(transport: RemoteTransport, context: ClientContex
       reply = (await transport.request(request, { headers: { ...modernHeaders(request, undefined), 'mcp-protocol-version': version } })).message;
     } catch (error) {
       // An error status without a JSON-RPC answer of its own: a legacy server refusing the method.
-      if (isProxyError(error, 'REMOTE_HTTP_STATUS') && [400, 404, 405].includes(error.status ?? 0)) return { era: 'legacy', why: `server/discover answered ${error.status}` };
+      if (isProxyError(error, 'REMOTE_HTTP_STATUS') && isFallbackStatus(error.status)) return { era: 'legacy', why: `server/discover answered ${error.status}` };
       throw error;
     }
     const result = reply.result;
@@ -42,7 +62,7 @@ export async function probeEra(transport: RemoteTransport, context: ClientContex
       version = MODERN_VERSION;
       continue;
     }
-    if (code !== undefined && MODERN_ERRORS.has(code)) {
+    if (isModernError(code)) {
       throw new ProxyError('REMOTE_HTTP_STATUS', `the 2026-07-28 server refused server/discover: ${reply.error?.message ?? code}`);
     }
     // -32601 (a modern server MUST implement server/discover) or any other error: legacy.

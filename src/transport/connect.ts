@@ -9,13 +9,13 @@
  * goes over SSE. No probe session of our own.
  */
 import { EraCache } from '../modern/era-cache.js';
-import type { Config } from '../config.js';
+import type { Config, TransportChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
 import { errorResponse, isRequest, type JsonRpcMessage } from '../jsonrpc.js';
 import { log } from '../log.js';
-import { probeEra } from '../modern/era.js';
+import { isFallbackStatus, isModernError, probeEra, probesEra } from '../modern/era.js';
 import { META, MODERN_VERSION, type ClientContext } from '../modern/modern-request.js';
 import { ModernPassthrough } from '../modern/passthrough.js';
 import { ModernServerBridge } from '../modern/server-bridge.js';
@@ -25,23 +25,18 @@ import { SessionReplay } from './session-replay.js';
 import { SseTransport } from './sse.js';
 import { StreamableHttpTransport } from './streamable-http.js';
 
-const FALLBACK_STATUSES = new Set([400, 404, 405]);
-// JSON-RPC errors only a 2026-07-28 server gives: a legacy initialize met a modern server.
-const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
-
 export function connectRemote(config: Config, authorizer: Authorizer, http: HttpClient): RemoteTransport {
   const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http };
-  const legacy = (): RemoteTransport =>
-    new SessionReplay(
-      config.transport === 'sse'
-        ? new SseTransport(endpoint)
-        : config.transport === 'streamable-http'
-          ? new StreamableHttpTransport(endpoint)
-          : new AutoTransport(endpoint),
-    );
-  if (config.protocol === 'legacy' || config.transport === 'sse') return legacy();
+  const legacy = (): RemoteTransport => new SessionReplay(legacyTransport(endpoint, config.transport));
+  if (!probesEra(config)) return legacy();
   const store = new EraCache(config.authDir);
   return new EraTransport(endpoint, config.protocol, legacy, store);
+}
+
+/** The initialize-based transport --transport names: legacy SSE, Streamable HTTP, or the one the first POST's answer shows. */
+export function legacyTransport(endpoint: RemoteEndpoint, transport: TransportChoice): RemoteTransport {
+  if (transport === 'sse') return new SseTransport(endpoint);
+  return transport === 'streamable-http' ? new StreamableHttpTransport(endpoint) : new AutoTransport(endpoint);
 }
 
 /** Decides the era on the host's first message, then hands everything to the chosen transport. */
@@ -107,8 +102,8 @@ class EraTransport extends ChoosingTransport {
       }
       throw error;
     }
-    const code = reply?.message.error?.code;
-    if (code !== undefined && MODERN_ERRORS.has(code)) {
+    // A legacy initialize met a 2026-07-28 server.
+    if (isModernError(reply?.message.error?.code)) {
       await transport.close().catch(() => undefined);
       return undefined;
     }
@@ -141,7 +136,7 @@ class AutoTransport extends ChoosingTransport {
       this.chooseNamed(streamable, 'Streamable HTTP');
       return reply;
     } catch (error) {
-      if (!isProxyError(error, 'REMOTE_HTTP_STATUS') || !FALLBACK_STATUSES.has(error.status ?? 0)) {
+      if (!isProxyError(error, 'REMOTE_HTTP_STATUS') || !isFallbackStatus(error.status)) {
         // Not an answer about the transport (server down, 5xx, a broken stream): when the POST
         // was accepted it is Streamable HTTP; otherwise decide again with the next message.
         if (streamable.speaksStreamableHttp) this.chooseNamed(streamable, 'Streamable HTTP');
