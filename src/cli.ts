@@ -9,6 +9,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
+import { translateCompatArgv } from './compat-argv.js';
 import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY, type CommandName, type OptionName, type OptionSpec } from './command-table.js';
 import type { RawOptions } from './config.js';
 import { isProxyError, UsageError } from './errors.js';
@@ -34,6 +35,7 @@ function addOptions(command: Command, names: readonly OptionName[]): Command {
     if (spec.choices) option.choices(spec.choices);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.repeatable) option.argParser(collect);
+    if (spec.hidden) option.hideHelp();
     command.addOption(option);
   }
   return command;
@@ -129,7 +131,10 @@ function isAuthProblem(error: unknown): boolean {
 async function main(argv: readonly string[]): Promise<number> {
   let invocation: Invocation | undefined;
   try {
-    program((run) => void (invocation = run)).parse(joinSplitHeaders(argv), { from: 'user' });
+    // supergateway's and mcp-remote's spellings become ours first (compat-argv.ts).
+    const compat = translateCompatArgv(joinSplitHeaders(argv));
+    program((run) => void (invocation = run)).parse(compat.argv, { from: 'user' });
+    if (invocation && compat.notes.length > 0) invocation.options = { ...invocation.options, compatNotes: compat.notes };
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;
