@@ -25,7 +25,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     http,
     serverUrl: new URL(config.serverUrl),
     store: new TokenStore(config.authDir),
-    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
+    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata },
     scope: oauth.scope,
     resource: oauth.resource,
     callbackPort: oauth.callbackPort,
@@ -36,5 +36,6 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     grant: oauth.grant,
     noBrowser: oauth.noBrowser,
     pasteFrom: options.pasteFrom,
+    signIn: oauth.signIn,
   });
 }

@@ -20,6 +20,13 @@ export interface ExpectedResponse {
 
 export const CALLBACK_PATH = '/callback';
 
+/** --callback-host, --callback-path, --auth-success-url. */
+export interface CallbackOptions {
+  host?: string | undefined;
+  path?: string | undefined;
+  successUrl?: string | undefined;
+}
+
 /** What to tell whoever delivered a response (the browser as a page; the terminal as a line). */
 export interface Reply {
   status: number;
@@ -86,13 +93,25 @@ export class CallbackServer {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly where: CallbackOptions,
   ) {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (!this.receiver) return page(res, 404, 'mcp-auth-proxy', 'No sign-in is waiting here.');
-      if (url.pathname !== CALLBACK_PATH) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
-      this.receiver(url.searchParams, (r) => page(res, r.status, r.title, r.message));
+      if (url.pathname !== this.path) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
+      this.receiver(url.searchParams, (r) => {
+        // --auth-success-url: a successful sign-in ends on the user's page instead of ours.
+        if (r.status === 200 && where.successUrl !== undefined) {
+          res.writeHead(303, { location: where.successUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+          return res.end();
+        }
+        page(res, r.status, r.title, r.message);
+      });
     });
+  }
+
+  private get path(): string {
+    return this.where.path ?? CALLBACK_PATH;
   }
 
   /**
@@ -105,20 +124,22 @@ export class CallbackServer {
   }
 
   get redirectUri(): string {
-    // The IP literal, not "localhost" (RFC 8252 §8.3), and exactly what we listen on.
-    return `http://127.0.0.1:${this.port}${CALLBACK_PATH}`;
+    // The IP literal by default, not "localhost" (RFC 8252 §8.3); --callback-host localhost for
+    // clients pre-registered that way (the listener is loopback either way).
+    return `http://${this.where.host ?? '127.0.0.1'}:${this.port}${this.path}`;
   }
 
   /**
    * Listens on 127.0.0.1. A pinned port that is taken is an error; a preferred one (the port a
    * stored registration names) falls back to a free port.
    */
-  static async start(port: { pinned?: number | undefined; preferred?: number | undefined }): Promise<CallbackServer> {
+  static async start(port: { pinned?: number | undefined; preferred?: number | undefined }, where: CallbackOptions = {}): Promise<CallbackServer> {
+    const bind = where.host === '[::1]' ? '::1' : '127.0.0.1';
     const tryListen = (p: number): Promise<Server> =>
       new Promise((resolve, reject) => {
         const server = createServer();
         server.once('error', reject);
-        server.listen(p, '127.0.0.1', () => {
+        server.listen(p, bind, () => {
           server.off('error', reject);
           resolve(server);
         });
@@ -128,12 +149,12 @@ export class CallbackServer {
       server = await tryListen(port.pinned ?? port.preferred ?? 0);
     } catch (error) {
       if (port.pinned !== undefined) {
-        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on 127.0.0.1 (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
+        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on ${bind} (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
       }
       server = await tryListen(0);
     }
     server.unref();
-    return new CallbackServer(server, (server.address() as AddressInfo).port);
+    return new CallbackServer(server, (server.address() as AddressInfo).port, where);
   }
 
   /**

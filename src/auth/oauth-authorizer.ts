@@ -10,6 +10,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';
+import { authorizeParamsKey, type SignInOptions } from '../config-sign-in.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -19,8 +20,10 @@ import { authorizeInBrowser } from './authorize.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
+import { checkIdToken, presentedLifetime, presentedToken } from './id-token.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { staticAuthServer } from './static-token-endpoint.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
@@ -46,6 +49,8 @@ export interface OAuthSettings {
   noBrowser: string | undefined;
   /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /** What real providers need: extra authorize parameters, the callback, the ID token as bearer. */
+  signIn?: SignInOptions | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
 }
@@ -65,24 +70,34 @@ export class OAuthAuthorizer implements Authorizer {
     return this.signingIn;
   }
 
+  private get useIdToken(): boolean {
+    return this.settings.signIn?.useIdToken === true;
+  }
+
+  /** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
+  private authorization(record: ServerRecord | undefined): string | undefined {
+    return bearerHeaders(presentedToken(record?.tokens, this.useIdToken))['authorization'];
+  }
+
   private get server(): string {
     return this.settings.serverUrl.href;
   }
 
   /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
   async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
-    return bearerHeaders((await this.freshCredentials())?.tokens?.accessToken);
+    return bearerHeaders(presentedToken((await this.freshCredentials())?.tokens, this.useIdToken));
   }
 
   /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
   async freshCredentials(): Promise<ServerRecord | undefined> {
     await this.load();
     const tokens = this.record?.tokens;
-    const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
+    const life = tokens && presentedLifetime(tokens, this.useIdToken);
+    const margin = life?.issuedAt !== undefined && life.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (life.expiresAt - life.issuedAt) / 4) : REFRESH_MARGIN_MS;
     // Client credentials come without a refresh token: a new request renews them.
     const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
-    if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
-      const sent = authorization(this.record);
+    if (tokens && renewable && life?.expiresAt !== undefined && life.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
+      const sent = this.authorization(this.record);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
@@ -103,7 +118,7 @@ export class OAuthAuthorizer implements Authorizer {
       return this.once(() => this.authorize(challenge, true));
     }
     await this.once(async () => {
-      if (authorization(this.record) !== sent) return; // renewed while this request was out
+      if (this.authorization(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
@@ -144,6 +159,8 @@ export class OAuthAuthorizer implements Authorizer {
     const m2m = this.settings.grant === 'client_credentials';
     if ((record.grant === 'client_credentials') !== m2m) return undefined;
     if (m2m && record.clientId !== this.settings.client.clientId) return undefined;
+    // --authorize-param is part of the key: tokens for another audience or organization are others.
+    if (record.authorizeParams !== authorizeParamsKey(this.settings.signIn?.authorizeParams ?? {})) return undefined;
     return record;
   }
 
@@ -174,7 +191,7 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record) return false;
       const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && authorization(stored) !== sent) {
+      if (stored?.tokens && this.authorization(stored) !== sent) {
         this.record = stored;
         return true;
       }
@@ -214,11 +231,11 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
-    const before = authorization(this.record);
+    const before = this.authorization(this.record);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
       const stored = await this.readServer();
-      if (!stepUp && stored?.tokens && authorization(stored) !== before) {
+      if (!stepUp && stored?.tokens && this.authorization(stored) !== before) {
         this.record = stored;
         return;
       }
@@ -237,6 +254,7 @@ export class OAuthAuthorizer implements Authorizer {
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
         ...(this.settings.grant === 'client_credentials' ? { grant: 'client_credentials' as const } : {}),
+        authorizeParams: authorizeParamsKey(this.settings.signIn?.authorizeParams ?? {}),
         updatedAt: Date.now(),
       });
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
@@ -245,6 +263,7 @@ export class OAuthAuthorizer implements Authorizer {
 
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
     // PKCE protects the authorization code; a client_credentials client never gets one.
+    if (this.settings.signIn?.tokenEndpoint) return { prm: undefined, as: staticAuthServer(this.settings.signIn.tokenEndpoint) }; // no metadata to find
     const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
     const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
     if (!prm) {
@@ -271,6 +290,7 @@ export class OAuthAuthorizer implements Authorizer {
   private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
     let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
     if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
+    if (this.useIdToken) words.unshift('openid'); // OIDC Core §3.1.2.1: no ID token without it
     // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
     // client credentials, which are renewed by asking again).
     if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.settings.grant !== 'client_credentials') words.push('offline_access');
@@ -336,7 +356,8 @@ export class OAuthAuthorizer implements Authorizer {
   private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const stored = await this.settings.store.readClient(as.issuer);
     const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
-    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred });
+    const signIn = this.settings.signIn;
+    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, { host: signIn?.callbackHost, path: signIn?.callbackPath, successUrl: signIn?.authSuccessUrl });
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -346,7 +367,7 @@ export class OAuthAuthorizer implements Authorizer {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, extraParams: signIn?.authorizeParams });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -366,6 +387,7 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private async save(record: ServerRecord): Promise<void> {
+    if (this.useIdToken && record.tokens) checkIdToken(record.tokens, record);
     this.record = record;
     await this.settings.store.writeServer(record);
   }
@@ -374,9 +396,4 @@ export class OAuthAuthorizer implements Authorizer {
 function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
   const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
   log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
-}
-
-/** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
-function authorization(record: ServerRecord | undefined): string | undefined {
-  return bearerHeaders(record?.tokens?.accessToken)['authorization'];
 }

@@ -22,6 +22,8 @@ export interface ClientSettings {
   clientMetadataUrl: string | undefined;
   /** --client-key: authenticate the --client-id client with private_key_jwt (RFC 7523). */
   clientKey?: ClientKey | undefined;
+  /** --client-name / --static-oauth-client-metadata, merged over what registration sends. */
+  metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -68,7 +70,8 @@ export async function obtainClient(http: HttpClient, as: AuthServerMetadata, set
   }
   const stored = await store.readClient(as.issuer);
   const current = stored && !secretExpired(stored) ? stored : undefined;
-  if (current && fits(current, use)) return current;
+  const metadataKey = settings.metadata === undefined ? undefined : JSON.stringify(settings.metadata);
+  if (current && fits(current, use) && current.metadataKey === metadataKey) return current;
   if (!as.registrationEndpoint) {
     throw new ProxyError(
       'AUTH_REGISTRATION',
@@ -83,7 +86,7 @@ export async function obtainClient(http: HttpClient, as: AuthServerMetadata, set
   if (redirect === undefined) grants.delete('authorization_code');
   if (!deviceFlowSupported(as)) grants.delete(DEVICE_GRANT);
   if (current) log.info(`the stored registration ${current.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
-  const client = await register(http, as, redirect, [...grants]);
+  const client = await register(http, as, redirect, [...grants], settings.metadata);
   await store.writeClient(client);
   return client;
 }
@@ -128,7 +131,7 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
+async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], given?: Readonly<Record<string, unknown>>): Promise<ClientRecord> {
   const method = as.tokenEndpointAuthMethods && !as.tokenEndpointAuthMethods.includes('none') ? authMethod(as, true) : 'none';
   const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
@@ -140,6 +143,8 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     token_endpoint_auth_method: method,
     // MCP 2026-07-28: application_type MUST be sent; "native" for a loopback redirect.
     application_type: 'native',
+    // The user's (validated in config-sign-in.ts: never the redirect URIs or grants the flow needs).
+    ...given,
   };
   log.info(`registering with ${as.issuer} (RFC 7591 dynamic client registration)`);
   const answer = await postJson(http, as.registrationEndpoint!, metadata);
@@ -162,9 +167,10 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     clientId,
     clientSecret,
     clientSecretExpiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
-    tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? method : 'none'),
+    tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? String(metadata['token_endpoint_auth_method']) : 'none'),
     redirectUri: code ? redirectUri : undefined,
     grantTypes: granted,
+    ...(given === undefined ? {} : { metadataKey: JSON.stringify(given) }),
     createdAt: Date.now(),
   };
 }

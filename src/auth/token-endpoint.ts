@@ -127,8 +127,11 @@ export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): Stor
   }
   const scope = body['scope'];
   if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new ProxyError('AUTH_TOKEN', `"scope" in ${WHERE} must be a string`);
+  // OIDC Core §3.1.3.3: an ID token accompanies the tokens when "openid" was granted.
+  const idToken = body['id_token'];
   return {
     accessToken,
+    ...(typeof idToken === 'string' && idToken !== '' ? { idToken } : {}),
     refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
     issuedAt: Date.now(),
     expiresAt,
