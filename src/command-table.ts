@@ -74,8 +74,8 @@ export const OPTIONS = {
   authSuccessUrl: { flags: '--auth-success-url <url>', help: 'after a successful sign-in, send the browser to this page (https, or http on loopback)' },
   useIdToken: { flags: '--use-id-token', help: 'send the OpenID Connect ID token as the bearer instead of the access token (Amazon Cognito, Bedrock AgentCore gateways)' },
   clientName: { flags: '--client-name <name>', help: 'the client_name dynamic registration sends (default: mcp-auth-proxy)' },
-  staticOAuthClientMetadata: { flags: '--static-oauth-client-metadata <json|@file>', help: 'client metadata merged over what dynamic registration sends (client_name, logo_uri, scope, token_endpoint_auth_method…); e.g. \'{"client_name":"My app"}\'' },
-  staticOAuthClientInfo: { flags: '--static-oauth-client-info <json|@file>', help: 'mcp-remote\'s spelling of --client-id / --client-secret', hidden: true },
+  staticOauthClientMetadata: { flags: '--static-oauth-client-metadata <json|@file>', help: 'client metadata merged over what dynamic registration sends (client_name, logo_uri, scope, token_endpoint_auth_method…); e.g. \'{"client_name":"My app"}\'' },
+  staticOauthClientInfo: { flags: '--static-oauth-client-info <json|@file>', help: 'mcp-remote\'s spelling of --client-id / --client-secret', hidden: true },
   tokenEndpoint: { flags: '--token-endpoint <url>', help: 'with --grant client_credentials: the token endpoint to use, skipping discovery (for servers that publish no OAuth metadata)' },
   noCookies: { flags: '--no-cookies', help: "don't keep the MCP server's cookies (kept in memory by default, sent to its origin only, e.g. load-balancer session pins)" },
   headersTimeout: { flags: '--headers-timeout <seconds>', help: 'give up when response headers take longer than this (default: off: a tool call may take long)' },
@@ -92,7 +92,7 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 // Issue 11 (grouped to keep merges easy): sign-in options, and the MCP server's connection.
-const PROVIDER_OPTIONS: readonly OptionName[] = ['callbackHost', 'callbackPath', 'authorizeParam', 'authSuccessUrl', 'useIdToken', 'clientName', 'staticOAuthClientMetadata', 'staticOAuthClientInfo', 'tokenEndpoint'];
+const PROVIDER_OPTIONS: readonly OptionName[] = ['callbackHost', 'callbackPath', 'authorizeParam', 'authSuccessUrl', 'useIdToken', 'clientName', 'staticOauthClientMetadata', 'staticOauthClientInfo', 'tokenEndpoint'];
 const CONNECTION_OPTIONS: readonly OptionName[] = ['noCookies', 'headersTimeout', 'bodyTimeout'];
 
 // How to reach servers: every command that sends requests takes these.

@@ -124,7 +124,7 @@ function readJsonObject(text: string, flag: string, env: Env, expand: boolean): 
 
 function registrationMetadata(raw: RawOptions, env: Env): Record<string, unknown> | undefined {
   const flag = '--static-oauth-client-metadata';
-  const given = raw.staticOAuthClientMetadata === undefined ? {} : readJsonObject(raw.staticOAuthClientMetadata, flag, env, false);
+  const given = raw.staticOauthClientMetadata === undefined ? {} : readJsonObject(raw.staticOauthClientMetadata, flag, env, false);
   for (const [key, value] of Object.entries(given)) {
     if (OWNED_METADATA.has(key)) throw new UsageError('INVALID_OPTION', `${flag} cannot set "${key}": the proxy sets it for the flow it runs`);
     const where = `${flag} "${key}"`;
@@ -146,9 +146,9 @@ function registrationMetadata(raw: RawOptions, env: Env): Record<string, unknown
 
 /** mcp-remote's --static-oauth-client-info (`{"client_id", "client_secret"}`, `${VAR}` expanded): a pre-registered client. */
 export function staticClientInfo(raw: RawOptions, env: Env): { clientId?: string; clientSecret?: string } {
-  if (raw.staticOAuthClientInfo === undefined) return {};
+  if (raw.staticOauthClientInfo === undefined) return {};
   const flag = '--static-oauth-client-info';
-  const info = readJsonObject(raw.staticOAuthClientInfo, flag, env, true);
+  const info = readJsonObject(raw.staticOauthClientInfo, flag, env, true);
   const clientId = info['client_id'];
   const clientSecret = info['client_secret'];
   if (typeof clientId !== 'string' || clientId === '') throw new UsageError('INVALID_OPTION', `${flag} needs "client_id" (a string)`);

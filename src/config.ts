@@ -132,8 +132,8 @@ export interface RawOptions {
   authSuccessUrl?: string;
   useIdToken?: boolean;
   clientName?: string;
-  staticOAuthClientMetadata?: string;
-  staticOAuthClientInfo?: string;
+  staticOauthClientMetadata?: string;
+  staticOauthClientInfo?: string;
   tokenEndpoint?: string;
   cookies?: boolean;
   headersTimeout?: string;
@@ -218,8 +218,9 @@ export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
     caCertificates: caFile === undefined ? undefined : Object.freeze(readCaFile(caFile, env)),
     connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
     ipv4: raw.ipv4 === true,
-    headersTimeoutMs: raw.headersTimeout === undefined ? 0 : parseSeconds(raw.headersTimeout, '--headers-timeout', 0) * 1000,
-    bodyTimeoutMs: raw.bodyTimeout === undefined ? 0 : parseSeconds(raw.bodyTimeout, '--body-timeout', 0) * 1000,
+    // 0 = off (mcp-remote's --body-timeout 0 for servers that push rarely).
+    headersTimeoutMs: raw.headersTimeout === undefined || Number(raw.headersTimeout) === 0 ? 0 : parseSeconds(raw.headersTimeout, '--headers-timeout', 0) * 1000,
+    bodyTimeoutMs: raw.bodyTimeout === undefined || Number(raw.bodyTimeout) === 0 ? 0 : parseSeconds(raw.bodyTimeout, '--body-timeout', 0) * 1000,
     proxyVariables: proxyVariables(env),
     extraCaCertsFile: env['NODE_EXTRA_CA_CERTS'] || undefined,
   });
