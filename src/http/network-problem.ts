@@ -73,6 +73,8 @@ export function networkError(error: unknown, url: URL, signal: AbortSignal | und
     EHOSTUNREACH: 'the host is unreachable: check your network',
     ENETUNREACH: 'the network is unreachable: check your connection',
     UND_ERR_SOCKET: 'the server closed the connection',
+    UND_ERR_HEADERS_TIMEOUT: 'no response headers within --headers-timeout',
+    UND_ERR_BODY_TIMEOUT: 'the response went silent for longer than --body-timeout',
   };
   const hint = hints[code] ?? 'check the URL and your network';
   return new ProxyError('REMOTE_UNREACHABLE', `could not connect to ${where} (${code}): ${hint}`, { cause: error });
