@@ -8,7 +8,7 @@ import { oauthHarness, readStore } from '../fixtures/oauth-cli.js';
 import { startOidcServer } from '../fixtures/oidc-server.js';
 import { startProtectedMcpServer } from '../fixtures/protected-mcp-server.js';
 import { deadPort, listen, readBody } from '../fixtures/raw-server.js';
-import { whenTestEnds } from '../fixtures/teardown.js';
+import { tempDir, whenTestEnds } from '../fixtures/teardown.js';
 
 vi.setConfig({ testTimeout: 30_000 });
 
@@ -176,5 +176,26 @@ describe('--headers-timeout', () => {
     const error = errorOf(await proxy.initialize());
     expect(error.data?.code).toBe('REMOTE_UNREACHABLE');
     expect(error.message).toContain('--headers-timeout');
+  });
+});
+
+describe('--token-endpoint (mcp-remote, with client credentials)', () => {
+  it('uses that endpoint without any discovery', async () => {
+    const oidc = await startOidcServer({ clients: [{ client_id: 'bot', client_secret: 'bot-secret-0123456789abcdef', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }] });
+    const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
+    const tokenEndpoint = `${oidc.issuer.replace(/\/$/, '')}/token`;
+    const { client } = await connectClient(mcp.url, ['--client-credentials', '--static-oauth-client-info', '{"client_id":"bot","client_secret":"${BOT_SECRET}"}', '--token-endpoint', tokenEndpoint, '--resource', mcp.url, '--auth-dir', tempDir()], {
+      env: { BOT_SECRET: 'bot-secret-0123456789abcdef' },
+    });
+    expect(await echo(client, 'm2m')).toBe('m2m');
+    expect(oidc.log.entries.filter((e) => e.path.includes('.well-known'))).toEqual([]);
+    expect(oidc.counters.tokenRequests).toEqual({ client_credentials: 1 });
+    expect(mcp.acceptedTokens.at(-1)!['client_id']).toBe('bot');
+  });
+
+  it('without client credentials it is refused with a sentence saying why', async () => {
+    const proxy = spawnProxy(['https://example.com/mcp', '--token-endpoint', 'https://auth.example.com/token']);
+    expect((await proxy.waitExit()).code).toBe(2);
+    expect(proxy.stderr).toContain('--token-endpoint needs --grant client_credentials');
   });
 });
