@@ -4,6 +4,7 @@
  * to expire (or expired), and signs in through the browser when there is none. The only output of
  * this program that carries a token, because the user asked for exactly that.
  */
+import { presentedToken } from '../auth/id-token.js';
 import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
@@ -29,7 +30,8 @@ export async function runToken(config: Config): Promise<number> {
       say(`no valid token stored for ${displayUrl(serverUrl)}; signing in`);
       record = await signInAfter(await probeServer(http, serverUrl, config.headers), authorizer, serverUrl);
     }
-    printSecret(record.tokens!.accessToken);
+    // --use-id-token: the token the proxy would send is the ID token.
+    printSecret(presentedToken(record.tokens, config.oauth.signIn.useIdToken)!);
     return 0;
   } finally {
     await http.close();
