@@ -69,6 +69,12 @@ export function authorizeParamsKey(params: Readonly<Record<string, string>>): st
   return keys.length === 0 ? undefined : keys.map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(params[k]!)}`).join('&');
 }
 
+/** Where a server's credentials are stored: its URL, plus the --authorize-param set when there is one. */
+export function credentialsKey(serverHref: string, params: Readonly<Record<string, string>>): string {
+  const key = authorizeParamsKey(params);
+  return key === undefined ? serverHref : `${serverHref}#authorize-param:${key}`;
+}
+
 function parseCallbackHost(text: string | undefined): string {
   if (text === undefined) return DEFAULTS.callbackHost;
   const host = text.trim().toLowerCase();

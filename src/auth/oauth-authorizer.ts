@@ -10,7 +10,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';
-import { authorizeParamsKey, type SignInOptions } from '../config-sign-in.js';
+import { authorizeParamsKey, credentialsKey, type SignInOptions } from '../config-sign-in.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -79,8 +79,9 @@ export class OAuthAuthorizer implements Authorizer {
     return bearerHeaders(presentedToken(record?.tokens, this.useIdToken))['authorization'];
   }
 
+  /** The credentials' key: the server, and the --authorize-param set (another audience or account is other tokens). */
   private get server(): string {
-    return this.settings.serverUrl.href;
+    return credentialsKey(this.settings.serverUrl.href, this.settings.signIn?.authorizeParams ?? {});
   }
 
   /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
@@ -159,8 +160,6 @@ export class OAuthAuthorizer implements Authorizer {
     const m2m = this.settings.grant === 'client_credentials';
     if ((record.grant === 'client_credentials') !== m2m) return undefined;
     if (m2m && record.clientId !== this.settings.client.clientId) return undefined;
-    // --authorize-param is part of the key: tokens for another audience or organization are others.
-    if (record.authorizeParams !== authorizeParamsKey(this.settings.signIn?.authorizeParams ?? {})) return undefined;
     return record;
   }
 

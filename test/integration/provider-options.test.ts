@@ -47,6 +47,12 @@ describe('--authorize-param', () => {
     expect(await echo(other.client, 'three')).toBe('three');
     expect(h.authorizationRequests()).toHaveLength(2);
     expect(h.authorizationRequests()[1]!.searchParams.get('login_hint')).toBe('other@example.com');
+    await other.client.close();
+
+    // Both sets are kept side by side: back to the first, no browser.
+    const back = await connectClient(mcp.url, h.args(['--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com']), { env: h.env() });
+    expect(await echo(back.client, 'four')).toBe('four');
+    expect(h.authorizationRequests()).toHaveLength(2);
   });
 
   it('a flow-owned parameter is a usage error', async () => {
