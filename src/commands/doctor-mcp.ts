@@ -80,7 +80,7 @@ const FIRST_EVENT_MS = 3_000;
  */
 export async function detectTransport(endpoint: RemoteEndpoint, choice: { protocol: ProtocolChoice; transport: TransportChoice }, signal: AbortSignal): Promise<TransportFinding> {
   let postEvidence: string | undefined;
-  if (choice.protocol !== 'legacy' && choice.transport !== 'sse') {
+  if (choice.protocol !== 'legacy' && choice.transport !== 'sse' && choice.transport !== 'sse-first') {
     const modern = new StreamableHttpTransport(endpoint, { protocolVersion: MODERN_VERSION });
     try {
       const outcome = await withSignal(
