@@ -69,10 +69,14 @@ export function authorizeParamsKey(params: Readonly<Record<string, string>>): st
   return keys.length === 0 ? undefined : keys.map((k) => `${encodeURIComponent(k)}=${encodeURIComponent(params[k]!)}`).join('&');
 }
 
-/** Where a server's credentials are stored: its URL, plus the --authorize-param set when there is one. */
-export function credentialsKey(serverHref: string, params: Readonly<Record<string, string>>): string {
-  const key = authorizeParamsKey(params);
-  return key === undefined ? serverHref : `${serverHref}#authorize-param:${key}`;
+/**
+ * Where a server's credentials are stored: its URL, plus the --authorize-param set and an explicit
+ * --resource when given, so that two host entries for one server (two tenants, two audiences, as
+ * mcp-remote's "multiple instances") keep their own tokens side by side.
+ */
+export function credentialsKey(serverHref: string, params: Readonly<Record<string, string>>, resource?: string | false): string {
+  const parts = [authorizeParamsKey(params), typeof resource === 'string' ? `resource=${encodeURIComponent(resource)}` : undefined].filter((p) => p !== undefined);
+  return parts.length === 0 ? serverHref : `${serverHref}#${parts.join(';')}`;
 }
 
 function parseCallbackHost(text: string | undefined): string {

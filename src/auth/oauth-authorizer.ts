@@ -79,9 +79,9 @@ export class OAuthAuthorizer implements Authorizer {
     return bearerHeaders(presentedToken(record?.tokens, this.useIdToken))['authorization'];
   }
 
-  /** The credentials' key: the server, and the --authorize-param set (another audience or account is other tokens). */
+  /** The credentials' key: the server, with --authorize-param and --resource (another audience, account or tenant is other tokens). */
   private get server(): string {
-    return credentialsKey(this.settings.serverUrl.href, this.settings.signIn?.authorizeParams ?? {});
+    return credentialsKey(this.settings.serverUrl.href, this.settings.signIn?.authorizeParams ?? {}, this.settings.resource);
   }
 
   /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */

@@ -1,6 +1,6 @@
 // config-sign-in.ts: the provider options, checked at the boundary with errors naming the flag.
 import { describe, expect, it } from 'vitest';
-import { authorizeParamsKey, buildSignIn, parseAuthorizeParams } from '../../src/config-sign-in.js';
+import { authorizeParamsKey, buildSignIn, credentialsKey, parseAuthorizeParams } from '../../src/config-sign-in.js';
 import { buildConfig } from '../../src/config.js';
 
 const U = 'https://example.com/mcp';
@@ -28,6 +28,13 @@ describe('--authorize-param', () => {
     expect(authorizeParamsKey({ b: '2', a: '1' })).toBe(authorizeParamsKey({ a: '1', b: '2' }));
     expect(authorizeParamsKey({ audience: 'x' })).not.toBe(authorizeParamsKey({ audience: 'y' }));
     expect(authorizeParamsKey({})).toBeUndefined();
+  });
+
+  it('the credentials key: the plain URL without either; an explicit --resource (tenants) keys apart too', () => {
+    expect(credentialsKey(U, {})).toBe(U);
+    expect(credentialsKey(U, {}, false)).toBe(U);
+    expect(credentialsKey(U, {}, 'https://tenant1.atlassian.net/')).not.toBe(credentialsKey(U, {}, 'https://tenant2.atlassian.net/'));
+    expect(credentialsKey(U, { audience: 'a' }, 'https://t.example/')).toBe(`${U}#audience=a;resource=https%3A%2F%2Ft.example%2F`);
   });
 });
 
