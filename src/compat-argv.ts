@@ -74,9 +74,13 @@ export function translateCompatArgv(input: readonly string[], valueFlags: Readon
   const notes: string[] = [];
   const positionals: string[] = [];
   let forcedTransport: string | undefined;
+  let headerRun = false;
   const takesValue = (flag: string): boolean => valueFlags.has(flag) || flag in THEIR_VALUE_FLAGS;
   for (let i = 0; i < input.length; i++) {
     let arg = input[i]!;
+    // Whether the previous argument was a header value (see supergateway's arrays below).
+    const afterHeader = headerRun;
+    headerRun = false;
     if (arg === '--') {
       argv.push(...input.slice(i));
       break;
@@ -95,6 +99,12 @@ export function translateCompatArgv(input: readonly string[], valueFlags: Readon
       return next;
     };
     if (!arg.startsWith('-') || arg === '-') {
+      // supergateway's --header is a yargs array: `--header "A: 1" "B: 2"` gives two headers.
+      if (afterHeader && HEADER_LINE.test(arg) && !/^https?:\/\//i.test(arg)) {
+        argv.push('--header', arg);
+        headerRun = true;
+        continue;
+      }
       positionals.push(arg);
       // mcp-remote's `<url> [callback-port]`: a number right after the URL is the callback port.
       if (positionals.length === 2 && /^\d+$/.test(arg) && /^https?:\/\//i.test(positionals[0]!)) argv.push('--callback-port', arg);
@@ -159,9 +169,14 @@ export function translateCompatArgv(input: readonly string[], valueFlags: Readon
     // Ours, or unknown (commander decides); keep `--flag=value` as it was written.
     argv.push(inline === undefined ? arg : `${arg}=${inline}`);
     if (inline === undefined && takesValue(arg) && i + 1 < input.length) argv.push(input[++i]!);
+    headerRun = HEADER_FLAGS.has(arg);
   }
   return { argv, notes };
 }
+
+const HEADER_FLAGS = new Set(['-H', '--header']);
+// "Name: value" (RFC 9110 §5.6.2 token, a colon, a space).
+const HEADER_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:\s/;
 
 // Their flags that take a value and are not renamed above (kept for positional counting).
 const THEIR_VALUE_FLAGS: Record<string, true> = { '--ping-interval': true, '--host': true, '--oauth2-bearer': true };

@@ -40,6 +40,7 @@ const LINES: Line[] = [
   { source: `${SG}, header only (x-user-id)`, args: ['--sse', '{url}', '--header', 'x-user-id: 123'], server: 'sse' },
   { source: 'supergateway with yargs --flag=value', args: ['--sse={url}', '--oauth2Bearer=tok-1'], server: 'sse', token: 'tok-1' },
   { source: 'supergateway with yargs kebab-case', args: ['--streamable-http', '{url}', '--oauth2-bearer', 'tok-2', '--log-level', 'info', '--output-transport', 'stdio'], server: 'stateful', token: 'tok-2' },
+  { source: 'supergateway with a yargs header array', args: ['--sse', '{url}', '--header', 'Authorization: Bearer tok-6', 'X-My-Header: another-header-value'], server: 'sse', token: 'tok-6' },
   { source: 'supergateway in Cursor (args split at spaces)', args: ['--sse', '{url}', '--header', 'Authorization:', 'Bearer', 'tok-3'], server: 'sse', token: 'tok-3' },
   // mcp-remote
   { source: `${MR}, basic (SSE URL)`, args: ['{url}'], server: 'sse' },

@@ -21,6 +21,8 @@ const VECTORS: Array<[string, string[], string[]]> = [
   ['--logLevel none = error', ['--sse', U, '--logLevel', 'none'], [U, '--transport', 'sse', '--log-level', 'error']],
   ['--logLevel info', ['--sse', U, '--logLevel', 'info'], [U, '--transport', 'sse', '--log-level', 'info']],
   ['--log-level none (kebab)', [U, '--log-level', 'none'], [U, '--log-level', 'error']],
+  ['supergateway --header array', ['--sse', U, '--header', 'A: 1', 'B: 2', '--oauth2Bearer', 't'], [U, '--transport', 'sse', '--header', 'A: 1', '--header', 'B: 2', '--oauth2Bearer', 't']],
+  ['a URL after a header is no header', ['--header', 'A: 1', U], ['--header', 'A: 1', U]],
   ['--protocolVersion dropped', ['--sse', U, '--protocolVersion', '2024-11-05'], [U, '--transport', 'sse']],
   // mcp-remote
   ['positional callback port', [U, '9696'], [U, '--callback-port', '9696']],
