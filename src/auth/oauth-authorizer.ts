@@ -328,7 +328,7 @@ export class OAuthAuthorizer implements Authorizer {
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
-          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource }, { allowHttp: this.settings.allowHttp });
+          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource, extra: this.settings.signIn?.authorizeParams }, { allowHttp: this.settings.allowHttp });
         } catch (error) {
           const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
           if (refused && attempt === 0 && client.kind === 'dynamic') {
