@@ -4,6 +4,7 @@
  */
 import { algorithmsFor, chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { noBrowserReason } from './auth/browser.js';
+import { buildAssertionConfig } from './config-assertion.js';
 import { DEFAULTS, ENV, GRANTS, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
 import { buildSignIn, staticClientInfo } from './config-sign-in.js';
@@ -51,6 +52,7 @@ export function buildOAuth(given: RawOptions, env: Env, enabled: boolean, secret
   }
   const browser = raw.browser?.trim();
   if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
+  const clientGrant = buildClientGrant(raw, env, clientSecret);
   return Object.freeze({
     enabled,
     clientId: raw.clientId,
@@ -64,7 +66,8 @@ export function buildOAuth(given: RawOptions, env: Env, enabled: boolean, secret
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
     signIn: buildSignIn(raw, env, allowHttp),
-    ...buildClientGrant(raw, env, clientSecret),
+    ...clientGrant,
+    ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),
   });
 }
 

@@ -6,6 +6,7 @@
  * are listed in `secrets` for the command line to register with the log's redaction.
  */
 import type { ClientKey } from './auth/client-assertion.js';
+import type { AssertionSource, IdpConfig } from './config-assertion.js';
 import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
@@ -94,6 +95,10 @@ export interface OAuthConfig {
   readonly clientKey: ClientKey | undefined;
   /** What real providers need (config-sign-in.ts). */
   readonly signIn: SignInOptions;
+  /** --grant jwt-bearer: where the workload's JWT comes from (RFC 7523 §2.1). */
+  readonly assertion: AssertionSource | undefined;
+  /** --idp: enterprise-managed authorization (ID-JAG) through this identity provider. */
+  readonly idp: IdpConfig | undefined;
 }
 
 /** The options as commander hands them over. */
@@ -140,6 +145,12 @@ export interface RawOptions {
   bodyTimeout?: string;
   /** Set by cli.ts from compat-argv.ts, not a flag. */
   compatNotes?: string[];
+  assertionFile?: string;
+  assertionEnv?: string;
+  idp?: string;
+  idpClientId?: string;
+  idpClientSecret?: string;
+  idpIdTokenFile?: string;
   // The credential commands (login, logout, status, token).
   force?: boolean;
   json?: boolean;

@@ -2,6 +2,9 @@
  * Wiring: the authorizer for a configured server (static credentials, or the OAuth flow with its
  * credentials store), over the run's HTTP client.
  */
+import { idJagGrant } from './auth/id-jag-grant.js';
+import { IdpSession } from './auth/idp-session.js';
+import { workloadGrant, type AssertionGrant } from './auth/jwt-bearer-grant.js';
 import { OAuthAuthorizer } from './auth/oauth-authorizer.js';
 import { staticAuthorizer } from './auth/static-authorizer.js';
 import { TokenStore } from './auth/token-store.js';
@@ -21,10 +24,11 @@ export function createAuthorizer(config: Config, http: HttpClient): Authorizer {
  */
 export function createOAuthAuthorizer(config: Config, http: HttpClient, options: { pasteFrom?: NodeJS.ReadableStream | undefined } = {}): OAuthAuthorizer {
   const { oauth } = config;
+  const store = new TokenStore(config.authDir);
   return new OAuthAuthorizer({
     http,
     serverUrl: new URL(config.serverUrl),
-    store: new TokenStore(config.authDir),
+    store,
     client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata },
     scope: oauth.scope,
     resource: oauth.resource,
@@ -37,5 +41,15 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     noBrowser: oauth.noBrowser,
     pasteFrom: options.pasteFrom,
     signIn: oauth.signIn,
+    assertionGrant: assertionGrant(config, http, store, options.pasteFrom),
   });
+}
+
+/** --grant jwt-bearer (a workload's JWT) or --idp (an ID-JAG from the enterprise IdP), else none. */
+function assertionGrant(config: Config, http: HttpClient, store: TokenStore, pasteFrom: NodeJS.ReadableStream | undefined): AssertionGrant | undefined {
+  const { oauth } = config;
+  if (oauth.assertion) return workloadGrant(http, oauth.assertion);
+  if (!oauth.idp) return undefined;
+  const { callbackPort, browser, authTimeoutMs, noBrowser, assumePkce } = oauth;
+  return idJagGrant(http, new IdpSession({ http, store, idp: oauth.idp, allowHttp: config.allowHttp, assumePkce, callbackPort, browser, authTimeoutMs, noBrowser, pasteFrom }));
 }

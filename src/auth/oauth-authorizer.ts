@@ -6,11 +6,12 @@
  * started together share one browser window and one registration.
  * Where no browser can be opened, the device authorization grant (RFC 8628) signs in instead when
  * the AS offers it. With --grant client_credentials there is no user at all: the client's own
- * token is requested, and requested again shortly before it expires and on 401.
+ * token is requested, and requested again shortly before it expires and on 401; likewise with an
+ * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';
-import { authorizeParamsKey, credentialsKey, type SignInOptions } from '../config-sign-in.js';
+import { credentialsKey, type SignInOptions } from '../config-sign-in.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -19,12 +20,15 @@ import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
+import { chooseScope } from './choose-scope.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
-import { checkIdToken, presentedLifetime, presentedToken } from './id-token.js';
+import { checkIdToken, presentedToken } from './id-token.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { renewalDue } from './renewal-due.js';
 import { staticAuthServer } from './static-token-endpoint.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
+import type { AssertionGrant } from './jwt-bearer-grant.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
@@ -51,12 +55,11 @@ export interface OAuthSettings {
   pasteFrom?: NodeJS.ReadableStream | undefined;
   /** What real providers need: extra authorize parameters, the callback, the ID token as bearer. */
   signIn?: SignInOptions | undefined;
+  /** --grant jwt-bearer or --idp: tokens from an assertion (RFC 7523), with no sign-in at this AS. */
+  assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
 }
-
-// Refresh this long before the access token expires (a quarter of a short lifetime).
-const REFRESH_MARGIN_MS = 60_000;
 
 export class OAuthAuthorizer implements Authorizer {
   private record: ServerRecord | undefined;
@@ -67,7 +70,12 @@ export class OAuthAuthorizer implements Authorizer {
   constructor(private readonly settings: OAuthSettings) {}
 
   get waitingForUser(): boolean {
-    return this.signingIn;
+    return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
+  }
+
+  /** How tokens are obtained without a user's sign-in at this AS (stored with them), or undefined. */
+  private get kind(): ServerRecord['grant'] {
+    return this.settings.assertionGrant?.kind ?? (this.settings.grant === 'client_credentials' ? 'client_credentials' : undefined);
   }
 
   private get useIdToken(): boolean {
@@ -93,11 +101,9 @@ export class OAuthAuthorizer implements Authorizer {
   async freshCredentials(): Promise<ServerRecord | undefined> {
     await this.load();
     const tokens = this.record?.tokens;
-    const life = tokens && presentedLifetime(tokens, this.useIdToken);
-    const margin = life?.issuedAt !== undefined && life.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (life.expiresAt - life.issuedAt) / 4) : REFRESH_MARGIN_MS;
-    // Client credentials come without a refresh token: a new request renews them.
-    const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
-    if (tokens && renewable && life?.expiresAt !== undefined && life.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
+    // Client credentials and assertion grants come without a refresh token: a new request renews them.
+    const renewable = tokens?.refreshToken !== undefined || this.kind !== undefined;
+    if (tokens && renewable && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
       const sent = this.authorization(this.record);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
@@ -157,9 +163,8 @@ export class OAuthAuthorizer implements Authorizer {
   private async readServer(issuer?: string): Promise<ServerRecord | undefined> {
     const record = await this.settings.store.readServer(this.server, issuer);
     if (!record) return undefined;
-    const m2m = this.settings.grant === 'client_credentials';
-    if ((record.grant === 'client_credentials') !== m2m) return undefined;
-    if (m2m && record.clientId !== this.settings.client.clientId) return undefined;
+    if (record.grant !== this.kind) return undefined;
+    if (this.kind !== undefined && record.clientId !== this.settings.client.clientId) return undefined;
     return record;
   }
 
@@ -219,10 +224,12 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  /** A new client_credentials token, for the client and resource of the current one (no discovery). */
+  /** A new token by the same grant (client credentials, an assertion), for the client and resource of the current one (no discovery). */
   private renewClientCredentials(sent: string | undefined): Promise<boolean> {
     return this.renew(sent, async (record, client) => {
-      const tokens = await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
+      const request = { scope: record.requestedScope, resource: record.resource };
+      const grant = this.settings.assertionGrant;
+      const tokens = grant ? await grant.token({ issuer: record.issuer, tokenEndpoint: new URL(record.tokenEndpoint) }, client, request) : await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, request);
       await this.save({ ...record, tokens });
       log.info('access token renewed (client credentials)');
       return true;
@@ -240,7 +247,7 @@ export class OAuthAuthorizer implements Authorizer {
       }
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
+      const scope = chooseScope({ given: this.settings.scope, challenge, prm, as, previous: stepUp ? this.record?.requestedScope : undefined, user: this.kind === undefined, openid: this.useIdToken });
       const client = await this.obtainTokens(as, resource, scope);
       await this.save({
         server: this.server,
@@ -252,8 +259,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
-        ...(this.settings.grant === 'client_credentials' ? { grant: 'client_credentials' as const } : {}),
-        authorizeParams: authorizeParamsKey(this.settings.signIn?.authorizeParams ?? {}),
+        ...(this.kind ? { grant: this.kind } : {}),
         updatedAt: Date.now(),
       });
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
@@ -261,9 +267,9 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
-    // PKCE protects the authorization code; a client_credentials client never gets one.
+    // PKCE protects the authorization code; a client_credentials or assertion client never gets one here.
     if (this.settings.signIn?.tokenEndpoint) return { prm: undefined, as: staticAuthServer(this.settings.signIn.tokenEndpoint) }; // no metadata to find
-    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
+    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.kind !== undefined };
     const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
     if (!prm) {
       log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
@@ -285,23 +291,14 @@ export class OAuthAuthorizer implements Authorizer {
     throw first;
   }
 
-  /** --scope, else the challenge's, else all PRM scopes_supported, else none (MCP 2025-11-25 "Scope Selection Strategy"). */
-  private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
-    let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
-    if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
-    if (this.useIdToken) words.unshift('openid'); // OIDC Core §3.1.2.1: no ID token without it
-    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
-    // client credentials, which are renewed by asking again).
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.settings.grant !== 'client_credentials') words.push('offline_access');
-    const unique = [...new Set(words)];
-    return unique.length > 0 ? unique.join(' ') : undefined;
-  }
-
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    if (this.settings.grant === 'client_credentials') {
+    if (this.kind !== undefined) {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
       const auth = clientAuth(client, this.settings.client.clientKey);
+      // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
+      const grant = this.settings.assertionGrant;
+      if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
       log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
       const tokens = await clientCredentialsToken(this.settings.http, as.tokenEndpoint, auth, { scope, resource });
       logReceived(tokens);
