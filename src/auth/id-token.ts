@@ -1,5 +1,5 @@
 /**
- * --use-id-token: some gateways (Amazon Cognito user pools in front of Bedrock AgentCore, API
+ * The token a request presents, and when it is renewed. With --use-id-token, some gateways (Amazon Cognito user pools in front of Bedrock AgentCore, API
  * gateways with an OIDC authorizer) accept the OpenID Connect ID token as the bearer, not the
  * access token. The ID token is then what is sent and what is renewed, by its own `exp`.
  * It comes straight from the token endpoint over TLS, so OIDC Core §3.1.3.7 (6) lets the client
@@ -7,6 +7,7 @@
  * (3), (9)) so a token meant for another client or issuer is never presented.
  */
 import { ProxyError } from '../errors.js';
+import { bearerHeaders } from './bearer.js';
 import type { StoredTokens } from './token-store.js';
 
 export interface IdTokenClaims {
@@ -59,4 +60,20 @@ export function checkIdToken(tokens: StoredTokens, expected: { issuer: string; c
   if (claims.iss !== expected.issuer) throw new ProxyError('AUTH_TOKEN', `the ID token's "iss" is ${claims.iss ?? 'missing'}, expected ${expected.issuer} (OIDC Core §3.1.3.7)`);
   if (!claims.aud.includes(expected.clientId)) throw new ProxyError('AUTH_TOKEN', `the ID token's "aud" does not name the client ${expected.clientId} (OIDC Core §3.1.3.7)`);
   if (claims.expiresAt === undefined || claims.expiresAt <= now) throw new ProxyError('AUTH_TOKEN', `the ID token's "exp" is ${claims.expiresAt === undefined ? 'missing' : 'in the past'} (OIDC Core §3.1.3.7)`);
+}
+
+/** The Authorization value requests carry with `tokens`: what a Challenge's `sent` is compared with. */
+export function presentedAuthorization(tokens: StoredTokens | undefined, useIdToken: boolean): string | undefined {
+  return bearerHeaders(presentedToken(tokens, useIdToken))['authorization'];
+}
+
+// Refresh this long before the presented token expires (a quarter of a short lifetime).
+export const REFRESH_MARGIN_MS = 60_000;
+
+/** Renewal ahead of expiry is due: within a quarter of the presented token's lifetime, at most REFRESH_MARGIN_MS. */
+export function renewalDue(tokens: StoredTokens, useIdToken: boolean, now: number): boolean {
+  const { issuedAt, expiresAt } = presentedLifetime(tokens, useIdToken);
+  if (expiresAt === undefined) return false;
+  const margin = issuedAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (expiresAt - issuedAt) / 4) : REFRESH_MARGIN_MS;
+  return expiresAt - now < margin;
 }

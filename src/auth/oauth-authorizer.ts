@@ -18,14 +18,15 @@ import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
+import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
+import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
+import { chooseScope } from './scope-choice.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
-import { chooseScope } from './choose-scope.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
-import { checkIdToken, presentedToken } from './id-token.js';
+import { checkIdToken, presentedAuthorization, presentedToken, renewalDue } from './id-token.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
-import { renewalDue } from './renewal-due.js';
 import { staticAuthServer } from './static-token-endpoint.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
@@ -66,6 +67,7 @@ export class OAuthAuthorizer implements Authorizer {
   private loaded: Promise<void> | undefined;
   private flight: Promise<void> | undefined;
   private signingIn = false;
+  private readonly browserGate = new BrowserFailureGate();
 
   constructor(private readonly settings: OAuthSettings) {}
 
@@ -80,11 +82,6 @@ export class OAuthAuthorizer implements Authorizer {
 
   private get useIdToken(): boolean {
     return this.settings.signIn?.useIdToken === true;
-  }
-
-  /** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
-  private authorization(record: ServerRecord | undefined): string | undefined {
-    return bearerHeaders(presentedToken(record?.tokens, this.useIdToken))['authorization'];
   }
 
   /** The credentials' key: the server, with --authorize-param and --resource (another audience, account or tenant is other tokens). */
@@ -104,7 +101,7 @@ export class OAuthAuthorizer implements Authorizer {
     // Client credentials and assertion grants come without a refresh token: a new request renews them.
     const renewable = tokens?.refreshToken !== undefined || this.kind !== undefined;
     if (tokens && renewable && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
-      const sent = this.authorization(this.record);
+      const sent = presentedAuthorization(this.record?.tokens, this.useIdToken);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
@@ -122,14 +119,15 @@ export class OAuthAuthorizer implements Authorizer {
       }
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
       log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
-      return this.once(() => this.authorize(challenge, true));
+      return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
-    await this.once(async () => {
-      if (this.authorization(this.record) !== sent) return; // renewed while this request was out
+    // A browser that failed to open answers this request at once (browser-failure.ts).
+    await this.browserGate.wait(() => this.once(async () => {
+      if (presentedAuthorization(this.record?.tokens, this.useIdToken) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
-    });
+    }));
   }
 
   /**
@@ -195,7 +193,7 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record) return false;
       const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && this.authorization(stored) !== sent) {
+      if (stored?.tokens && presentedAuthorization(stored.tokens, this.useIdToken) !== sent) {
         this.record = stored;
         return true;
       }
@@ -237,25 +235,26 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
-    const before = this.authorization(this.record);
+    const before = presentedAuthorization(this.record?.tokens, this.useIdToken);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
       const stored = await this.readServer();
-      if (!stepUp && stored?.tokens && this.authorization(stored) !== before) {
+      if (!stepUp && stored?.tokens && presentedAuthorization(stored.tokens, this.useIdToken) !== before) {
         this.record = stored;
         return;
       }
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = chooseScope({ given: this.settings.scope, challenge, prm, as, previous: stepUp ? this.record?.requestedScope : undefined, user: this.kind === undefined, openid: this.useIdToken });
-      const client = await this.obtainTokens(as, resource, scope);
+      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined, this.useIdToken);
+      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
+      const client = obtained.result;
       await this.save({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
         clientAuthMethod: client.method,
         resource,
-        requestedScope: scope,
+        requestedScope: obtained.scope,
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
@@ -312,7 +311,8 @@ export class OAuthAuthorizer implements Authorizer {
     } else if (why !== undefined) {
       log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
-    return this.browserSignIn(as, resource, scope);
+    const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
+    return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);
   }
 
   /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
@@ -363,7 +363,9 @@ export class OAuthAuthorizer implements Authorizer {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, extraParams: signIn?.authorizeParams });
+          // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
+          const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed, extraParams: signIn?.authorizeParams });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -378,6 +380,7 @@ export class OAuthAuthorizer implements Authorizer {
       }
     } finally {
       this.signingIn = false;
+      this.browserGate.clear();
       await callback.close();
     }
   }
