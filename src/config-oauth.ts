@@ -5,7 +5,7 @@
 import { algorithmsFor, chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { noBrowserReason } from './auth/browser.js';
 import { buildAssertionConfig } from './config-assertion.js';
-import { DEFAULTS, ENV, GRANTS, type GrantChoice } from './config-defaults.js';
+import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, type DpopChoice, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
 import { buildSignIn, staticClientInfo } from './config-sign-in.js';
 import { UsageError } from './errors.js';
@@ -50,6 +50,10 @@ export function buildOAuth(given: RawOptions, env: Env, enabled: boolean, secret
       throw new UsageError('INVALID_OPTION', `--callback-port takes a port number from 1 to 65535 (got "${raw.callbackPort}")`);
     }
   }
+  const dpop = raw.dpop ?? DEFAULTS.dpop;
+  if (!(DPOP_CHOICES as readonly string[]).includes(dpop)) {
+    throw new UsageError('INVALID_OPTION', `--dpop must be one of ${DPOP_CHOICES.join(', ')} (got "${dpop}")`);
+  }
   const browser = raw.browser?.trim();
   if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
   const clientGrant = buildClientGrant(raw, env, clientSecret);
@@ -66,6 +70,7 @@ export function buildOAuth(given: RawOptions, env: Env, enabled: boolean, secret
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
     signIn: buildSignIn(raw, env, allowHttp),
+    dpop: dpop as DpopChoice,
     ...clientGrant,
     ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),
   });

@@ -20,11 +20,11 @@ export interface ExpectedResponse {
 
 export const CALLBACK_PATH = '/callback';
 
-/** --callback-host, --callback-path, --auth-success-url. */
+/** --callback-host, --callback-path, --auth-success-url (as in config-sign-in.ts SignInOptions). */
 export interface CallbackOptions {
-  host?: string | undefined;
-  path?: string | undefined;
-  successUrl?: string | undefined;
+  callbackHost?: string | undefined;
+  callbackPath?: string | undefined;
+  authSuccessUrl?: string | undefined;
 }
 
 /** What to tell whoever delivered a response (the browser as a page; the terminal as a line). */
@@ -101,8 +101,8 @@ export class CallbackServer {
       if (url.pathname !== this.path) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
       this.receiver(url.searchParams, (r) => {
         // --auth-success-url: a successful sign-in ends on the user's page instead of ours.
-        if (r.status === 200 && where.successUrl !== undefined) {
-          res.writeHead(303, { location: where.successUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+        if (r.status === 200 && where.authSuccessUrl !== undefined) {
+          res.writeHead(303, { location: where.authSuccessUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
           return res.end();
         }
         page(res, r.status, r.title, r.message);
@@ -111,7 +111,7 @@ export class CallbackServer {
   }
 
   private get path(): string {
-    return this.where.path ?? CALLBACK_PATH;
+    return this.where.callbackPath ?? CALLBACK_PATH;
   }
 
   /**
@@ -126,7 +126,7 @@ export class CallbackServer {
   get redirectUri(): string {
     // The IP literal by default, not "localhost" (RFC 8252 §8.3); --callback-host localhost for
     // clients pre-registered that way (the listener is loopback either way).
-    return `http://${this.where.host ?? '127.0.0.1'}:${this.port}${this.path}`;
+    return `http://${this.where.callbackHost ?? '127.0.0.1'}:${this.port}${this.path}`;
   }
 
   /**
@@ -134,7 +134,7 @@ export class CallbackServer {
    * stored registration names) falls back to a free port.
    */
   static async start(port: { pinned?: number | undefined; preferred?: number | undefined }, where: CallbackOptions = {}): Promise<CallbackServer> {
-    const bind = where.host === '[::1]' ? '::1' : '127.0.0.1';
+    const bind = where.callbackHost === '[::1]' ? '::1' : '127.0.0.1';
     const tryListen = (p: number): Promise<Server> =>
       new Promise((resolve, reject) => {
         const server = createServer();

@@ -8,7 +8,8 @@
  */
 import { ProxyError } from '../errors.js';
 import { bearerHeaders } from './bearer.js';
-import type { StoredTokens } from './token-store.js';
+import { authorizationValue } from './dpop-scheme.js';
+import type { ServerRecord, StoredTokens } from './token-store.js';
 
 export interface IdTokenClaims {
   iss: string | undefined;
@@ -62,9 +63,14 @@ export function checkIdToken(tokens: StoredTokens, expected: { issuer: string; c
   if (claims.expiresAt === undefined || claims.expiresAt <= now) throw new ProxyError('AUTH_TOKEN', `the ID token's "exp" is ${claims.expiresAt === undefined ? 'missing' : 'in the past'} (OIDC Core §3.1.3.7)`);
 }
 
-/** The Authorization value requests carry with `tokens`: what a Challenge's `sent` is compared with. */
-export function presentedAuthorization(tokens: StoredTokens | undefined, useIdToken: boolean): string | undefined {
-  return bearerHeaders(presentedToken(tokens, useIdToken))['authorization'];
+/** --use-id-token: the ID token as a Bearer token (RFC 6750 §2.1). */
+export function idTokenHeaders(record: ServerRecord | undefined): Record<string, string> {
+  return bearerHeaders(presentedToken(record?.tokens, true));
+}
+
+/** The Authorization value requests carry with `record`'s token (DPoP or Bearer; the ID token as Bearer): what a Challenge's `sent` is compared with. */
+export function presentedAuthorization(record: ServerRecord | undefined, useIdToken: boolean): string | undefined {
+  return useIdToken ? bearerHeaders(presentedToken(record?.tokens, true))['authorization'] : authorizationValue(record);
 }
 
 // Refresh this long before the presented token expires (a quarter of a short lifetime).

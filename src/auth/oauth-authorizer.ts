@@ -10,7 +10,7 @@
  * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
-import type { GrantChoice } from '../config.js';
+import type { DpopChoice, GrantChoice } from '../config.js';
 import { credentialsKey, type SignInOptions } from '../config-sign-in.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
@@ -21,16 +21,16 @@ import { authorizeInBrowser } from './authorize.js';
 import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
 import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
 import { chooseScope } from './scope-choice.js';
-import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
-import { checkIdToken, presentedAuthorization, presentedToken, renewalDue } from './id-token.js';
+import { checkIdToken, idTokenHeaders, presentedAuthorization, renewalDue } from './id-token.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { DpopSession } from './dpop-session.js';
 import { staticAuthServer } from './static-token-endpoint.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
-import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
+import { clientCredentialsToken, logReceived, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
@@ -54,12 +54,12 @@ export interface OAuthSettings {
   noBrowser: string | undefined;
   /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
-  /** What real providers need: extra authorize parameters, the callback, the ID token as bearer. */
-  signIn?: SignInOptions | undefined;
+  signIn?: SignInOptions | undefined; // what real providers need (config-sign-in.ts): authorize params, the callback, the ID token
   /** --grant jwt-bearer or --idp: tokens from an assertion (RFC 7523), with no sign-in at this AS. */
   assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
+  dpop?: DpopChoice | undefined; // --dpop: when to ask for DPoP-bound tokens (RFC 9449, dpop-session.ts); default auto
 }
 
 export class OAuthAuthorizer implements Authorizer {
@@ -69,7 +69,8 @@ export class OAuthAuthorizer implements Authorizer {
   private signingIn = false;
   private readonly browserGate = new BrowserFailureGate();
 
-  constructor(private readonly settings: OAuthSettings) {}
+  /** `dpop`: the DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
+  constructor(private readonly settings: OAuthSettings, readonly dpop = new DpopSession(settings.store)) {}
 
   get waitingForUser(): boolean {
     return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
@@ -84,14 +85,19 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.signIn?.useIdToken === true;
   }
 
-  /** The credentials' key: the server, with --authorize-param and --resource (another audience, account or tenant is other tokens). */
   private get server(): string {
+    // The credentials' key: with --authorize-param and --resource (another audience, account or tenant is other tokens).
     return credentialsKey(this.settings.serverUrl.href, this.settings.signIn?.authorizeParams ?? {}, this.settings.resource);
   }
 
-  /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
-  async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
-    return bearerHeaders(presentedToken((await this.freshCredentials())?.tokens, this.useIdToken));
+  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current token (--use-id-token: the ID token, Bearer), renewed first when about to expire. */
+  async headers(request: OutgoingRequest): Promise<Record<string, string>> {
+    const record = await this.freshCredentials();
+    return this.useIdToken ? idTokenHeaders(record) : this.dpop.headers(record, request);
+  }
+
+  answered({ url, dpopNonce }: { url: URL; dpopNonce: string | undefined }): void {
+    this.dpop.answered(url, dpopNonce);
   }
 
   /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
@@ -99,9 +105,8 @@ export class OAuthAuthorizer implements Authorizer {
     await this.load();
     const tokens = this.record?.tokens;
     // Client credentials and assertion grants come without a refresh token: a new request renews them.
-    const renewable = tokens?.refreshToken !== undefined || this.kind !== undefined;
-    if (tokens && renewable && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
-      const sent = presentedAuthorization(this.record?.tokens, this.useIdToken);
+    if (tokens && (tokens.refreshToken !== undefined || this.kind !== undefined) && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
+      const sent = presentedAuthorization(this.record, this.useIdToken);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
@@ -110,7 +115,9 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
-  async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
+  async challenge(refused: Challenge): Promise<void> {
+    if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return; // RFC 9449 §9: a nonce, not a bad token: retry with it
+    const { status, wwwAuthenticate, sent } = refused;
     const challenge = bearerChallenge(wwwAuthenticate);
     if (status === 403) {
       if (challenge?.error !== 'insufficient_scope') {
@@ -123,7 +130,7 @@ export class OAuthAuthorizer implements Authorizer {
     }
     // A browser that failed to open answers this request at once (browser-failure.ts).
     await this.browserGate.wait(() => this.once(async () => {
-      if (presentedAuthorization(this.record?.tokens, this.useIdToken) !== sent) return; // renewed while this request was out
+      if (presentedAuthorization(this.record, this.useIdToken) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
@@ -193,11 +200,11 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record) return false;
       const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && presentedAuthorization(stored.tokens, this.useIdToken) !== sent) {
+      if (stored?.tokens && presentedAuthorization(stored, this.useIdToken) !== sent) {
         this.record = stored;
         return true;
       }
-      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
+      const client = await clientAuthFor(record, this.settings.client, this.settings.store).then((known) => known && this.dpop.forRecord(known, record));
       return client ? how(record, client) : false;
     });
   }
@@ -235,20 +242,21 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
-    const before = presentedAuthorization(this.record?.tokens, this.useIdToken);
+    const before = presentedAuthorization(this.record, this.useIdToken);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
       const stored = await this.readServer();
-      if (!stepUp && stored?.tokens && presentedAuthorization(stored.tokens, this.useIdToken) !== before) {
+      if (!stepUp && stored?.tokens && presentedAuthorization(stored, this.useIdToken) !== before) {
         this.record = stored;
         return;
       }
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined, this.useIdToken);
+      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
       const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
       const client = obtained.result;
-      await this.save({
+      await this.save(await this.dpop.keep({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
@@ -260,7 +268,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokens: client.tokens,
         ...(this.kind ? { grant: this.kind } : {}),
         updatedAt: Date.now(),
-      });
+      }));
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
   }
@@ -294,7 +302,7 @@ export class OAuthAuthorizer implements Authorizer {
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     if (this.kind !== undefined) {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
-      const auth = clientAuth(client, this.settings.client.clientKey);
+      const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
       // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
       const grant = this.settings.assertionGrant;
       if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
@@ -321,7 +329,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
@@ -352,20 +360,19 @@ export class OAuthAuthorizer implements Authorizer {
   private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const stored = await this.settings.store.readClient(as.issuer);
     const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
-    const signIn = this.settings.signIn;
-    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, { host: signIn?.callbackHost, path: signIn?.callbackPath, successUrl: signIn?.authSuccessUrl });
+    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, this.settings.signIn);
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
           // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
           const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed, extraParams: signIn?.authorizeParams });
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed, extraParams: this.settings.signIn?.authorizeParams });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -390,9 +397,4 @@ export class OAuthAuthorizer implements Authorizer {
     this.record = record;
     await this.settings.store.writeServer(record);
   }
-}
-
-function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
-  const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
-  log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
 }
