@@ -27,6 +27,8 @@ export const DEFAULTS = {
   authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
   grant: 'authorization_code' as GrantChoice,
+  /** logout: every revocation of the command together (all servers, both tokens) ends by then. */
+  logoutRevocationSeconds: 10,
   dpop: 'auto' as DpopChoice,
   /** The sign-in redirect URI: the IP literal (RFC 8252 §8.3), and our path. */
   callbackHost: '127.0.0.1',

@@ -17,6 +17,7 @@ import {
   type JsonRpcResponse,
 } from '../jsonrpc.js';
 import { log } from '../log.js';
+import { BOUNDS, clampMs } from '../duration-bounds.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
@@ -256,7 +257,7 @@ export class StreamableHttpTransport implements RemoteTransport {
             if (event.id) lastEventId = event.id;
             if (this.handleEvent(event)) progressed = true;
           },
-          onRetry: (ms) => (this.retryMs = ms),
+          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
         });
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
@@ -340,7 +341,7 @@ export class StreamableHttpTransport implements RemoteTransport {
             if (event.id) lastEventId = event.id;
             if (this.handleEvent(event)) progressed = true;
           },
-          onRetry: (ms) => (this.retryMs = ms),
+          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
         });
         failures = 0;
       } catch (error) {
