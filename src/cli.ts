@@ -10,6 +10,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
+import { translateCompatArgv } from './compat-argv.js';
 import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY, type CommandName, type OptionName, type OptionSpec } from './command-table.js';
 import type { RawOptions } from './config.js';
 import { isAuthProblem, UsageError } from './errors.js';
@@ -35,6 +36,7 @@ function addOptions(command: Command, names: readonly OptionName[]): Command {
     if (spec.choices) option.choices(spec.choices);
     if (spec.default !== undefined) option.default(spec.default);
     if (spec.repeatable) option.argParser(collect);
+    if (spec.hidden) option.hideHelp();
     command.addOption(option);
   }
   return command;
@@ -145,8 +147,10 @@ async function run({ command, url, options }: Invocation): Promise<number> {
 async function main(argv: readonly string[]): Promise<number> {
   let invocation: Invocation | undefined;
   try {
-    const args = joinSplitHeaders(argv);
-    program((run) => void (invocation = run), args).parse(args, { from: 'user' });
+    // supergateway's and mcp-remote's spellings become ours first (compat-argv.ts).
+    const compat = translateCompatArgv(joinSplitHeaders(argv));
+    program((run) => void (invocation = run), compat.argv).parse(compat.argv, { from: 'user' });
+    if (invocation && compat.notes.length > 0) invocation.options = { ...invocation.options, compatNotes: compat.notes };
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;

@@ -19,6 +19,8 @@ export interface OptionSpec {
   readonly default?: string;
   /** Given more than once, the values are collected in order. */
   readonly repeatable?: boolean;
+  /** Accepted but not listed by --help (another tool's spelling, see compat-argv.ts). */
+  readonly hidden?: boolean;
 }
 
 /** What a command does once its options are parsed: its config's secrets (for redaction), and the run. */
@@ -44,7 +46,7 @@ export interface CommandSpec {
 }
 
 export const OPTIONS = {
-  transport: { flags: '--transport <mode>', help: `how to reach the server (auto tries Streamable HTTP, then legacy SSE); e.g. --transport sse`, choices: TRANSPORTS, default: DEFAULTS.transport },
+  transport: { flags: '--transport <mode>', help: `how to reach the server (auto tries Streamable HTTP, then legacy SSE; sse-first the other way round); e.g. --transport sse`, choices: TRANSPORTS, default: DEFAULTS.transport },
   protocol: { flags: '--protocol <era>', help: 'the MCP protocol era: auto detects 2026-07-28 servers and falls back to the initialize-based protocol; e.g. --protocol legacy', choices: PROTOCOLS, default: DEFAULTS.protocol },
   oauth2Bearer: { flags: '--oauth2Bearer <token>', help: `a static bearer token; e.g. --oauth2Bearer "\${TOKEN}" (or set ${ENV.bearer} to keep it out of the process list)` },
   header: { flags: '-H, --header <header>', help: 'an extra header for the MCP server, repeatable; ${VAR} is expanded; e.g. -H "X-API-Key: ${API_KEY}"', repeatable: true },
@@ -79,6 +81,19 @@ export const OPTIONS = {
   authTimeout: { flags: '--auth-timeout <seconds>', help: `how long to wait for a sign-in in the browser or on another device (default: ${DEFAULTS.authTimeoutSeconds})` },
   authDir: { flags: '--auth-dir <dir>', help: `where credentials are stored (or set ${ENV.authDir}; default: your config directory)` },
   assumePkce: { flags: '--assume-pkce', help: 'sign in even if the authorization server does not advertise PKCE S256 support (for providers known to omit it)' },
+  // Issue 11: what real providers need (and mcp-remote offers), and connection tuning.
+  callbackHost: { flags: '--callback-host <name>', help: 'the host name in the sign-in redirect URI: 127.0.0.1, or localhost for a client pre-registered with http://localhost:<port>/… (the listener binds loopback only) (default: 127.0.0.1)' },
+  callbackPath: { flags: '--callback-path <path>', help: `the path of the sign-in redirect URI, for a pre-registered client; e.g. --callback-path /oauth/callback (default: ${DEFAULTS.callbackPath})` },
+  authorizeParam: { flags: '--authorize-param <key=value>', help: 'an extra authorization request parameter, repeatable; e.g. --authorize-param access_type=offline --authorize-param prompt=consent', repeatable: true },
+  authSuccessUrl: { flags: '--auth-success-url <url>', help: 'after a successful sign-in, send the browser to this page (https, or http on loopback)' },
+  useIdToken: { flags: '--use-id-token', help: 'send the OpenID Connect ID token as the bearer instead of the access token (Amazon Cognito, Bedrock AgentCore gateways)' },
+  clientName: { flags: '--client-name <name>', help: 'the client_name dynamic registration sends (default: mcp-auth-proxy)' },
+  staticOauthClientMetadata: { flags: '--static-oauth-client-metadata <json|@file>', help: 'client metadata merged over what dynamic registration sends (client_name, logo_uri, scope, token_endpoint_auth_method…); e.g. \'{"client_name":"My app"}\'' },
+  staticOauthClientInfo: { flags: '--static-oauth-client-info <json|@file>', help: 'mcp-remote\'s spelling of --client-id / --client-secret', hidden: true },
+  tokenEndpoint: { flags: '--token-endpoint <url>', help: 'with --grant client_credentials: the token endpoint to use, skipping discovery (for servers that publish no OAuth metadata)' },
+  noCookies: { flags: '--no-cookies', help: "don't keep the MCP server's cookies (kept in memory by default, sent to its origin only, e.g. load-balancer session pins)" },
+  headersTimeout: { flags: '--headers-timeout <seconds>', help: 'give up when response headers take longer than this (default: off: a tool call may take long)' },
+  bodyTimeout: { flags: '--body-timeout <seconds>', help: 'give up when a response body (or an idle event stream) is silent longer than this (default: off)' },
   logLevel: { flags: '--log-level <level>', help: 'how much to write to stderr; e.g. --log-level debug', choices: LOG_LEVELS, default: DEFAULTS.logLevel },
   // The credential commands' own.
   force: { flags: '--force', help: 'sign in again even if usable tokens are stored' },
@@ -94,6 +109,10 @@ export const OPTIONS = {
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
+
+// Issue 11 (grouped to keep merges easy): sign-in options, and the MCP server's connection.
+const PROVIDER_OPTIONS: readonly OptionName[] = ['callbackHost', 'callbackPath', 'authorizeParam', 'authSuccessUrl', 'useIdToken', 'clientName', 'staticOauthClientMetadata', 'staticOauthClientInfo', 'tokenEndpoint'];
+const CONNECTION_OPTIONS: readonly OptionName[] = ['noCookies', 'headersTimeout', 'bodyTimeout'];
 
 // How to reach servers: every command that sends requests takes these.
 const NETWORK_OPTIONS: readonly OptionName[] = ['connectTimeout', 'caFile', 'ipv4'];
@@ -126,9 +145,10 @@ const SIGN_IN_OPTIONS: readonly OptionName[] = [
   'authTimeout',
   'authDir',
   'assumePkce',
+  ...PROVIDER_OPTIONS,
 ];
 
-const PROXY_FIRST: readonly OptionName[] = ['transport', 'protocol', 'oauth2Bearer', 'header', 'headerFile', 'allowHttp', 'timeout', ...NETWORK_OPTIONS, 'keepalive', 'ignoreTool'];
+const PROXY_FIRST: readonly OptionName[] = ['transport', 'protocol', 'oauth2Bearer', 'header', 'headerFile', 'allowHttp', 'timeout', ...NETWORK_OPTIONS, ...CONNECTION_OPTIONS, 'keepalive', 'ignoreTool'];
 
 /** The proxy's options, in the order --help lists them. */
 const PROXY_OPTIONS: readonly OptionName[] = [...PROXY_FIRST, ...SIGN_IN_OPTIONS.filter((n) => !PROXY_FIRST.includes(n)), 'logLevel'];
@@ -156,7 +176,8 @@ Host configs:
   $ mcp-auth-proxy config https://example.com/mcp    the entry for each host (--app cursor --write adds it to Cursor's file)
   $ mcp-auth-proxy config --migrate                  rewrite mcp-remote / supergateway entries (--write applies)
 
-${EXIT_CODES}`;
+${EXIT_CODES}
+supergateway and mcp-remote command lines are accepted too`;
 
 /** `mcp-auth-proxy <server-url>`: the proxy itself. */
 export const PROXY = {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { LogLevel } from './log.js';
 import type { Env } from './option-values.js';
 
-export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
+export const TRANSPORTS = ['auto', 'streamable-http', 'sse', 'sse-first'] as const;
 export type TransportChoice = (typeof TRANSPORTS)[number];
 export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
 export type ProtocolChoice = (typeof PROTOCOLS)[number];
@@ -30,6 +30,13 @@ export const DEFAULTS = {
   /** logout: every revocation of the command together (all servers, both tokens) ends by then. */
   logoutRevocationSeconds: 10,
   dpop: 'auto' as DpopChoice,
+  /** The sign-in redirect URI: the IP literal (RFC 8252 §8.3), and our path. */
+  callbackHost: '127.0.0.1',
+  callbackPath: '/callback',
+  /** Name sent in dynamic registration (RFC 7591 client_name) unless --client-name says otherwise. */
+  clientName: 'mcp-auth-proxy',
+  /** Cookies of the MCP server's origin are kept in memory unless --no-cookies. */
+  cookies: true,
 } as const;
 
 export const ENV = {

@@ -7,11 +7,14 @@ import { noBrowserReason } from './auth/browser.js';
 import { buildAssertionConfig } from './config-assertion.js';
 import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, type DpopChoice, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
+import { buildSignIn, staticClientInfo } from './config-sign-in.js';
 import { UsageError } from './errors.js';
 import { parseSeconds, readUserFile, type Env } from './option-values.js';
 
 /** How to sign in; `enabled` is false when static credentials were given. The client secret goes into `secrets`. */
-export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets: string[]): OAuthConfig {
+export function buildOAuth(given: RawOptions, env: Env, enabled: boolean, secrets: string[], allowHttp = false): OAuthConfig {
+  // mcp-remote's --static-oauth-client-info is --client-id / --client-secret in one JSON.
+  const raw: RawOptions = { ...given, ...staticClientInfo(given, env) };
   const clientSecret = raw.clientSecret ?? env[ENV.clientSecret];
   if (clientSecret !== undefined) secrets.push(clientSecret);
   if (clientSecret !== undefined && raw.clientId === undefined) {
@@ -66,6 +69,7 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
     noBrowser: noBrowserReason(browser, env),
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
+    signIn: buildSignIn(raw, env, allowHttp),
     dpop: dpop as DpopChoice,
     ...clientGrant,
     ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),

@@ -10,6 +10,7 @@ import type { AssertionSource, IdpConfig } from './config-assertion.js';
 import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
+import type { SignInOptions } from './config-sign-in.js';
 import { UsageError } from './errors.js';
 import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
@@ -39,6 +40,10 @@ export interface Config {
   readonly ignoreTools: readonly string[];
   /** login and token only: MCP_AUTH_PROXY_BEARER was set and left unused (they manage OAuth tokens). */
   readonly bearerEnvIgnored: boolean;
+  /** Cookies of the MCP server's origin kept in memory (--no-cookies: off). */
+  readonly cookies: boolean;
+  /** Another tool's options accepted without effect (compat-argv.ts), for the debug log. */
+  readonly compatNotes: readonly string[];
   /** doctor: the bound on each network check (--timeout if given, else DEFAULTS.doctorTimeoutSeconds). */
   readonly checkTimeoutMs: number;
   /** Every secret value in this config, for the log's redaction (never printed, never logged). */
@@ -55,6 +60,9 @@ export interface NetworkConfig {
   readonly connectTimeoutMs: number;
   /** --ipv4: resolve host names to IPv4 addresses only. */
   readonly ipv4: boolean;
+  /** --headers-timeout / --body-timeout (undici's); 0 = off, the default. */
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
   /**
    * The forward-proxy variables that are set (https_proxy, HTTPS_PROXY, http_proxy, HTTP_PROXY,
    * no_proxy, NO_PROXY, as curl reads them), or undefined when none is.
@@ -85,6 +93,8 @@ export interface OAuthConfig {
   readonly grant: GrantChoice;
   /** --client-key (with --client-key-alg / --client-key-id): private_key_jwt for the --client-id client. */
   readonly clientKey: ClientKey | undefined;
+  /** What real providers need (config-sign-in.ts). */
+  readonly signIn: SignInOptions;
   /** --grant jwt-bearer: where the workload's JWT comes from (RFC 7523 §2.1). */
   readonly assertion: AssertionSource | undefined;
   /** --idp: enterprise-managed authorization (ID-JAG) through this identity provider. */
@@ -122,6 +132,21 @@ export interface RawOptions {
   clientKey?: string;
   clientKeyAlg?: string;
   clientKeyId?: string;
+  // Issue 11 (config-sign-in.ts; cookies and the undici timeouts).
+  callbackHost?: string;
+  callbackPath?: string;
+  authorizeParam?: string[];
+  authSuccessUrl?: string;
+  useIdToken?: boolean;
+  clientName?: string;
+  staticOauthClientMetadata?: string;
+  staticOauthClientInfo?: string;
+  tokenEndpoint?: string;
+  cookies?: boolean;
+  headersTimeout?: string;
+  bodyTimeout?: string;
+  /** Set by cli.ts from compat-argv.ts, not a flag. */
+  compatNotes?: string[];
   assertionFile?: string;
   assertionEnv?: string;
   idp?: string;
@@ -164,7 +189,7 @@ export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options:
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new UsageError('INVALID_OPTION', `--protocol must be one of ${PROTOCOLS.join(', ')} (got "${protocol}")`);
   }
-  if (protocol === 'modern' && transport === 'sse') throw new UsageError('INVALID_OPTION', '--protocol modern needs Streamable HTTP, not --transport sse');
+  if (protocol === 'modern' && (transport === 'sse' || transport === 'sse-first')) throw new UsageError('INVALID_OPTION', `--protocol modern needs Streamable HTTP, not --transport ${transport}`);
   const logLevel = raw.logLevel ?? DEFAULTS.logLevel;
   if (!isLogLevel(logLevel)) {
     throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -178,7 +203,7 @@ export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options:
     throw new UsageError('INVALID_OPTION', `give the credentials once: ${bearerSource} and an Authorization --header were both given`);
   }
   if (bearer !== undefined) secrets.push(bearer);
-  const oauth = buildOAuth(raw, env, bearer === undefined && !('authorization' in headers), secrets);
+  const oauth = buildOAuth(raw, env, bearer === undefined && !('authorization' in headers), secrets, allowHttp);
   const timeoutMs = parseSeconds(raw.timeout, '--timeout', DEFAULTS.timeoutSeconds) * 1000;
   return Object.freeze({
     serverUrl,
@@ -194,6 +219,8 @@ export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options:
     network: buildNetwork(raw, env),
     keepaliveMs: raw.keepalive === undefined || Number(raw.keepalive) === 0 ? undefined : parseSeconds(raw.keepalive, '--keepalive', 0) * 1000,
     ignoreTools: Object.freeze(parseIgnoreTools(raw.ignoreTool ?? [])),
+    cookies: raw.cookies ?? DEFAULTS.cookies,
+    compatNotes: Object.freeze([...(raw.compatNotes ?? [])]),
     bearerEnvIgnored,
     checkTimeoutMs: raw.timeout === undefined ? DEFAULTS.doctorTimeoutSeconds * 1000 : timeoutMs,
     secrets: Object.freeze(secrets),
@@ -213,6 +240,9 @@ export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
     caCertificates: caFile === undefined ? undefined : Object.freeze(readCaFile(caFile, env)),
     connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
     ipv4: raw.ipv4 === true,
+    // 0 = off (mcp-remote's --body-timeout 0 for servers that push rarely).
+    headersTimeoutMs: raw.headersTimeout === undefined || Number(raw.headersTimeout) === 0 ? 0 : parseSeconds(raw.headersTimeout, '--headers-timeout', 0) * 1000,
+    bodyTimeoutMs: raw.bodyTimeout === undefined || Number(raw.bodyTimeout) === 0 ? 0 : parseSeconds(raw.bodyTimeout, '--body-timeout', 0) * 1000,
     proxyVariables: proxyVariables(env),
     extraCaCertsFile: env['NODE_EXTRA_CA_CERTS'] || undefined,
   });

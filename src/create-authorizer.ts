@@ -29,7 +29,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     http,
     serverUrl: new URL(config.serverUrl),
     store,
-    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
+    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata },
     scope: oauth.scope,
     resource: oauth.resource,
     callbackPort: oauth.callbackPort,
@@ -41,6 +41,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     noBrowser: oauth.noBrowser,
     dpop: oauth.dpop,
     pasteFrom: options.pasteFrom,
+    signIn: oauth.signIn,
     assertionGrant: assertionGrant(config, http, store, options.pasteFrom),
   });
 }

@@ -17,10 +17,13 @@ const SHUTDOWN_BUDGET_MS = 1_400;
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
   tuneHeap();
+  for (const note of config.compatNotes) log.debug(note);
   const http = createHttpClient(config);
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
+  // The authorizer (discovery, registration, tokens) gets the client without cookies: the MCP
+  // server's cookies never reach the authorization server.
   const authorizer = createAuthorizer(config, http);
-  const remote = connectRemote(config, authorizer, http);
+  const remote = connectRemote(config, authorizer, config.cookies ? http.withCookies(new URL(config.serverUrl).origin) : http);
   const host = new StdioTransport(process.stdin, process.stdout);
   host.onwritten = afterWrite;
   const bridge = new Bridge(host, remote, {

@@ -24,6 +24,8 @@ export interface AuthorizationRequest {
   scope: string | undefined;
   browser: string | undefined;
   timeoutMs: number;
+  /** --authorize-param: set first, so the flow's own parameters always win. */
+  extraParams?: Readonly<Record<string, string>> | undefined;
   /** Where the user may paste the redirected URL (a terminal), when the browser runs elsewhere. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
   /**
@@ -40,6 +42,7 @@ export interface AuthorizationRequest {
 export function authorizationUrl(req: AuthorizationRequest, state: string, challenge: string): URL {
   const url = new URL(req.as.authorizationEndpoint);
   const p = url.searchParams;
+  for (const [key, value] of Object.entries(req.extraParams ?? {})) p.set(key, value);
   p.set('response_type', 'code');
   p.set('client_id', req.client.clientId);
   p.set('redirect_uri', req.callback.redirectUri);

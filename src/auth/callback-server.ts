@@ -20,9 +20,20 @@ export interface ExpectedResponse {
 
 export const CALLBACK_PATH = '/callback';
 
-/** The redirect URI of a callback listening on `port`: the IP literal, not "localhost" (RFC 8252 §8.3). */
-export function callbackUri(port: number): string {
-  return `http://127.0.0.1:${port}${CALLBACK_PATH}`;
+/** --callback-host, --callback-path, --auth-success-url (as in config-sign-in.ts SignInOptions). */
+export interface CallbackOptions {
+  callbackHost?: string | undefined;
+  callbackPath?: string | undefined;
+  authSuccessUrl?: string | undefined;
+}
+
+/**
+ * The redirect URI of a callback listening on `port`: the IP literal by default, not "localhost"
+ * (RFC 8252 §8.3); --callback-host localhost for clients pre-registered that way (the listener is
+ * loopback either way).
+ */
+export function callbackUri(port: number, where: CallbackOptions = {}): string {
+  return `http://${where.callbackHost ?? '127.0.0.1'}:${port}${where.callbackPath ?? CALLBACK_PATH}`;
 }
 
 /** What to tell whoever delivered a response (the browser as a page; the terminal as a line). */
@@ -91,13 +102,25 @@ export class CallbackServer {
   private constructor(
     private readonly server: Server,
     readonly port: number,
+    private readonly where: CallbackOptions,
   ) {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (!this.receiver) return page(res, 404, 'mcp-auth-proxy', 'No sign-in is waiting here.');
-      if (url.pathname !== CALLBACK_PATH) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
-      this.receiver(url.searchParams, (r) => page(res, r.status, r.title, r.message));
+      if (url.pathname !== this.path) return page(res, 404, 'mcp-auth-proxy', 'Not found.');
+      this.receiver(url.searchParams, (r) => {
+        // --auth-success-url: a successful sign-in ends on the user's page instead of ours.
+        if (r.status === 200 && where.authSuccessUrl !== undefined) {
+          res.writeHead(303, { location: where.authSuccessUrl, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+          return res.end();
+        }
+        page(res, r.status, r.title, r.message);
+      });
     });
+  }
+
+  private get path(): string {
+    return this.where.callbackPath ?? CALLBACK_PATH;
   }
 
   /**
@@ -110,20 +133,20 @@ export class CallbackServer {
   }
 
   get redirectUri(): string {
-    // The IP literal, not "localhost" (RFC 8252 §8.3), and exactly what we listen on.
-    return callbackUri(this.port);
+    return callbackUri(this.port, this.where);
   }
 
   /**
    * Listens on 127.0.0.1. A pinned port that is taken is an error; a preferred one (the port a
    * stored registration names) falls back to a free port.
    */
-  static async start(port: { pinned?: number | undefined; preferred?: number | undefined }): Promise<CallbackServer> {
+  static async start(port: { pinned?: number | undefined; preferred?: number | undefined }, where: CallbackOptions = {}): Promise<CallbackServer> {
+    const bind = where.callbackHost === '[::1]' ? '::1' : '127.0.0.1';
     const tryListen = (p: number): Promise<Server> =>
       new Promise((resolve, reject) => {
         const server = createServer();
         server.once('error', reject);
-        server.listen(p, '127.0.0.1', () => {
+        server.listen(p, bind, () => {
           server.off('error', reject);
           resolve(server);
         });
@@ -133,12 +156,12 @@ export class CallbackServer {
       server = await tryListen(port.pinned ?? port.preferred ?? 0);
     } catch (error) {
       if (port.pinned !== undefined) {
-        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on 127.0.0.1 (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
+        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on ${bind} (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
       }
       server = await tryListen(0);
     }
     server.unref();
-    return new CallbackServer(server, (server.address() as AddressInfo).port);
+    return new CallbackServer(server, (server.address() as AddressInfo).port, where);
   }
 
   /**

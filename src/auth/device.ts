@@ -48,12 +48,13 @@ export async function requestDeviceAuthorization(
   http: HttpClient,
   as: AuthServerMetadata,
   client: ClientAuth,
-  request: { scope: string | undefined; resource: string | undefined },
+  /** `extra`: --authorize-param (e.g. Auth0's audience), which a device authorization request takes as the browser's does. */
+  request: { scope: string | undefined; resource: string | undefined; extra?: Readonly<Record<string, string>> | undefined },
   options: OAuthHttpOptions,
 ): Promise<DeviceAuthorization> {
   const endpoint = as.deviceAuthorizationEndpoint!;
   // §3.1: the client authenticates as at the token endpoint (public clients send client_id).
-  const { body, headers } = authenticateClient(client, { scope: request.scope, resource: request.resource });
+  const { body, headers } = authenticateClient(client, { ...request.extra, scope: request.scope, resource: request.resource });
   const answer = acceptedAnswer(await postForm(http, endpoint, body, headers), [200], 'AUTH_TOKEN', ({ status, oauth, problem }) =>
     oauth
       ? `the device authorization endpoint refused the request (${oauthErrorText(oauth)})`

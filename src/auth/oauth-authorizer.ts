@@ -11,6 +11,7 @@
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { DpopChoice, GrantChoice } from '../config.js';
+import { credentialsKey, type SignInOptions } from '../config-sign-in.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -22,14 +23,15 @@ import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
 import { chooseScope } from './scope-choice.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, refusesAccess, type BearerChallenge } from './challenge.js';
+import { checkIdToken, idTokenHeaders, presentedAuthorization, renewalDue } from './id-token.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
-import { authorizationValue as authorization } from './dpop-scheme.js';
 import { DpopSession } from './dpop-session.js';
+import { staticAuthServer } from './static-token-endpoint.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
 import { discoveryOptions, signInMethod } from './sign-in-method.js';
-import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
+import { clientCredentialsToken, logReceived, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
@@ -53,15 +55,13 @@ export interface OAuthSettings {
   noBrowser: string | undefined;
   /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  signIn?: SignInOptions | undefined; // what real providers need (config-sign-in.ts): authorize params, the callback, the ID token
   /** --grant jwt-bearer or --idp: tokens from an assertion (RFC 7523), with no sign-in at this AS. */
   assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
   dpop?: DpopChoice | undefined; // --dpop: when to ask for DPoP-bound tokens (RFC 9449, dpop-session.ts); default auto
 }
-
-// Refresh this long before the access token expires (a quarter of a short lifetime).
-const REFRESH_MARGIN_MS = 60_000;
 
 export class OAuthAuthorizer implements Authorizer {
   private record: ServerRecord | undefined;
@@ -82,13 +82,19 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.assertionGrant?.kind ?? (this.settings.grant === 'client_credentials' ? 'client_credentials' : undefined);
   }
 
-  private get server(): string {
-    return this.settings.serverUrl.href;
+  private get useIdToken(): boolean {
+    return this.settings.signIn?.useIdToken === true;
   }
 
-  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current access token, renewed first when about to expire. */
+  private get server(): string {
+    // The credentials' key: with --authorize-param and --resource (another audience, account or tenant is other tokens).
+    return credentialsKey(this.settings.serverUrl.href, this.settings.signIn?.authorizeParams ?? {}, this.settings.resource);
+  }
+
+  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current token (--use-id-token: the ID token, Bearer), renewed first when about to expire. */
   async headers(request: OutgoingRequest): Promise<Record<string, string>> {
-    return this.dpop.headers(await this.freshCredentials(), request);
+    const record = await this.freshCredentials();
+    return this.useIdToken ? idTokenHeaders(record) : this.dpop.headers(record, request);
   }
 
   answered({ url, dpopNonce }: { url: URL; dpopNonce: string | undefined }): void {
@@ -99,11 +105,9 @@ export class OAuthAuthorizer implements Authorizer {
   async freshCredentials(): Promise<ServerRecord | undefined> {
     await this.load();
     const tokens = this.record?.tokens;
-    const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
     // Client credentials and assertion grants come without a refresh token: a new request renews them.
-    const renewable = tokens?.refreshToken !== undefined || this.kind !== undefined;
-    if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
-      const sent = authorization(this.record);
+    if (tokens && (tokens.refreshToken !== undefined || this.kind !== undefined) && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
+      const sent = presentedAuthorization(this.record, this.useIdToken);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
@@ -127,7 +131,7 @@ export class OAuthAuthorizer implements Authorizer {
     }
     // A browser that failed to open answers this request at once (browser-failure.ts).
     await this.browserGate.wait(() => this.once(async () => {
-      if (authorization(this.record) !== sent) return; // renewed while this request was out
+      if (presentedAuthorization(this.record, this.useIdToken) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
@@ -197,7 +201,7 @@ export class OAuthAuthorizer implements Authorizer {
       const record = this.record;
       if (!record) return false;
       const stored = await this.readServer(record.issuer);
-      if (stored?.tokens && authorization(stored) !== sent) {
+      if (stored?.tokens && presentedAuthorization(stored, this.useIdToken) !== sent) {
         this.record = stored;
         return true;
       }
@@ -239,17 +243,17 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private authorize(challenge: BearerChallenge | undefined, stepUp: boolean): Promise<void> {
-    const before = authorization(this.record);
+    const before = presentedAuthorization(this.record, this.useIdToken);
     return this.lock(async () => {
       // Another proxy may have signed in while we waited for the lock.
       const stored = await this.readServer();
-      if (!stepUp && stored?.tokens && authorization(stored) !== before) {
+      if (!stepUp && stored?.tokens && presentedAuthorization(stored, this.useIdToken) !== before) {
         this.record = stored;
         return;
       }
-      const { prm, as } = await discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, discoveryOptions({ allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce, kind: this.kind }));
+      const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined);
+      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined, this.useIdToken);
       this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
       const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
       const client = obtained.result;
@@ -268,6 +272,13 @@ export class OAuthAuthorizer implements Authorizer {
       }));
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
+  }
+
+  private discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
+    // --token-endpoint: client credentials at a given endpoint; there is no metadata to find.
+    if (this.settings.signIn?.tokenEndpoint) return Promise.resolve({ prm: undefined, as: staticAuthServer(this.settings.signIn.tokenEndpoint) });
+    const options = discoveryOptions({ allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce, kind: this.kind });
+    return discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
   }
 
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
@@ -305,7 +316,7 @@ export class OAuthAuthorizer implements Authorizer {
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
-          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource }, { allowHttp: this.settings.allowHttp });
+          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource, extra: this.settings.signIn?.authorizeParams }, { allowHttp: this.settings.allowHttp });
         } catch (error) {
           const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
           if (refused && attempt === 0 && client.kind === 'dynamic') {
@@ -332,7 +343,7 @@ export class OAuthAuthorizer implements Authorizer {
   private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const stored = await this.settings.store.readClient(as.issuer);
     const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
-    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred });
+    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, this.settings.signIn);
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -344,7 +355,7 @@ export class OAuthAuthorizer implements Authorizer {
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
           // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
           const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed });
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed, extraParams: this.settings.signIn?.authorizeParams });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -365,12 +376,8 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private async save(record: ServerRecord): Promise<void> {
+    if (this.useIdToken && record.tokens) checkIdToken(record.tokens, record);
     this.record = record;
     await this.settings.store.writeServer(record);
   }
-}
-
-function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
-  const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
-  log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
 }

@@ -23,6 +23,8 @@ export interface ClientSettings {
   clientMetadataUrl: string | undefined;
   /** --client-key: authenticate the --client-id client with private_key_jwt (RFC 7523). */
   clientKey?: ClientKey | undefined;
+  /** --client-name / --static-oauth-client-metadata, merged over what registration sends. */
+  metadata?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -70,7 +72,9 @@ export function identityFor(as: AuthServerMetadata, settings: ClientSettings, us
     return { kind: 'metadata-document', client };
   }
   const current = stored && !secretExpired(stored) ? stored : undefined;
-  if (current && fits(current, use)) return { kind: 'stored', client: current };
+  // A registration made with other --client-name / --static-oauth-client-metadata is made anew.
+  const metadataKey = settings.metadata === undefined ? undefined : JSON.stringify(settings.metadata);
+  if (current && fits(current, use) && current.metadataKey === metadataKey) return { kind: 'stored', client: current };
   if (!as.registrationEndpoint) {
     throw new ProxyError(
       'AUTH_REGISTRATION',
@@ -96,17 +100,17 @@ export async function obtainClient(http: HttpClient, as: AuthServerMetadata, set
   const identity = identityFor(as, settings, use, stored);
   if (identity.kind !== 'register') return identity.client;
   if (identity.replaces) log.info(`the stored registration ${identity.replaces.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
-  const client = await registerWithMethods(http, as, identity.redirectUri, identity.grantTypes);
+  const client = await registerWithMethods(http, as, identity.redirectUri, identity.grantTypes, settings.metadata);
   await store.writeClient(client);
   return client;
 }
 
 /** Registers as a public client where the AS offers it, as a confidential one when it refuses that (registration-methods.ts). */
-async function registerWithMethods(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
+async function registerWithMethods(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], given?: Readonly<Record<string, unknown>>): Promise<ClientRecord> {
   const methods = registrationMethods(as.tokenEndpointAuthMethods);
   for (let i = 0; ; i++) {
     try {
-      return await register(http, as, redirectUri, grantTypes, methods[i]!);
+      return await register(http, as, redirectUri, grantTypes, methods[i]!, given);
     } catch (error) {
       if (i + 1 >= methods.length || !refusedClientMetadata(error)) throw error;
       log.info(`${as.issuer} refused a public client (${(error as Error).message}); registering as a confidential client (${methods[i + 1]})`);
@@ -155,7 +159,7 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], method: string): Promise<ClientRecord> {
+async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], method: string, given?: Readonly<Record<string, unknown>>): Promise<ClientRecord> {
   const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
     client_name: 'mcp-auth-proxy',
@@ -166,6 +170,8 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     token_endpoint_auth_method: method,
     // MCP 2026-07-28: application_type MUST be sent; "native" for a loopback redirect.
     application_type: 'native',
+    // The user's (validated in config-sign-in.ts: never the redirect URIs or grants the flow needs).
+    ...given,
   };
   log.info(`registering with ${as.issuer} (RFC 7591 dynamic client registration)`);
   const answer = await postJson(http, as.registrationEndpoint!, metadata);
@@ -189,9 +195,10 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     clientId,
     clientSecret,
     clientSecretExpiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
-    tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? method : 'none'),
+    tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? String(metadata['token_endpoint_auth_method']) : 'none'),
     redirectUri: code ? redirectUri : undefined,
     grantTypes: granted,
+    ...(given === undefined ? {} : { metadataKey: JSON.stringify(given) }),
     createdAt: Date.now(),
   };
 }

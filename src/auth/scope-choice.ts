@@ -15,9 +15,12 @@ export function chooseScope(
   as: AuthServerMetadata,
   previous: string | undefined,
   machineGrant: boolean,
+  /** --use-id-token: OIDC Core §3.1.2.1, no ID token without `openid`. */
+  openid = false,
 ): string | undefined {
   let words = (given ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
   if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
+  if (openid) words.unshift('openid');
   words = withOfflineAccess(words, as, machineGrant);
   const unique = [...new Set(words)];
   return unique.length > 0 ? unique.join(' ') : undefined;

@@ -7,6 +7,7 @@
 import { ProxyError } from '../errors.js';
 import { BOUNDS, clampSeconds } from '../duration-bounds.js';
 import type { HttpClient } from '../http/client.js';
+import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { ASSERTION_TYPE, signClientAssertion, type ClientKey } from './client-assertion.js';
 import { dpopTokenRequest, type DpopSigner } from './dpop-session.js';
@@ -138,11 +139,20 @@ export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL, asked
   }
   const scope = body['scope'];
   if (scope !== undefined && scope !== null && typeof scope !== 'string') throw new ProxyError('AUTH_TOKEN', `"scope" in ${WHERE} must be a string`);
+  // OIDC Core §3.1.3.3: an ID token accompanies the tokens when "openid" was granted.
+  const idToken = body['id_token'];
   return {
     accessToken,
+    ...(typeof idToken === 'string' && idToken !== '' ? { idToken } : {}),
     refreshToken: typeof refreshToken === 'string' ? refreshToken : undefined,
     issuedAt: Date.now(),
     expiresAt,
     scope: typeof scope === 'string' ? scope : undefined,
   };
+}
+
+/** Tokens just received, for the info log (their lifetime and whether they can be refreshed; never a value). */
+export function logReceived(tokens: StoredTokens): void {
+  const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
+  log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
 }

@@ -21,6 +21,8 @@ export interface StoredTokens {
   /** When the token was obtained (ms since the epoch); absent in files from older versions. */
   issuedAt?: number | undefined;
   scope: string | undefined;
+  /** The OIDC ID token, when the token endpoint returned one (sent as bearer with --use-id-token). */
+  idToken?: string | undefined;
 }
 
 /** What one MCP server has with one authorization server. */
@@ -59,6 +61,8 @@ export interface ClientRecord {
   /** RFC 7591 grant_types registered; absent in files from older versions (the code flow). */
   grantTypes?: string[] | undefined;
   kind: 'dynamic' | 'metadata-document' | 'pre-registered';
+  /** The --client-name / --static-oauth-client-metadata registered with (JSON), if any: other metadata registers anew. */
+  metadataKey?: string | undefined;
   createdAt: number;
 }
 

@@ -14,7 +14,7 @@ import { isProxyError } from '../errors.js';
 import type { Outcome } from './doctor-report.js';
 
 /** The authorization server as the proxy would use it: the sign-in it would start, and who it would be. */
-export type SignInSettings = Pick<Config['oauth'], 'grant' | 'assertion' | 'idp' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort'>;
+export type SignInSettings = Pick<Config['oauth'], 'grant' | 'assertion' | 'idp' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort' | 'signIn'>;
 
 export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
@@ -36,11 +36,11 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
     `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
   ].join(', ');
   const detail = `${as.issuer}${source}: ${supports}; ${describeSignIn(method)}`;
-  const settings = { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey };
+  const settings = { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata };
   let identity: ClientIdentity;
   try {
     // A browser sign-in listens on --callback-port, else prefers the port it registered before (see OAuthAuthorizer).
-    const redirectUri = oauth.callbackPort !== undefined ? callbackUri(oauth.callbackPort) : (stored?.redirectUri ?? '');
+    const redirectUri = oauth.callbackPort !== undefined ? callbackUri(oauth.callbackPort, oauth.signIn) : (stored?.redirectUri ?? '');
     identity = identityFor(as, settings, clientUse(method, redirectUri), stored);
   } catch (error) {
     if (!isProxyError(error, 'AUTH_REGISTRATION')) throw error;

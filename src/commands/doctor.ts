@@ -12,6 +12,7 @@ import { bearerHeaders } from '../auth/bearer.js';
 import { bearerChallenge, refusesAccess } from '../auth/challenge.js';
 import { authorizationServerFor, discoverResource, type AuthServerMetadata, type ProtectedResource } from '../auth/discovery.js';
 import { discoveryOptions, grantKind } from '../auth/sign-in-method.js';
+import { presentedToken } from '../auth/id-token.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { staticAuthorizer } from '../auth/static-authorizer.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
@@ -91,7 +92,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
   const kind = oauth ? 'oauth' : 'static';
   const store = new TokenStore(config.authDir);
   const stored = async (): Promise<ServerRecord | undefined> => keepSecret(await oauth?.credentials());
-  const storedCredentials = async (): Promise<Record<string, string>> => bearerHeaders((await stored())?.tokens?.accessToken);
+  const storedCredentials = async (): Promise<Record<string, string>> => bearerHeaders(presentedToken((await stored())?.tokens, config.oauth.signIn.useIdToken));
   const endpoint = (authorizer: NoSignInAuthorizer) => ({ url, headers: config.headers, authorizer, http });
 
   // 4: transport and era, with the credentials as stored (a refresh is step 7's business).
@@ -187,6 +188,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
 function keepSecret(record: ServerRecord | undefined): ServerRecord | undefined {
   addSecret(record?.tokens?.accessToken);
   addSecret(record?.tokens?.refreshToken);
+  addSecret(record?.tokens?.idToken);
   return record;
 }
 

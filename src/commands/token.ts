@@ -6,6 +6,7 @@
  * A DPoP-bound token (RFC 9449) is useless alone: it is printed only with `--dpop-proof <method>
  * <url>`, after a proof for that one request (line 1: the DPoP header, line 2: the token).
  */
+import { presentedToken } from '../auth/id-token.js';
 import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../create-authorizer.js';
@@ -31,7 +32,8 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
       say(`no valid token stored for ${displayUrl(serverUrl)}; signing in`);
       record = await signInAfter(await probeServer(http, serverUrl, config.headers), authorizer, serverUrl);
     }
-    const token = record.tokens!.accessToken;
+    // --use-id-token: the token the proxy would send is the ID token (a Bearer token).
+    const token = presentedToken(record.tokens, config.oauth.signIn.useIdToken)!;
     const key = await authorizer.dpop.keyFor(record);
     if (record.dpop && !options.proofFor) {
       throw new ProxyError(

@@ -18,6 +18,7 @@ import type { NetworkConfig } from '../config.js';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
+import { CookieJar } from './cookie-jar.js';
 import { UrlRefusedError, type UrlPolicy } from '../url-policy.js';
 import { networkError } from './network-problem.js';
 import { proxyVariables } from './proxy-for.js';
@@ -58,16 +59,33 @@ export class HttpClient {
   /** Connections for server-named URLs: every address they resolve to passes the UrlPolicy. */
   private guarded: Dispatcher | undefined;
 
+  private jar: CookieJar | undefined;
+
   constructor(
     private readonly network: NetworkConfig,
     private readonly options: HttpClientOptions = {},
   ) {}
 
+  /**
+   * A client for the MCP server's requests that keeps `origin`'s cookies in memory and sends them
+   * back there only (cookie-jar.ts); it shares this client's connections. The authorizer keeps
+   * the client without a jar, so no cookie ever reaches the authorization server.
+   */
+  withCookies(origin: string): HttpClient {
+    const child = Object.create(this) as HttpClient;
+    child.jar = new CookieJar(origin);
+    return child;
+  }
+
   async request(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
     for (let hop = 0; ; hop++) {
       if (req.namedByServer) this.checkPolicy(url);
-      const res = await this.send({ ...req, url });
+      const jarred = this.jar?.header(url);
+      const cookie = jarred === undefined || req.headers['cookie'] === undefined ? jarred : `${req.headers['cookie']}; ${jarred}`;
+      const res = await this.send({ ...req, url, headers: cookie === undefined ? req.headers : { ...req.headers, cookie } });
+      const setCookie = res.headers['set-cookie'];
+      if (this.jar && setCookie !== undefined) this.jar.store(url, Array.isArray(setCookie) ? setCookie : [setCookie]);
       const location = res.headers['location'];
       if (!isFollowable(res.statusCode, req.method) || typeof location !== 'string') return wrap(res, url);
       const next = new URL(location, url);
@@ -88,6 +106,7 @@ export class HttpClient {
 
   /** Drops every connection; a later request opens new ones. */
   async close(): Promise<void> {
+    if (this.jar) return (Object.getPrototypeOf(this) as HttpClient).close();
     const all = [this.dispatcher, this.guarded];
     this.dispatcher = undefined;
     this.guarded = undefined;
@@ -101,11 +120,13 @@ export class HttpClient {
 
   private async send(req: HttpRequest): Promise<Dispatcher.ResponseData> {
     try {
-      const policy = this.options.urlPolicy;
+      // A withCookies() child shares its parent's dispatchers (its prototype holds them).
+      const owner = this.jar ? (Object.getPrototypeOf(this) as HttpClient) : this;
+      const policy = owner.options.urlPolicy;
       const dispatcher =
         req.namedByServer && policy
-          ? (this.guarded ??= this.createDispatcher(policy.lookup(true)))
-          : (this.dispatcher ??= this.createDispatcher(policy?.lookup(false)));
+          ? (owner.guarded ??= owner.createDispatcher(policy.lookup(true)))
+          : (owner.dispatcher ??= owner.createDispatcher(policy?.lookup(false)));
       return await dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
@@ -123,7 +144,8 @@ export class HttpClient {
 
   /**
    * Long-running tool calls and server streams may stay silent for minutes: the bridge owns
-   * request timeouts, so undici's own header/body timeouts are off. Connection set-up keeps a
+   * request timeouts, so undici's own header/body timeouts are off unless --headers-timeout /
+   * --body-timeout ask for them (networks that cut idle streams). Connection set-up keeps a
    * bound (--connect-timeout). The proxy variables people have (HTTPS_PROXY, HTTP_PROXY,
    * NO_PROXY, either case) apply to every request, discovery and token calls included, as curl
    * applies them. Without them, a plain agent.
@@ -135,7 +157,7 @@ export class HttpClient {
     const tls = network.caCertificates ? { secureContext: createSecureContext({ ca: trustedCas(network.caCertificates, network.extraCaCertsFile) }) } : {};
     // --ipv4: look up A records only (no Happy Eyeballs), for networks whose IPv6 is broken.
     const family = network.ipv4 ? { family: 4, autoSelectFamily: false } : {};
-    const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
+    const options = { headersTimeout: network.headersTimeoutMs, bodyTimeout: network.bodyTimeoutMs, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
     const { http, https, noProxy } = proxyVariables(network.proxyVariables ?? {});
     const variable = [https, http].find((v) => v?.value)?.variable;
     // The UrlPolicy's address check runs where names are resolved: here without a proxy (through

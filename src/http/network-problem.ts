@@ -69,6 +69,8 @@ const CONNECT_PROBLEMS: Record<string, [problem: string, hint: string]> = {
   EAI_AGAIN: ['the DNS lookup failed for now (no answer from the DNS server)', 'check your network connection and DNS settings, then try again'],
   ENODATA: ['the name exists but has no address', 'check the host name in the URL'],
   UND_ERR_SOCKET: ['the server closed the connection', 'try again; if it keeps happening, check the server'],
+  UND_ERR_HEADERS_TIMEOUT: ['no response headers in time', 'the server is slow to answer: raise --headers-timeout (0 turns it off)'],
+  UND_ERR_BODY_TIMEOUT: ['the response went silent', 'a network that cuts idle streams, or a slow server: raise --body-timeout (0 turns it off)'],
 };
 
 /** A TCP or DNS failure in words; undefined for a code the table does not know. */

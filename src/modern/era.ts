@@ -32,7 +32,8 @@ export function isFallbackStatus(status: number | undefined): boolean {
 
 /** Whether the era is probed at all: not for --protocol legacy, nor for --transport sse (legacy only). */
 export function probesEra<T extends { protocol: ProtocolChoice; transport: TransportChoice }>(choice: T): choice is T & { protocol: 'auto' | 'modern' } {
-  return choice.protocol !== 'legacy' && choice.transport !== 'sse';
+  // sse-first (mcp-remote's) expects a legacy server: no 2026-07-28 probe either.
+  return choice.protocol !== 'legacy' && choice.transport !== 'sse' && choice.transport !== 'sse-first';
 }
 
 export async function probeEra(transport: RemoteTransport, context: ClientContext): Promise<ProbeOutcome> {

@@ -36,7 +36,7 @@ export function connectRemote(config: Config, authorizer: Authorizer, http: Http
 /** The initialize-based transport --transport names: legacy SSE, Streamable HTTP, or the one the first POST's answer shows. */
 export function legacyTransport(endpoint: RemoteEndpoint, transport: TransportChoice): RemoteTransport {
   if (transport === 'sse') return new SseTransport(endpoint);
-  return transport === 'streamable-http' ? new StreamableHttpTransport(endpoint) : new AutoTransport(endpoint);
+  return transport === 'streamable-http' ? new StreamableHttpTransport(endpoint) : new AutoTransport(endpoint, transport === 'sse-first');
 }
 
 /** Decides the era on the host's first message, then hands everything to the chosen transport. */
@@ -124,11 +124,15 @@ function contextOf(message: JsonRpcMessage): ClientContext {
 }
 
 class AutoTransport extends ChoosingTransport {
-  constructor(private readonly endpoint: RemoteEndpoint) {
+  constructor(
+    private readonly endpoint: RemoteEndpoint,
+    private readonly sseFirst = false,
+  ) {
     super();
   }
 
   protected async decide(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined> {
+    if (this.sseFirst) return this.decideSseFirst(message, options);
     const streamable = new StreamableHttpTransport(this.endpoint);
     this.adopt(streamable);
     try {
@@ -158,6 +162,28 @@ class AutoTransport extends ChoosingTransport {
         throw sseError;
       }
       this.chooseNamed(sse, 'legacy HTTP+SSE');
+      return reply;
+    }
+  }
+
+  /**
+   * --transport sse-first (mcp-remote's): the legacy GET stream first; when the URL refuses it
+   * (4xx, or no event stream), the same message as Streamable HTTP.
+   */
+  private async decideSseFirst(message: JsonRpcMessage, options?: SendOptions): Promise<Reply | undefined> {
+    const sse = this.adopt(new SseTransport(this.endpoint));
+    try {
+      const reply = await forward(sse, message, options);
+      this.chooseNamed(sse, 'legacy HTTP+SSE');
+      return reply;
+    } catch (error) {
+      const refused = isProxyError(error, 'REMOTE_BAD_RESPONSE') || (isProxyError(error, 'REMOTE_HTTP_STATUS') && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500 && error.status !== 401 && error.status !== 403);
+      if (!refused) throw error;
+      await sse.close().catch(() => undefined);
+      log.info(`the legacy SSE stream was refused (${(error as Error).message}); trying Streamable HTTP`);
+      const streamable = this.adopt(new StreamableHttpTransport(this.endpoint));
+      const reply = await forward(streamable, message, options);
+      this.chooseNamed(streamable, 'Streamable HTTP');
       return reply;
     }
   }

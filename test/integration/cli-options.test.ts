@@ -129,7 +129,8 @@ describe('URL policy', () => {
 describe('usage', () => {
   it.each([
     ['--timout', '5', '--timeout'],
-    ['--oauth2-bearer', 'x', '--oauth2Bearer'],
+    // (--oauth2-bearer is supergateway's yargs kebab-case spelling: accepted, see peer-command-lines.test.ts)
+    ['--oauth-bearer', 'x', '--oauth2Bearer'],
     ['--allow-htp', undefined, '--allow-http'],
   ])('unknown option %s → exit 2, names it and suggests %s', async (bad, value, suggestion) => {
     const r = await runCli(['http://127.0.0.1:9/mcp', bad, ...(value ? [value] : [])]);

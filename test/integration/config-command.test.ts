@@ -76,7 +76,7 @@ describe('config <url>', () => {
     expect(stray.stderr).toContain('"https://other.example/mcp" (after --) is not an option');
     const choice = await h.config(['https://mcp.example.com/mcp', '--', '--transport', 'sse-only']);
     expect(choice.code).toBe(2);
-    expect(choice.stderr).toContain('--transport (after --) must be one of auto, streamable-http, sse (got "sse-only")');
+    expect(choice.stderr).toContain('--transport (after --) must be one of auto, streamable-http, sse, sse-first (got "sse-only")');
   });
 
   it('--write adds the entry to a commented VS Code mcp.json (other bytes kept, a .bak), and the entry lists tools', async () => {

@@ -1,7 +1,7 @@
 // RFC 8628 at the boundary: the device authorization response is validated before anything is
 // shown, and the polling loop ends as the token endpoint says (pending, slow_down, denied, expired).
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, type DeviceAuthorization } from '../../src/auth/device.js';
+import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, requestDeviceAuthorization, type DeviceAuthorization } from '../../src/auth/device.js';
 import type { AuthServerMetadata } from '../../src/auth/discovery.js';
 import { buildNetwork } from '../../src/config.js';
 import { ProxyError } from '../../src/errors.js';
@@ -146,5 +146,16 @@ describe('pollDeviceToken', () => {
     const seen = polls.length;
     await clock.advance(1_500);
     expect(polls.length).toBe(seen);
+  });
+});
+
+describe('requestDeviceAuthorization', () => {
+  it('sends --authorize-param (e.g. Auth0 audience) with the flow\'s own parameters', async () => {
+    const endpoint = await startFormEndpoint('/device', scripted([[200, valid]]));
+    const as = { issuer: 'http://127.0.0.1', deviceAuthorizationEndpoint: endpoint.url } as unknown as AuthServerMetadata;
+    const client = { clientId: 'cli', clientSecret: undefined, method: 'none' };
+    await requestDeviceAuthorization(http, as, client, { scope: 'openid', resource: 'https://mcp.example/mcp', extra: { audience: 'https://api.example.com', organization: 'org_1' } }, { allowHttp: true });
+    const form = endpoint.posts[0]!.form;
+    expect(Object.fromEntries(form)).toMatchObject({ audience: 'https://api.example.com', organization: 'org_1', scope: 'openid', resource: 'https://mcp.example/mcp', client_id: 'cli' });
   });
 });

@@ -2,6 +2,7 @@
 // of them. Each case here is one where doctor's own copy had drifted: the device grant reported
 // usable where the proxy would not use it, PKCE demanded of a client_credentials client, and a
 // stored registration reported as the client when the proxy would register again.
+import { buildSignIn } from '../../src/config-sign-in.js';
 import { describe, expect, it, vi } from 'vitest';
 import { bearerChallenge, refusesAccess } from '../../src/auth/challenge.js';
 import { deviceFlowSupported } from '../../src/auth/device.js';
@@ -31,7 +32,7 @@ function metadata(extra: Record<string, unknown>, options = { allowHttp: false, 
   return processAuthServerMetadata({ ...base, ...extra }, [issuer], metadataUrl, options);
 }
 
-const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined, callbackPort: undefined, assertion: undefined, idp: undefined };
+const user: SignInSettings = { grant: 'authorization_code', noBrowser: undefined, clientId: undefined, clientSecret: undefined, clientMetadataUrl: undefined, clientKey: undefined, callbackPort: undefined, assertion: undefined, idp: undefined, signIn: buildSignIn({}, {}, false) };
 const headless: SignInSettings = { ...user, noBrowser: 'there is no display' };
 
 describe('the device grant: doctor says usable exactly when the proxy would use it', () => {
