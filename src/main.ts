@@ -21,7 +21,7 @@ export async function runProxy(config: Config): Promise<number> {
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
   const authorizer = createAuthorizer(config, http);
   const remote = connectRemote(config, authorizer, http);
-  const host = new StdioTransport(process.stdin, process.stdout);
+  const host = new StdioTransport(process.stdin, process.stdout, config.maxMessageBytes);
   host.onwritten = afterWrite;
   const bridge = new Bridge(host, remote, {
     timeoutMs: config.timeoutMs,

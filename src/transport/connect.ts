@@ -9,7 +9,7 @@
  * goes over SSE. No probe session of our own.
  */
 import { EraCache } from '../modern/era-cache.js';
-import type { Config } from '../config.js';
+import { DEFAULTS, type Config } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -30,7 +30,8 @@ const FALLBACK_STATUSES = new Set([400, 404, 405]);
 const MODERN_ERRORS = new Set([-32022, -32021, -32020]);
 
 export function connectRemote(config: Config, authorizer: Authorizer, http: HttpClient): RemoteTransport {
-  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http };
+  const limits = { maxBytes: config.maxMessageBytes, streamAboveBytes: DEFAULTS.streamAboveBytes };
+  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http, limits };
   const legacy = (): RemoteTransport =>
     new SessionReplay(
       config.transport === 'sse'

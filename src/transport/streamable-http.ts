@@ -18,6 +18,7 @@ import {
 } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { authorizedRequest } from '../http/authorized-request.js';
+import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits, type StreamClaim } from './bounded-read.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
 import { statusError } from '../http/status-error.js';
@@ -69,7 +70,7 @@ export class StreamableHttpTransport implements RemoteTransport {
   async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
     if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
     if (this.gate) await this.gate;
-    const waiter = this.waiters.expect(message.id, options.signal);
+    const waiter = this.waiters.expect(message.id, options.signal, options.stream === true);
     if (message.method === 'initialize') this.initializeIds.add(idKey(message.id));
     try {
       const posted = this.post(message, waiter, options.signal, options.headers);
@@ -170,7 +171,10 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
     const type = mediaType(res.header('content-type'));
     if (type === 'text/event-stream') return this.readResponseStream(res, waiter, signal);
-    const text = await readBody(res);
+    const json = type === 'application/json' || type === '';
+    // A large response to this very request may go to the host as it arrives (issue 13).
+    const text = await readMessageBody(res, this.limits, json && waiter?.acceptsStream ? (scan) => this.waiters.claim(scan, waiter) : undefined);
+    if (text === undefined) return;
     if (text.trim() === '') return; // 202 Accepted, or an empty 200 for a notification
     if (type !== 'application/json' && type !== '') {
       throw new ProxyError('REMOTE_BAD_RESPONSE', `the server answered with ${type} where JSON or an event stream was expected`);
@@ -190,7 +194,7 @@ export class StreamableHttpTransport implements RemoteTransport {
    */
   private async failure(res: HttpResponse, message: JsonRpcMessage, waiter: Waiter | undefined): Promise<ProxyError | undefined> {
     if (waiter && mediaType(res.header('content-type')) === 'application/json') {
-      const text = await readBody(res).catch(() => '');
+      const text = (await readMessageBody(res, this.limits).catch(() => '')) ?? '';
       const messages = parseMessages(text);
       const reply = typeof messages === 'string' ? undefined : messages.find((m) => isResponse(m) && m.id !== null && waiter.matches(m.id));
       if (reply) {
@@ -215,15 +219,22 @@ export class StreamableHttpTransport implements RemoteTransport {
     for (;;) {
       let progressed = false;
       try {
-        await readEventStream(res.body, {
-          onEvent: (event) => {
-            if (event.id) lastEventId = event.id;
-            if (this.handleEvent(event)) progressed = true;
+        const claim = waiter?.acceptsStream ? this.claimFor(waiter) : undefined;
+        await readEventStream(
+          res.body,
+          {
+            onEvent: (event) => {
+              if (event.id) lastEventId = event.id;
+              if (this.handleEvent(event)) progressed = true;
+            },
+            onRetry: (ms) => (this.retryMs = ms),
           },
-          onRetry: (ms) => (this.retryMs = ms),
-        });
+          { limits: this.limits, claim },
+        );
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
+        // Over the limit: the rest of that event cannot be skipped but by reading it; not resumed.
+        if (isProxyError(error, 'MESSAGE_TOO_LARGE')) throw error;
         log.debug(`response stream broke: ${(error as Error).message}`);
       }
       if (!waiter || waiter.settled || this.closed) return;
@@ -291,16 +302,22 @@ export class StreamableHttpTransport implements RemoteTransport {
         if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {
           throw await statusError(res, 'GET');
         }
-        await readEventStream(res.body, {
-          onEvent: (event) => {
-            if (event.id) lastEventId = event.id;
-            if (this.handleEvent(event)) progressed = true;
+        await readEventStream(
+          res.body,
+          {
+            onEvent: (event) => {
+              if (event.id) lastEventId = event.id;
+              if (this.handleEvent(event)) progressed = true;
+            },
+            onRetry: (ms) => (this.retryMs = ms),
           },
-          onRetry: (ms) => (this.retryMs = ms),
-        });
+          { limits: this.limits },
+        );
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
+        // A message over the limit: the request it answers (when known) gets the error.
+        if (error instanceof MessageTooLarge && error.id !== undefined) this.waiters.reject(error.id, error);
         failures = progressed ? 1 : failures + 1;
         if (failures > MAX_FRUITLESS_RECONNECTS) throw error;
         log.debug(`event stream interrupted (${(error as Error).message}); reconnecting`);
@@ -310,8 +327,18 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
   }
 
+  /** A large response on the response stream of `waiter`'s POST goes to it as a stream. */
+  private claimFor(waiter: Waiter): StreamClaim {
+    return (scan) => this.waiters.claim(scan, waiter);
+  }
+
+  private get limits(): MessageLimits {
+    return this.endpoint.limits ?? defaultLimits();
+  }
+
   /** Returns true when the event carried a message. */
   private handleEvent(event: ServerSentEvent): boolean {
+    if (event.streamed) return true;
     if (event.event !== undefined && event.event !== 'message') return false;
     if (event.data === '') return false; // 2025-11-25 priming event: an id and empty data
     const messages = parseMessages(event.data);
@@ -336,10 +363,3 @@ export class StreamableHttpTransport implements RemoteTransport {
   }
 }
 
-async function readBody(res: HttpResponse): Promise<string> {
-  try {
-    return await res.body.text();
-  } catch (error) {
-    throw new ProxyError('REMOTE_BAD_RESPONSE', `the server's answer broke off before it was complete (${(error as Error).message})`, { cause: error });
-  }
-}
