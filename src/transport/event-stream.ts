@@ -34,7 +34,7 @@ const CR = 0x0d;
 const DATA_PREFIX = Buffer.from('data:');
 const SEPARATOR = 0x0a;
 
-export async function readEventStream(body: AsyncIterable<unknown>, handlers: EventStreamHandlers, options: EventStreamOptions = {}): Promise<void> {
+export async function readEventStream(body: AsyncIterable<unknown> | Iterable<unknown>, handlers: EventStreamHandlers, options: EventStreamOptions = {}): Promise<void> {
   const parser = new EventStreamParser(handlers, options);
   try {
     for await (const chunk of body) {
