@@ -115,6 +115,35 @@ describe.each([
   }, 300_000);
 });
 
+it('while a large result is written, other answers queue behind it: every stdout line stays one message', async () => {
+  const server = await startMcpServer({ kind: 'stateful' });
+  const proxy = spawnProxy([server.url]);
+  await proxy.initialize();
+  const blocks = (20 * MB) / 64;
+  const isEcho = (r: RecordedRequest): boolean => isCall('echo')(r);
+  server.failNext(
+    (_req, res, entry) => {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      const pieces = [...hugeResult(idOf(entry), blocks, '\ndata: ')];
+      void (async () => {
+        // Half the result, then wait until the host's other calls have reached the server.
+        await pump(res, ['event: message\ndata: ', ...pieces.slice(0, pieces.length >> 1)]);
+        await server.log.waitFor(() => server.log.entries.filter(isEcho).length >= 20, 60_000);
+        await pump(res, [...pieces.slice(pieces.length >> 1), '\n\n']);
+        res.end();
+      })();
+    },
+    { match: isCall('huge') },
+  );
+  proxy.send({ jsonrpc: '2.0', id: 'huge', method: 'tools/call', params: { name: 'huge', arguments: {} } });
+  const echoes = Array.from({ length: 20 }, (_, i) => proxy.callTool('echo', { text: `during ${i}` }, `e${i}`, 120_000));
+  const texts = (await Promise.all(echoes)).map(toolText);
+  expect(texts).toEqual(Array.from({ length: 20 }, (_, i) => `during ${i}`));
+  const text = toolText(await proxy.response('huge', 120_000));
+  expect(createHash('sha256').update(text, 'utf8').digest('hex')).toBe(expected(blocks).sha256);
+  expect(proxy.badStdoutLines).toEqual([]);
+}, 180_000);
+
 describe('--max-message-mb bounds what is read', () => {
   const limitArgs = ['--max-message-mb', '8'];
 
