@@ -49,7 +49,9 @@ if (command.includes('  ') || /\s/.test(repo) || /\s/.test(process.execPath)) {
 /** Runs the runner once; its full console output goes to <outDir>/runner.log. */
 function runOnce(selection, outDir) {
   const log = createWriteStream(path.join(outDir, 'runner.log'));
-  const args = [runner, 'client', '--command', command, ...selection, '-o', outDir];
+  // The runner starts every scenario of a selection at once, each with a 30 s default budget; on a
+  // busy 2-core machine dozens of hosts and CLIs starting together can take longer than that.
+  const args = [runner, 'client', '--command', command, '--timeout', '120000', ...selection, '-o', outDir];
   const child = spawn(node22, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(log, { end: false });
   child.stderr.pipe(log, { end: false });

@@ -8,6 +8,9 @@ import path from 'node:path';
 
 // The conformance selections this project must pass (see README "Conformance").
 const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25'], ['--requirements', '2026-07-28']];
+// The ext-auth extension scenarios (issue 12), unscored in the --requirements runs: scored here, one run each.
+CONFORMANCE.push(['--scenario', 'auth/client-credentials-basic'], ['--scenario', 'auth/client-credentials-jwt']);
+CONFORMANCE.push(['--scenario', 'auth/enterprise-managed-authorization'], ['--scenario', 'auth/wif-jwt-bearer']);
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-test-'));
 let passed = 0;

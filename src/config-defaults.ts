@@ -11,7 +11,7 @@ export const TRANSPORTS = ['auto', 'streamable-http', 'sse'] as const;
 export type TransportChoice = (typeof TRANSPORTS)[number];
 export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
 export type ProtocolChoice = (typeof PROTOCOLS)[number];
-export const GRANTS = ['authorization_code', 'client_credentials'] as const;
+export const GRANTS = ['authorization_code', 'client_credentials', 'jwt-bearer'] as const;
 export type GrantChoice = (typeof GRANTS)[number];
 
 export const DEFAULTS = {
@@ -39,6 +39,7 @@ export const ENV = {
   bearer: 'MCP_AUTH_PROXY_BEARER',
   clientSecret: 'MCP_AUTH_PROXY_CLIENT_SECRET',
   authDir: 'MCP_AUTH_PROXY_DIR',
+  idpClientSecret: 'MCP_AUTH_PROXY_IDP_CLIENT_SECRET',
 } as const;
 
 /**

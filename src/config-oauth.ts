@@ -4,6 +4,7 @@
  */
 import { algorithmsFor, chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { noBrowserReason } from './auth/browser.js';
+import { buildAssertionConfig } from './config-assertion.js';
 import { DEFAULTS, ENV, GRANTS, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
 import { UsageError } from './errors.js';
@@ -48,6 +49,7 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
   }
   const browser = raw.browser?.trim();
   if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
+  const clientGrant = buildClientGrant(raw, env, clientSecret);
   return Object.freeze({
     enabled,
     clientId: raw.clientId,
@@ -60,7 +62,8 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
     noBrowser: noBrowserReason(browser, env),
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
-    ...buildClientGrant(raw, env, clientSecret),
+    ...clientGrant,
+    ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),
   });
 }
 

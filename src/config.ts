@@ -6,6 +6,7 @@
  * are listed in `secrets` for the command line to register with the log's redaction.
  */
 import type { ClientKey } from './auth/client-assertion.js';
+import type { AssertionSource, IdpConfig } from './config-assertion.js';
 import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
@@ -86,6 +87,10 @@ export interface OAuthConfig {
   readonly grant: GrantChoice;
   /** --client-key (with --client-key-alg / --client-key-id): private_key_jwt for the --client-id client. */
   readonly clientKey: ClientKey | undefined;
+  /** --grant jwt-bearer: where the workload's JWT comes from (RFC 7523 §2.1). */
+  readonly assertion: AssertionSource | undefined;
+  /** --idp: enterprise-managed authorization (ID-JAG) through this identity provider. */
+  readonly idp: IdpConfig | undefined;
 }
 
 /** The options as commander hands them over. */
@@ -118,6 +123,12 @@ export interface RawOptions {
   clientKey?: string;
   clientKeyAlg?: string;
   clientKeyId?: string;
+  assertionFile?: string;
+  assertionEnv?: string;
+  idp?: string;
+  idpClientId?: string;
+  idpClientSecret?: string;
+  idpIdTokenFile?: string;
   // The credential commands (login, logout, status, token).
   force?: boolean;
   json?: boolean;

@@ -56,7 +56,13 @@ export type ProxyErrorCode =
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
   // RFC 7009 revocation (logout only; never reaches a host).
-  | 'AUTH_REVOCATION';
+  | 'AUTH_REVOCATION'
+  // RFC 7523 §2.1: the workload's assertion (--assertion-file / --assertion-env) cannot be read.
+  | 'AUTH_ASSERTION_UNREADABLE'
+  // RFC 7523 §3.1: the authorization server refused the assertion (a workload JWT or an ID-JAG).
+  | 'AUTH_ASSERTION_REJECTED'
+  // Enterprise-managed authorization: the identity provider's policy refused a token for this MCP server.
+  | 'AUTH_IDP_REFUSED';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;

@@ -11,7 +11,7 @@ import { UsageError } from './errors.js';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** A path from a flag: ${VAR} expanded, and a leading ~ (hosts start the proxy without a shell). */
-function userPath(text: string, flag: string, env: Env): string {
+export function userPath(text: string, flag: string, env: Env): string {
   const path = expandEnv(text.trim(), env, flag);
   if (path === '') throw new UsageError('INVALID_OPTION', `${flag} needs a file path`);
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;

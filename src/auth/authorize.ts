@@ -26,6 +26,10 @@ export interface AuthorizationRequest {
   timeoutMs: number;
   /** Where the user may paste the redirected URL (a terminal), when the browser runs elsewhere. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /** OIDC Core §3.1.2.1 `prompt` (the IdP sign-in asks for consent with offline_access, §11). */
+  prompt?: string | undefined;
+  /** Redeems the code instead of exchangeCode (the IdP sign-in keeps the ID token it answers with). */
+  redeem?: ((grant: { code: string; redirectUri: string; verifier: string; resource: string | undefined }) => Promise<StoredTokens>) | undefined;
 }
 
 export function authorizationUrl(req: AuthorizationRequest, state: string, challenge: string): URL {
@@ -38,6 +42,7 @@ export function authorizationUrl(req: AuthorizationRequest, state: string, chall
   p.set('code_challenge_method', 'S256');
   p.set('state', state);
   if (req.scope) p.set('scope', req.scope);
+  if (req.prompt) p.set('prompt', req.prompt);
   // RFC 8707 §2.1: the resource the token is for, exactly as the server published it.
   if (req.resource !== undefined) p.set('resource', req.resource);
   return url;
@@ -52,12 +57,8 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
   const done = req.callback.wait(
     { state, issuer: req.as.issuer, issRequired: req.as.issParameterSupported },
     async (code) => {
-      tokens = await exchangeCode(req.http, req.as.tokenEndpoint, req.client, {
-        code,
-        redirectUri: req.callback.redirectUri,
-        verifier: pkce.verifier,
-        resource: req.resource,
-      });
+      const grant = { code, redirectUri: req.callback.redirectUri, verifier: pkce.verifier, resource: req.resource };
+      tokens = await (req.redeem ? req.redeem(grant) : exchangeCode(req.http, req.as.tokenEndpoint, req.client, grant));
     },
     signal,
   );

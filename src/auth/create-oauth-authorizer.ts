@@ -1,6 +1,9 @@
 /** Wiring: the OAuth flow for a configured server, with its credentials store, over the run's HTTP client. */
 import type { Config } from '../config.js';
 import type { HttpClient } from '../http/client.js';
+import { idJagGrant } from './id-jag-grant.js';
+import { IdpSession } from './idp-session.js';
+import { workloadGrant, type AssertionGrant } from './jwt-bearer-grant.js';
 import { OAuthAuthorizer } from './oauth-authorizer.js';
 import { TokenStore } from './token-store.js';
 
@@ -10,10 +13,11 @@ import { TokenStore } from './token-store.js';
  */
 export function createOAuthAuthorizer(config: Config, http: HttpClient, options: { pasteFrom?: NodeJS.ReadableStream | undefined } = {}): OAuthAuthorizer {
   const { oauth } = config;
+  const store = new TokenStore(config.authDir);
   return new OAuthAuthorizer({
     http,
     serverUrl: new URL(config.serverUrl),
-    store: new TokenStore(config.authDir),
+    store,
     client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey },
     scope: oauth.scope,
     resource: oauth.resource,
@@ -25,5 +29,15 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     grant: oauth.grant,
     noBrowser: oauth.noBrowser,
     pasteFrom: options.pasteFrom,
+    assertionGrant: assertionGrant(config, http, store, options.pasteFrom),
   });
+}
+
+/** --grant jwt-bearer (a workload's JWT) or --idp (an ID-JAG from the enterprise IdP), else none. */
+function assertionGrant(config: Config, http: HttpClient, store: TokenStore, pasteFrom: NodeJS.ReadableStream | undefined): AssertionGrant | undefined {
+  const { oauth } = config;
+  if (oauth.assertion) return workloadGrant(http, oauth.assertion);
+  if (!oauth.idp) return undefined;
+  const { callbackPort, browser, authTimeoutMs, noBrowser, assumePkce } = oauth;
+  return idJagGrant(http, new IdpSession({ http, store, idp: oauth.idp, allowHttp: config.allowHttp, assumePkce, callbackPort, browser, authTimeoutMs, noBrowser, pasteFrom }));
 }

@@ -121,7 +121,13 @@ export async function pollDeviceToken(
   tokenEndpoint: URL,
   client: ClientAuth,
   device: DeviceAuthorization,
-  options: { resource: string | undefined; timeoutMs: number; clock?: Clock },
+  options: {
+    resource: string | undefined;
+    timeoutMs: number;
+    clock?: Clock;
+    /** Sends each poll instead of tokenRequest (the IdP sign-in keeps the ID token it answers with). */
+    redeem?: (form: Record<string, string | undefined>, signal: AbortSignal) => Promise<StoredTokens>;
+  },
 ): Promise<StoredTokens> {
   const clock = options.clock ?? systemClock;
   const expiresFirst = device.expiresInS * 1000 < options.timeoutMs;
@@ -140,7 +146,8 @@ export async function pollDeviceToken(
     try {
       await clock.sleep(intervalS * 1000, signal);
       // RFC 8707 §2.2 / MCP: the resource in the token request too.
-      return await tokenRequest(http, tokenEndpoint, client, { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource }, signal);
+      const form = { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource };
+      return await (options.redeem ? options.redeem(form, signal) : tokenRequest(http, tokenEndpoint, client, form, signal));
     } catch (error) {
       if (signal.aborted) throw timedOut();
       if (isProxyError(error, 'AUTH_TOKEN')) {

@@ -6,7 +6,8 @@
  * started together share one browser window and one registration.
  * Where no browser can be opened, the device authorization grant (RFC 8628) signs in instead when
  * the AS offers it. With --grant client_credentials there is no user at all: the client's own
- * token is requested, and requested again shortly before it expires and on 401.
+ * token is requested, and requested again shortly before it expires and on 401; likewise with an
+ * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { GrantChoice } from '../config.js';
@@ -22,6 +23,7 @@ import { bearerChallenge, type BearerChallenge } from './challenge.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
+import type { AssertionGrant } from './jwt-bearer-grant.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
@@ -46,6 +48,8 @@ export interface OAuthSettings {
   noBrowser: string | undefined;
   /** `login` on a terminal: where the user may paste the redirected URL when no browser opens here. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /** --grant jwt-bearer or --idp: tokens from an assertion (RFC 7523), with no sign-in at this AS. */
+  assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
 }
@@ -62,7 +66,12 @@ export class OAuthAuthorizer implements Authorizer {
   constructor(private readonly settings: OAuthSettings) {}
 
   get waitingForUser(): boolean {
-    return this.signingIn;
+    return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
+  }
+
+  /** How tokens are obtained without a user's sign-in at this AS (stored with them), or undefined. */
+  private get kind(): ServerRecord['grant'] {
+    return this.settings.assertionGrant?.kind ?? (this.settings.grant === 'client_credentials' ? 'client_credentials' : undefined);
   }
 
   private get server(): string {
@@ -79,8 +88,8 @@ export class OAuthAuthorizer implements Authorizer {
     await this.load();
     const tokens = this.record?.tokens;
     const margin = tokens?.issuedAt !== undefined && tokens.expiresAt !== undefined ? Math.min(REFRESH_MARGIN_MS, (tokens.expiresAt - tokens.issuedAt) / 4) : REFRESH_MARGIN_MS;
-    // Client credentials come without a refresh token: a new request renews them.
-    const renewable = tokens?.refreshToken !== undefined || this.settings.grant === 'client_credentials';
+    // Client credentials and assertion grants come without a refresh token: a new request renews them.
+    const renewable = tokens?.refreshToken !== undefined || this.kind !== undefined;
     if (tokens && renewable && tokens.expiresAt !== undefined && tokens.expiresAt - (this.settings.clock ?? systemClock).now() < margin) {
       const sent = authorization(this.record);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
@@ -141,9 +150,8 @@ export class OAuthAuthorizer implements Authorizer {
   private async readServer(issuer?: string): Promise<ServerRecord | undefined> {
     const record = await this.settings.store.readServer(this.server, issuer);
     if (!record) return undefined;
-    const m2m = this.settings.grant === 'client_credentials';
-    if ((record.grant === 'client_credentials') !== m2m) return undefined;
-    if (m2m && record.clientId !== this.settings.client.clientId) return undefined;
+    if (record.grant !== this.kind) return undefined;
+    if (this.kind !== undefined && record.clientId !== this.settings.client.clientId) return undefined;
     return record;
   }
 
@@ -203,10 +211,12 @@ export class OAuthAuthorizer implements Authorizer {
     });
   }
 
-  /** A new client_credentials token, for the client and resource of the current one (no discovery). */
+  /** A new token by the same grant (client credentials, an assertion), for the client and resource of the current one (no discovery). */
   private renewClientCredentials(sent: string | undefined): Promise<boolean> {
     return this.renew(sent, async (record, client) => {
-      const tokens = await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, { scope: record.requestedScope, resource: record.resource });
+      const request = { scope: record.requestedScope, resource: record.resource };
+      const grant = this.settings.assertionGrant;
+      const tokens = grant ? await grant.token({ issuer: record.issuer, tokenEndpoint: new URL(record.tokenEndpoint) }, client, request) : await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, request);
       await this.save({ ...record, tokens });
       log.info('access token renewed (client credentials)');
       return true;
@@ -236,7 +246,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
-        ...(this.settings.grant === 'client_credentials' ? { grant: 'client_credentials' as const } : {}),
+        ...(this.kind ? { grant: this.kind } : {}),
         updatedAt: Date.now(),
       });
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
@@ -244,8 +254,8 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   private async discover(challenge: BearerChallenge | undefined): Promise<{ prm: ProtectedResource | undefined; as: AuthServerMetadata }> {
-    // PKCE protects the authorization code; a client_credentials client never gets one.
-    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.settings.grant === 'client_credentials' };
+    // PKCE protects the authorization code; a client_credentials or assertion client never gets one here.
+    const options = { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || this.kind !== undefined };
     const prm = await discoverResource(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
     if (!prm) {
       log.info('no protected resource metadata: looking for the authorization server at the server\'s origin (MCP 2025-03-26)');
@@ -273,16 +283,19 @@ export class OAuthAuthorizer implements Authorizer {
     if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
     // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
     // client credentials, which are renewed by asking again).
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.settings.grant !== 'client_credentials') words.push('offline_access');
+    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.kind === undefined) words.push('offline_access');
     const unique = [...new Set(words)];
     return unique.length > 0 ? unique.join(' ') : undefined;
   }
 
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    if (this.settings.grant === 'client_credentials') {
+    if (this.kind !== undefined) {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
       const auth = clientAuth(client, this.settings.client.clientKey);
+      // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
+      const grant = this.settings.assertionGrant;
+      if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
       log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
       const tokens = await clientCredentialsToken(this.settings.http, as.tokenEndpoint, auth, { scope, resource });
       logReceived(tokens);

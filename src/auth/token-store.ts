@@ -37,8 +37,11 @@ export interface ServerRecord {
   tokenEndpoint: string;
   revocationEndpoint: string | undefined;
   tokens: StoredTokens | undefined;
-  /** 'client_credentials' for tokens of the client itself (--grant); absent for a user's sign-in. */
-  grant?: 'client_credentials' | undefined;
+  /**
+   * How the tokens were obtained when not by a user's sign-in at this AS: 'client_credentials' (the
+   * client's own), 'jwt-bearer' (a workload's assertion), 'id-jag' (through the --idp identity provider).
+   */
+  grant?: 'client_credentials' | 'jwt-bearer' | 'id-jag' | undefined;
   updatedAt: number;
 }
 
@@ -55,6 +58,19 @@ export interface ClientRecord {
   grantTypes?: string[] | undefined;
   kind: 'dynamic' | 'metadata-document' | 'pre-registered';
   createdAt: number;
+}
+
+/** One sign-in at an enterprise identity provider (--idp), shared by every MCP server configured with it. */
+export interface IdpSessionRecord {
+  issuer: string;
+  clientId: string;
+  idToken: string | undefined;
+  /** The ID token's `exp`, in ms since the epoch. */
+  idTokenExpiresAt: number | undefined;
+  refreshToken: string | undefined;
+  /** The ID token's `sub` (who signed in), for `status`. */
+  subject: string | undefined;
+  updatedAt: number;
 }
 
 interface ServerFile {
@@ -128,6 +144,24 @@ export class TokenStore {
 
   async deleteClient(issuer: string): Promise<void> {
     await rm(join(this.dir, fileKey('client', issuer)), { force: true });
+  }
+
+  // --- identity provider sessions (enterprise-managed authorization) ------
+
+  readIdpSession(issuer: string): Promise<IdpSessionRecord | undefined> {
+    return this.readJson<IdpSessionRecord>(fileKey('idp', issuer)).then((r) => (r?.issuer === issuer ? r : undefined));
+  }
+
+  writeIdpSession(record: IdpSessionRecord): Promise<void> {
+    return this.writeJson(fileKey('idp', record.issuer), { ...record, updatedAt: Date.now() });
+  }
+
+  async deleteIdpSession(issuer: string): Promise<void> {
+    await rm(join(this.dir, fileKey('idp', issuer)), { force: true });
+  }
+
+  async listIdpSessions(): Promise<IdpSessionRecord[]> {
+    return (await this.readAll<IdpSessionRecord>('idp-')).filter((r) => typeof r.issuer === 'string');
   }
 
   // --- locks ---------------------------------------------------------------

@@ -62,6 +62,14 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
     say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
   }
 
+  // The sign-ins at identity providers (--idp) serve every server: they go with --all-servers only.
+  if (options.allServers) {
+    for (const session of await store.listIdpSessions()) {
+      await store.deleteIdpSession(session.issuer);
+      say(`signed out of the identity provider ${session.issuer}: its ID token and refresh token are deleted here (they stay valid there until they expire)`);
+    }
+  }
+
   if (options.all) {
     if (options.allServers) for (const client of await store.listClients()) issuers.add(client.issuer);
     const remaining = await store.listServers();

@@ -84,7 +84,21 @@ async function cliArgs(authDir, browserLog) {
     args.push('--client-key', keyFile);
     if (ctx.signing_algorithm) args.push('--client-key-alg', ctx.signing_algorithm);
   }
-  if (ctx.client_id && (ctx.client_secret || ctx.private_key_pem) && (await onlyClientCredentials(ctx))) args.push('--grant', 'client_credentials');
+  if (ctx.valid_jwt) {
+    // Workload identity: the platform's JWT in a file, as a Kubernetes projected token would be
+    // (the scenario's wrong_audience_jwt / expired_jwt are for its own broken clients).
+    const assertionFile = path.join(authDir, 'assertion.jwt');
+    writeFileSync(assertionFile, ctx.valid_jwt, { mode: 0o600 });
+    args.push('--grant', 'jwt-bearer', '--assertion-file', assertionFile);
+  } else if (ctx.idp_issuer) {
+    // Enterprise-managed authorization: the scenario hands over the user's ID token (no IdP sign-in).
+    args.push('--idp', ctx.idp_issuer, '--idp-client-id', ctx.idp_client_id);
+    if (ctx.idp_id_token) {
+      const idTokenFile = path.join(authDir, 'idp-id-token.jwt');
+      writeFileSync(idTokenFile, ctx.idp_id_token, { mode: 0o600 });
+      args.push('--idp-id-token-file', idTokenFile);
+    }
+  } else if (ctx.client_id && (ctx.client_secret || ctx.private_key_pem) && (await onlyClientCredentials(ctx))) args.push('--grant', 'client_credentials');
   return args;
 }
 
