@@ -301,6 +301,8 @@ export class Bridge {
     const data: Record<string, unknown> = { code: proxyError.code };
     if (proxyError.status !== undefined) data['status'] = proxyError.status;
     if (proxyError instanceof MessageTooLarge) data['limitBytes'] = proxyError.limitBytes;
+    if (proxyError.serverMessage !== undefined) data['serverMessage'] = redact(proxyError.serverMessage);
+    if (proxyError.signInUrl !== undefined) data['signInUrl'] = proxyError.signInUrl;
     const message = redact(proxyError.message);
     log.warn(`${entry.method} failed: ${message}`);
     this.host.send(errorResponse(entry.id, code, `mcp-auth-proxy: ${message}`, data));

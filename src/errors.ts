@@ -78,11 +78,17 @@ export class ProxyError extends Error {
   readonly status: number | undefined;
   /** The OAuth `error` code (RFC 6749 §5.2), when an authorization server gave one. */
   readonly oauthError: string | undefined;
-  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; cause?: unknown } = {}) {
+  /** What the server itself said (one line, bounded, redacted: see http/server-reason.ts). */
+  readonly serverMessage: string | undefined;
+  /** The sign-in page the user should open (a browser could not be opened for them). */
+  readonly signInUrl: string | undefined;
+  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; serverMessage?: string | undefined; signInUrl?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
     this.oauthError = options.oauthError;
+    this.serverMessage = options.serverMessage;
+    this.signInUrl = options.signInUrl;
   }
 }
 

@@ -26,6 +26,11 @@ export interface AuthorizationRequest {
   timeoutMs: number;
   /** Where the user may paste the redirected URL (a terminal), when the browser runs elsewhere. */
   pasteFrom?: NodeJS.ReadableStream | undefined;
+  /**
+   * The browser could not be opened (browser-failure.ts), with the sign-in URL. Returns true to
+   * end this sign-in (a device flow takes over), false to keep waiting for the user to open the URL.
+   */
+  onBrowserFailed?: ((reason: string, url: string) => boolean) | undefined;
   /** OIDC Core §3.1.2.1 `prompt` (the IdP sign-in asks for consent with offline_access, §11). */
   prompt?: string | undefined;
   /** Redeems the code instead of exchangeCode (the IdP sign-in keeps the ID token it answers with). */
@@ -62,12 +67,18 @@ export async function authorizeInBrowser(req: AuthorizationRequest): Promise<Sto
     },
     signal,
   );
+  // The browser failed and another way to sign in takes over: this one ends now.
+  let stop!: (error: ProxyError) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  stopped.catch(() => undefined);
   // The callback listens already; only now may the browser go.
-  await openBrowser(url, req.browser);
+  await openBrowser(url, req.browser, (reason) => {
+    if (req.onBrowserFailed?.(reason, url.href)) stop(new ProxyError('AUTH_BROWSER', `no browser could be opened (${reason})`));
+  });
   const stopPaste = req.pasteFrom ? acceptPastedRedirects(req.callback, req.pasteFrom) : undefined;
   log.info(`waiting up to ${Math.round(req.timeoutMs / 1000)} s for the sign-in to complete in the browser`);
   try {
-    await done;
+    await Promise.race([done, stopped]);
   } catch (error) {
     if (signal.aborted && !(error instanceof ProxyError)) {
       throw new ProxyError(

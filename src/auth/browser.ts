@@ -3,9 +3,10 @@
  * package, a --browser command is split into words and run directly with the URL as its last
  * argument, and only http(s) URLs are ever opened. The URL is always printed to stderr as well.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
+import { launchFailure } from './browser-failure.js';
 import { announceSignIn } from './sign-in-notice.js';
 
 /**
@@ -32,8 +33,12 @@ export function splitCommand(command: string): string[] {
   return words;
 }
 
-/** Opens url with the chosen browser ('none' only prints); resolves once it was handed over. */
-export async function openBrowser(url: URL, browser: string | undefined): Promise<void> {
+/**
+ * Opens url with the chosen browser ('none' only prints); resolves once it was handed over.
+ * `onFailure` hears, a moment later, when the browser did not start or exited non-zero at once
+ * (browser-failure.ts); the failure is said on stderr in any case.
+ */
+export async function openBrowser(url: URL, browser: string | undefined, onFailure?: (reason: string) => void): Promise<void> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ProxyError('AUTH_BROWSER', `refusing to open a ${url.protocol} URL as the authorization page`);
   }
@@ -44,15 +49,24 @@ export async function openBrowser(url: URL, browser: string | undefined): Promis
     const [command, ...args] = splitCommand(browser);
     if (!command) return;
     const child = spawn(command, [...args, url.href], { stdio: 'ignore', detached: true, shell: false });
-    child.on('error', (error) => log.warn(`could not start the browser command "${command}": ${error.message}`));
+    watch(child, command, onFailure);
     child.unref();
     return;
   }
   try {
     const { default: open } = await import('open');
-    const child = await open(url.href, { wait: false });
-    child.on('error', (error) => log.warn(`could not open a browser (${error.message}); open the URL above yourself`));
+    watch(await open(url.href, { wait: false }), 'the system browser opener', onFailure);
   } catch (error) {
-    log.warn(`could not open a browser (${(error as Error).message}); open the URL above yourself`);
+    failed(`could not start the system browser opener: ${(error as Error).message}`, onFailure);
   }
+}
+
+function watch(child: ChildProcess, command: string, onFailure: ((reason: string) => void) | undefined): void {
+  child.on('error', () => undefined); // reported through launchFailure; never an uncaught 'error'
+  void launchFailure(child, command).then((reason) => reason !== undefined && failed(reason, onFailure));
+}
+
+function failed(reason: string, onFailure: ((reason: string) => void) | undefined): void {
+  log.warn(`the browser could not be opened (${reason}); open the sign-in URL above yourself`);
+  onFailure?.(reason);
 }

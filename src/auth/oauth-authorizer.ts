@@ -17,6 +17,9 @@ import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
 import { authorizeInBrowser } from './authorize.js';
+import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
+import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
+import { chooseScope } from './scope-choice.js';
 import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
@@ -62,6 +65,7 @@ export class OAuthAuthorizer implements Authorizer {
   private loaded: Promise<void> | undefined;
   private flight: Promise<void> | undefined;
   private signingIn = false;
+  private readonly browserGate = new BrowserFailureGate();
 
   constructor(private readonly settings: OAuthSettings) {}
 
@@ -109,14 +113,15 @@ export class OAuthAuthorizer implements Authorizer {
       }
       // MCP 2025-11-25 "Step-Up Authorization Flow"; 2026-07-28: with the union of scopes.
       log.info(`the server asks for more scope (${challenge.scope ?? 'unspecified'}); signing in again`);
-      return this.once(() => this.authorize(challenge, true));
+      return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
-    await this.once(async () => {
+    // A browser that failed to open answers this request at once (browser-failure.ts).
+    await this.browserGate.wait(() => this.once(async () => {
       if (authorization(this.record) !== sent) return; // renewed while this request was out
       if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
       log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
       await this.authorize(challenge, false);
-    });
+    }));
   }
 
   /**
@@ -234,15 +239,16 @@ export class OAuthAuthorizer implements Authorizer {
       }
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = this.chooseScope(challenge, prm, as, stepUp ? this.record?.requestedScope : undefined);
-      const client = await this.obtainTokens(as, resource, scope);
+      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined);
+      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
+      const client = obtained.result;
       await this.save({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
         clientAuthMethod: client.method,
         resource,
-        requestedScope: scope,
+        requestedScope: obtained.scope,
         tokenEndpoint: as.tokenEndpoint.href,
         revocationEndpoint: as.revocationEndpoint?.href,
         tokens: client.tokens,
@@ -277,17 +283,6 @@ export class OAuthAuthorizer implements Authorizer {
     throw first;
   }
 
-  /** --scope, else the challenge's, else all PRM scopes_supported, else none (MCP 2025-11-25 "Scope Selection Strategy"). */
-  private chooseScope(challenge: BearerChallenge | undefined, prm: ProtectedResource | undefined, as: AuthServerMetadata, previous: string | undefined): string | undefined {
-    let words = (this.settings.scope ?? challenge?.scope ?? prm?.scopesSupported?.join(' ') ?? '').split(/\s+/).filter(Boolean);
-    if (previous) words = [...previous.split(/\s+/).filter(Boolean), ...words];
-    // MCP 2026-07-28 "Refresh Tokens": offline_access only when the AS lists it (and never for
-    // client credentials, which are renewed by asking again).
-    if (as.scopesSupported?.includes('offline_access') && words.length > 0 && this.kind === undefined) words.push('offline_access');
-    const unique = [...new Set(words)];
-    return unique.length > 0 ? unique.join(' ') : undefined;
-  }
-
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     if (this.kind !== undefined) {
@@ -309,7 +304,8 @@ export class OAuthAuthorizer implements Authorizer {
     } else if (why !== undefined) {
       log.info(`no browser can be opened here (${why}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
     }
-    return this.browserSignIn(as, resource, scope);
+    const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
+    return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);
   }
 
   /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
@@ -359,7 +355,9 @@ export class OAuthAuthorizer implements Authorizer {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom });
+          // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
+          const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
+          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {
@@ -374,6 +372,7 @@ export class OAuthAuthorizer implements Authorizer {
       }
     } finally {
       this.signingIn = false;
+      this.browserGate.clear();
       await callback.close();
     }
   }

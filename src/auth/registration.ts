@@ -7,12 +7,13 @@
  */
 import { ProxyError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
-import { log } from '../log.js';
+import { addSecret, log } from '../log.js';
 import type { ClientKey } from './client-assertion.js';
 import { DEVICE_GRANT, deviceFlowSupported } from './device.js';
 import type { AuthServerMetadata } from './discovery.js';
 import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { optionalString, optionalStrings, postJson } from './oauth-request.js';
+import { refusedClientMetadata, registrationMethods } from './registration-methods.js';
 import type { ClientAuth } from './token-endpoint.js';
 import type { ClientRecord, ServerRecord, TokenStore } from './token-store.js';
 
@@ -83,9 +84,22 @@ export async function obtainClient(http: HttpClient, as: AuthServerMetadata, set
   if (redirect === undefined) grants.delete('authorization_code');
   if (!deviceFlowSupported(as)) grants.delete(DEVICE_GRANT);
   if (current) log.info(`the stored registration ${current.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
-  const client = await register(http, as, redirect, [...grants]);
+  const client = await registerWithMethods(http, as, redirect, [...grants]);
   await store.writeClient(client);
   return client;
+}
+
+/** Registers as a public client where the AS offers it, as a confidential one when it refuses that (registration-methods.ts). */
+async function registerWithMethods(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
+  const methods = registrationMethods(as.tokenEndpointAuthMethods);
+  for (let i = 0; ; i++) {
+    try {
+      return await register(http, as, redirectUri, grantTypes, methods[i]!);
+    } catch (error) {
+      if (i + 1 >= methods.length || !refusedClientMetadata(error)) throw error;
+      log.info(`${as.issuer} refused a public client (${(error as Error).message}); registering as a confidential client (${methods[i + 1]})`);
+    }
+  }
 }
 
 /** The grant types a stored registration has (files from older versions registered the code flow). */
@@ -117,6 +131,7 @@ export async function clientAuthFor(record: ServerRecord, settings: ClientSettin
 
 /** How to authenticate as `client`; `key` (--client-key) signs the assertions of a private_key_jwt client. */
 export function clientAuth(client: ClientRecord, key?: ClientKey): ClientAuth {
+  addSecret(client.clientSecret);
   const assertion = client.tokenEndpointAuthMethod === 'private_key_jwt' && key ? { key, audience: client.issuer } : undefined;
   return { clientId: client.clientId, clientSecret: client.clientSecret, method: client.tokenEndpointAuthMethod, assertion };
 }
@@ -128,8 +143,7 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[]): Promise<ClientRecord> {
-  const method = as.tokenEndpointAuthMethods && !as.tokenEndpointAuthMethods.includes('none') ? authMethod(as, true) : 'none';
+async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], method: string): Promise<ClientRecord> {
   const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
     client_name: 'mcp-auth-proxy',
@@ -153,6 +167,7 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
   const clientId = body['client_id'];
   if (typeof clientId !== 'string' || clientId === '') throw new ProxyError('AUTH_REGISTRATION', `"client_id" in ${WHERE} is missing`);
   const clientSecret = optionalString(body, 'client_secret', WHERE, 'AUTH_REGISTRATION');
+  addSecret(clientSecret); // never in a log line, whoever formats it
   const expiresAt = body['client_secret_expires_at'];
   // RFC 7591 §3.2.1: the AS may change the metadata; what it answers is what the client has.
   const granted = optionalStrings(body, 'grant_types', WHERE, 'AUTH_REGISTRATION') ?? grantTypes;

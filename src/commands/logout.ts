@@ -16,6 +16,7 @@ import { HttpClient } from '../http/client.js';
 import { log, setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { say } from './output.js';
+import { revocationReport } from './revocation-report.js';
 import { storedServers } from './stored-servers.js';
 
 // Waiting longer for a proxy that is signing in would leave the user staring at nothing.
@@ -103,15 +104,9 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
     return;
   }
   const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens);
-  const refreshRevoked = outcomes.some((o) => o.hint === 'refresh_token' && o.result === 'revoked');
-  for (const o of outcomes) {
-    const what = o.hint === 'refresh_token' ? 'refresh token' : 'access token';
-    if (o.result === 'revoked') say(`revoked the ${what} at ${record.issuer}`);
-    else if (o.result === 'failed') say(`warning: could not revoke the ${what} at ${record.issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway`);
-    // unsupported_token_type: self-contained access tokens; revoking the grant's refresh token
-    // ends them where the AS supports that (RFC 7009 §2.1), else they run out by themselves.
-    else if (refreshRevoked) log.info(`${record.issuer} does not revoke ${what}s on their own`);
-    else say(`${record.issuer} does not revoke ${what}s of this kind; it stays valid until it expires`);
+  for (const line of revocationReport(outcomes, tokens, record.issuer)) {
+    if (line.level === 'say') say(line.text);
+    else log.info(line.text);
   }
 }
 

@@ -7,6 +7,8 @@
 import { ProxyError } from '../errors.js';
 import type { Authorizer } from './authorizer.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './client.js';
+import { challengeReason, serverReason, withServerMessage } from './server-reason.js';
+import { errorBody } from './status-error.js';
 
 /** The server a request goes to, with what every request to it carries. */
 export interface AuthorizedEndpoint {
@@ -25,17 +27,22 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
     const credentials = await endpoint.authorizer.headers({ method: req.method, url: req.url });
     const res = await endpoint.http.request({ ...req, headers: { ...endpoint.headers, ...req.headers, ...credentials } });
     if (res.status !== 401 && res.status !== 403) return res;
-    await res.body.dump();
+    // What the server said (the challenge's error, or the body's) goes with any refusal to the host.
+    const reason = challengeReason(res.headerList('www-authenticate')) ?? serverReason((await errorBody(res)) ?? '', res.header('content-type'));
     if (round > MAX_AUTH_ROUNDS) {
-      throw new ProxyError(res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status });
+      throw withServerMessage(new ProxyError(res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status }), reason);
     }
-    await endpoint.authorizer.challenge({
-      status: res.status,
-      wwwAuthenticate: res.headerList('www-authenticate'),
-      dpopNonce: res.header('dpop-nonce'),
-      method: req.method,
-      url: req.url,
-      sent: credentials['authorization'],
-    });
+    await endpoint.authorizer
+      .challenge({
+        status: res.status,
+        wwwAuthenticate: res.headerList('www-authenticate'),
+        dpopNonce: res.header('dpop-nonce'),
+        method: req.method,
+        url: req.url,
+        sent: credentials['authorization'],
+      })
+      .catch((error: unknown) => {
+        throw withServerMessage(error, reason);
+      });
   }
 }

@@ -4,6 +4,7 @@ import { ProxyError } from '../errors.js';
 import { displayUrl } from '../url.js';
 import type { HttpResponse } from './client.js';
 import { mediaType } from './media-type.js';
+import { serverReason } from './server-reason.js';
 
 const MAX_DETAIL_BYTES = 64 * 1024;
 
@@ -15,8 +16,8 @@ function hint(status: number): string {
   return 'the server did not accept the request';
 }
 
-/** The detail a server put in an error body: a JSON-RPC error message, or a short plain text. */
-export async function errorDetail(res: HttpResponse): Promise<string | undefined> {
+/** The body of an error answer, at most MAX_DETAIL_BYTES of it (the rest is dropped). */
+export async function errorBody(res: HttpResponse): Promise<string | undefined> {
   let text = '';
   try {
     for await (const chunk of res.body) {
@@ -28,26 +29,30 @@ export async function errorDetail(res: HttpResponse): Promise<string | undefined
   } finally {
     res.body.destroy();
   }
-  const type = mediaType(res.header('content-type'));
-  if (type === 'text/html' || /^\s*</.test(text)) return 'an HTML page';
-  try {
-    const json = JSON.parse(text) as { error?: { message?: unknown } | string; error_description?: unknown; message?: unknown };
-    const message =
-      (typeof json.error === 'object' && json.error?.message) || json.error_description || json.message || json.error;
-    if (typeof message === 'string') return JSON.stringify(message.slice(0, 300));
-  } catch {
-    // not JSON: fall through to plain text
-  }
-  const plain = text.replace(/\s+/g, ' ').trim();
-  return plain ? JSON.stringify(plain.slice(0, 200)) : undefined;
+  return text;
 }
 
-export async function statusError(res: HttpResponse, method: string): Promise<ProxyError> {
-  const detail = await errorDetail(res);
+/** The detail a server put in an error body, quoted for a message: its reason (server-reason.ts), or "an HTML page". */
+export async function errorDetail(res: HttpResponse): Promise<string | undefined> {
+  const text = await errorBody(res);
+  if (text === undefined) return undefined;
+  return quotedDetail(text, res.header('content-type'));
+}
+
+function quotedDetail(text: string, contentType: string | undefined): string | undefined {
+  if (mediaType(contentType) === 'text/html' || /^\s*</.test(text)) return 'an HTML page';
+  const reason = serverReason(text, contentType);
+  return reason === undefined ? undefined : JSON.stringify(reason);
+}
+
+/** `body`: the error body when the caller has read it already. */
+export async function statusError(res: HttpResponse, method: string, body?: string): Promise<ProxyError> {
+  const text = body ?? (await errorBody(res)) ?? '';
+  const detail = quotedDetail(text, res.header('content-type'));
   const reason = STATUS_CODES[res.status] ?? 'Unknown';
   return new ProxyError(
     'REMOTE_HTTP_STATUS',
     `${method} ${displayUrl(res.url)} answered ${res.status} ${reason}${detail ? ` with ${detail}` : ''}: ${hint(res.status)}`,
-    { status: res.status },
+    { status: res.status, serverMessage: serverReason(text, res.header('content-type')) },
   );
 }

@@ -1,6 +1,6 @@
 /**
  * Keeps the host's session alive across server restarts: when the server forgets the session
- * (Streamable HTTP 404, or a legacy SSE stream that had to be reopened), the host's own
+ * (Streamable HTTP 404, or the SDK's 400 (session-unknown.ts), or a legacy SSE stream that had to be reopened), the host's own
  * `initialize` and `notifications/initialized` are replayed under an id of our own, and the
  * message is sent again. The host never notices ("Session Management": on 404 the client MUST
  * start a new session).
@@ -12,6 +12,12 @@ import { mintId } from '../own-id.js';
 import type { RemoteTransport, Reply, SendOptions } from './remote-transport.js';
 
 const MAX_REPLAYS_PER_MESSAGE = 2;
+// A 400 taken for a lost session (session-unknown.ts) is a guess: one new session, never a loop.
+const MAX_REPLAYS_AFTER_400 = 1;
+
+function maxReplays(error: { status: number | undefined }): number {
+  return error.status === 400 ? MAX_REPLAYS_AFTER_400 : MAX_REPLAYS_PER_MESSAGE;
+}
 
 export class SessionReplay implements RemoteTransport {
   onmessage?: RemoteTransport['onmessage'];
@@ -53,7 +59,7 @@ export class SessionReplay implements RemoteTransport {
       try {
         return await attempt();
       } catch (error) {
-        if (!isProxyError(error, 'SESSION_EXPIRED') || !this.initialize || replays >= MAX_REPLAYS_PER_MESSAGE) throw error;
+        if (!isProxyError(error, 'SESSION_EXPIRED') || !this.initialize || replays >= maxReplays(error)) throw error;
         // Several requests may hit the expired session at once: one replay serves them all.
         if (generation === this.generation) {
           this.replaying ??= this.replay().finally(() => (this.replaying = undefined));

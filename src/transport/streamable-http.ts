@@ -18,12 +18,15 @@ import {
 } from '../jsonrpc.js';
 import { log } from '../log.js';
 import { authorizedRequest } from '../http/authorized-request.js';
-import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits, type StreamClaim } from './bounded-read.js';
+import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits } from './bounded-read.js';
+import type { JsonStreamScanner } from './json-stream-scanner.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
+import { serverReason } from '../http/server-reason.js';
 import { statusError } from '../http/status-error.js';
 import type { RemoteEndpoint, RemoteTransport, Reply, SendOptions } from './remote-transport.js';
 import { ResponseWaiters, type Waiter } from './response-waiters.js';
+import { isLostSession400, saysSessionUnknown, type SessionProbe } from './session-unknown.js';
 
 const DEFAULT_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -49,6 +52,8 @@ export class StreamableHttpTransport implements RemoteTransport {
   private answered = false;
   /** The server forgot our session and no new one has been started yet. */
   private expired = false;
+  /** The session id a 2xx answer has accepted (a 400 to it may then mean it was forgotten). */
+  private workedSession: string | undefined;
 
   /**
    * `protocolVersion` fixes the MCP-Protocol-Version header from the start: for 2026-07-28
@@ -132,7 +137,7 @@ export class StreamableHttpTransport implements RemoteTransport {
     if (this.expired && !(isRequest(message) && message.method === 'initialize')) {
       // The session is gone and a new one is not set up yet: without a session id this
       // message would only earn a 400. Ask the caller to replay initialize first.
-      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
+      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session', { status: 404 });
     }
     const sentSession = this.sessionId;
     const res = await authorizedRequest(this.endpoint, {
@@ -152,20 +157,29 @@ export class StreamableHttpTransport implements RemoteTransport {
       this.sessionId = sessionId;
       this.expired = false;
     }
-    if (res.status >= 200 && res.status <= 299) this.answered = true;
+    if (res.status >= 200 && res.status <= 299) {
+      this.answered = true;
+      if (sentSession !== undefined && sentSession === this.sessionId) this.workedSession = sentSession;
+    }
 
     if (res.status === 404 && sentSession !== undefined) {
       // "Session Management": 404 to a request with a session id means the session is gone;
       // the client MUST start a new one. The caller replays initialize and resends.
       await res.body.dump();
-      if (this.sessionId === sentSession) {
-        this.sessionId = undefined;
-        this.expired = true;
-      }
-      throw new ProxyError('SESSION_EXPIRED', 'the server no longer knows this session (404)', { status: 404 });
+      throw this.forget(sentSession, 404, undefined);
     }
     if (res.status < 200 || res.status > 299) {
-      const error = await this.failure(res, message, waiter);
+      let body: string | undefined;
+      if (res.status === 400 && sentSession !== undefined) {
+        // The SDK's servers answer a forgotten session with 400 (session-unknown.ts).
+        body = await this.readBody(res).catch(() => '');
+        const answer = { status: res.status, body, contentType: res.header('content-type') };
+        const session = { sent: sentSession, worked: this.workedSession === sentSession };
+        if (await isLostSession400(answer, session, () => this.probeSession(sentSession))) {
+          throw this.forget(sentSession, 400, serverReason(body, answer.contentType));
+        }
+      }
+      const error = await this.failure(res, message, waiter, body);
       if (error) throw error;
       return;
     }
@@ -188,13 +202,35 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
   }
 
+  /** Marks `sent` forgotten (unless a new session replaced it already): the caller replays initialize. */
+  private forget(sent: string, status: number, serverMessage: string | undefined): ProxyError {
+    if (this.sessionId === sent) {
+      this.sessionId = undefined;
+      this.expired = true;
+    }
+    const said = serverMessage ? ` ("${serverMessage}")` : '';
+    return new ProxyError('SESSION_EXPIRED', `the server no longer knows this session (${status}${said})`, { status, serverMessage });
+  }
+
+  /** Asks with a GET whether the server knows `session` (a 400 to a POST did not say why). */
+  private async probeSession(session: string): Promise<SessionProbe | undefined> {
+    const headers: Record<string, string> = { ...this.protocolHeaders(), 'mcp-session-id': session, accept: 'text/event-stream' };
+    const res = await authorizedRequest(this.endpoint, { url: this.endpoint.url, method: 'GET', headers, signal: AbortSignal.timeout(GET_READY_CAP_MS) });
+    if (res.status === 200) {
+      res.body.destroy(); // the session's stream: it is alive
+      return { status: 200, body: '', contentType: undefined };
+    }
+    return { status: res.status, body: await this.readBody(res).catch(() => ''), contentType: res.header('content-type') };
+  }
+
   /**
    * An error status. When the body is the JSON-RPC response to this very request, it is the
-   * server's answer and is delivered as such (returns undefined); otherwise the status becomes a ProxyError.
+   * server's answer and is delivered as such (returns undefined); otherwise the status becomes a
+   * ProxyError carrying the server's reason. `body`: the error body, when already read.
    */
-  private async failure(res: HttpResponse, message: JsonRpcMessage, waiter: Waiter | undefined): Promise<ProxyError | undefined> {
+  private async failure(res: HttpResponse, message: JsonRpcMessage, waiter: Waiter | undefined, body?: string): Promise<ProxyError | undefined> {
     if (waiter && mediaType(res.header('content-type')) === 'application/json') {
-      const text = (await readMessageBody(res, this.limits).catch(() => '')) ?? '';
+      const text = body ?? (await this.readBody(res).catch(() => ''));
       const messages = parseMessages(text);
       const reply = typeof messages === 'string' ? undefined : messages.find((m) => isResponse(m) && m.id !== null && waiter.matches(m.id));
       if (reply) {
@@ -202,13 +238,14 @@ export class StreamableHttpTransport implements RemoteTransport {
         return undefined;
       }
       const detail = typeof messages === 'string' ? undefined : messages.find(isResponse)?.error?.message;
+      const serverMessage = serverReason(text, res.header('content-type'));
       return new ProxyError(
         'REMOTE_HTTP_STATUS',
-        `the server answered ${res.status}${detail ? ` with "${detail.slice(0, 300)}"` : ''} to ${'method' in message ? message.method : 'a response'}`,
-        { status: res.status },
+        `the server answered ${res.status}${serverMessage ? ` with "${serverMessage}"` : ''} to ${'method' in message ? message.method : 'a response'}`,
+        { status: res.status, serverMessage },
       );
     }
-    return statusError(res, 'POST');
+    return statusError(res, 'POST', body);
   }
 
   /** Reads an SSE response to a POST; resumes it with GET + Last-Event-ID if it breaks early. */
@@ -219,18 +256,15 @@ export class StreamableHttpTransport implements RemoteTransport {
     for (;;) {
       let progressed = false;
       try {
-        const claim = waiter?.acceptsStream ? this.claimFor(waiter) : undefined;
-        await readEventStream(
-          res.body,
-          {
-            onEvent: (event) => {
-              if (event.id) lastEventId = event.id;
-              if (this.handleEvent(event)) progressed = true;
-            },
-            onRetry: (ms) => (this.retryMs = ms),
+        // A large response on the stream of this request's POST goes to it as a stream (issue 13).
+        const claim = waiter?.acceptsStream ? (scan: JsonStreamScanner) => this.waiters.claim(scan, waiter) : undefined;
+        await readEventStream(res.body, {
+          onEvent: (event) => {
+            if (event.id) lastEventId = event.id;
+            if (this.handleEvent(event)) progressed = true;
           },
-          { limits: this.limits, claim },
-        );
+          onRetry: (ms) => (this.retryMs = ms),
+        }, { limits: this.limits, claim });
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
         // Over the limit: the rest of that event cannot be skipped but by reading it; not resumed.
@@ -290,29 +324,33 @@ export class StreamableHttpTransport implements RemoteTransport {
     while (!signal.aborted) {
       let progressed = false;
       try {
+        const sent = this.sessionId;
         const res = await this.getEventStream(lastEventId, signal);
         answered();
+        if (res.status === 200 && sent !== undefined && sent === this.sessionId) this.workedSession = sent;
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
           // 405: not offered. 404: no such stream (or the session is gone; the next request
           // from the host starts a new one and re-opens this). Other 4xx will not get better.
-          await res.body.dump();
-          log.debug(`no GET stream for server-initiated messages (${res.status})`);
+          // A 400 saying a session that worked is unknown: the next request starts a new one.
+          const body = await this.readBody(res).catch(() => '');
+          if (res.status === 400 && sent !== undefined && sent === this.workedSession && saysSessionUnknown(body, res.header('content-type'))) {
+            this.forget(sent, 400, undefined);
+            log.debug('the GET stream says the server no longer knows our session');
+            return;
+          }
+          log.debug(`no GET stream for server-initiated messages (${res.status}${body ? `: ${serverReason(body, res.header('content-type')) ?? ''}` : ''})`);
           return;
         }
         if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {
           throw await statusError(res, 'GET');
         }
-        await readEventStream(
-          res.body,
-          {
-            onEvent: (event) => {
-              if (event.id) lastEventId = event.id;
-              if (this.handleEvent(event)) progressed = true;
-            },
-            onRetry: (ms) => (this.retryMs = ms),
+        await readEventStream(res.body, {
+          onEvent: (event) => {
+            if (event.id) lastEventId = event.id;
+            if (this.handleEvent(event)) progressed = true;
           },
-          { limits: this.limits },
-        );
+          onRetry: (ms) => (this.retryMs = ms),
+        }, { limits: this.limits });
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
@@ -327,14 +365,10 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
   }
 
-  /** A large response on the response stream of `waiter`'s POST goes to it as a stream. */
-  private claimFor(waiter: Waiter): StreamClaim {
-    return (scan) => this.waiters.claim(scan, waiter);
-  }
+  /** A whole body, held (never streamed), within --max-message-mb. */
+  private readBody = (res: HttpResponse): Promise<string> => readMessageBody(res, this.limits).then((text) => text ?? '');
 
-  private get limits(): MessageLimits {
-    return this.endpoint.limits ?? defaultLimits();
-  }
+  private get limits(): MessageLimits { return this.endpoint.limits ?? defaultLimits(); }
 
   /** Returns true when the event carried a message. */
   private handleEvent(event: ServerSentEvent): boolean {
