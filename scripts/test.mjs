@@ -11,6 +11,8 @@ const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--require
 // The ext-auth extension scenarios (issue 12), unscored in the --requirements runs: scored here, one run each.
 CONFORMANCE.push(['--scenario', 'auth/client-credentials-basic'], ['--scenario', 'auth/client-credentials-jwt']);
 CONFORMANCE.push(['--scenario', 'auth/enterprise-managed-authorization'], ['--scenario', 'auth/wif-jwt-bearer']);
+// The DPoP extension scenarios (SEP-1932, issue 12), scored: not_scored in the requirements runs.
+CONFORMANCE.push(['--scenario', 'auth/dpop'], ['--scenario', 'auth/dpop-nonce']);
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'mcp-auth-proxy-test-'));
 let passed = 0;

@@ -2,7 +2,8 @@
  * The command line's wiring: the table of commands and options (command-table.ts) registered with
  * commander, dispatch, and exit codes. The only place that calls process.exit.
  * `mcp-auth-proxy <server-url>` runs the proxy; the commands `login`, `logout`, `status` and
- * `token` manage the stored credentials; `doctor` checks a server end to end. Each run loads only
+ * `token` manage the stored credentials; `doctor` checks a server end to end; `config` writes
+ * hosts' entries. Each run loads only
  * the code it needs.
  * Exit codes: 0 done, 1 failure, 2 usage error (bad flag, URL or environment), 3 authorization
  * problem (a command's sign-in failed, was declined or was refused).
@@ -39,7 +40,7 @@ function addOptions(command: Command, names: readonly OptionName[]): Command {
   return command;
 }
 
-function program(onRun: (run: Invocation) => void): Command {
+function program(onRun: (run: Invocation) => void, argv: readonly string[]): Command {
   const cli = new Command()
     .name('mcp-auth-proxy')
     .usage(PROXY.usage)
@@ -70,8 +71,16 @@ function program(onRun: (run: Invocation) => void): Command {
     const spec = COMMANDS[name];
     const sub = cli.command(name).summary(spec.summary).description(spec.description).argument(...spec.argument);
     addOptions(sub, spec.options);
+    if (spec.usage) sub.usage(spec.usage);
     sub.addHelpText('after', spec.examples);
-    sub.action((serverUrl: string | undefined, _opts: RawOptions, self: Command) => onRun({ command: name, url: serverUrl, options: inheritedOptions(self) }));
+    if (spec.passThrough) {
+      sub.allowExcessArguments().action((_url: string | undefined, _opts: RawOptions, self: Command) => {
+        const { url, rest } = splitAtDashDash(self, argv);
+        onRun({ command: name, url, options: { ...inheritedOptions(self), proxyArgs: rest } });
+      });
+    } else {
+      sub.action((serverUrl: string | undefined, _opts: RawOptions, self: Command) => onRun({ command: name, url: serverUrl, options: inheritedOptions(self) }));
+    }
   }
   // After the commands, which keep refusing extra arguments: the action above checks them, so
   // that `mcp-auth-proxy logni <url>` hears about the command it meant.
@@ -96,6 +105,18 @@ function inheritedOptions(command: Command): RawOptions {
     else if (command.getOptionValueSource(key) !== 'cli') merged[key] = value;
   }
   return merged as RawOptions;
+}
+
+/**
+ * `config <url> -- <proxy options>`: commander hands every operand over in one list; those after
+ * `--` (counted on the command line as given) are the proxy's options, the one before it the URL.
+ */
+function splitAtDashDash(command: Command, argv: readonly string[]): { url: string | undefined; rest: string[] } {
+  const at = argv.indexOf('--');
+  const after = at < 0 ? 0 : argv.length - at - 1;
+  const before = command.args.slice(0, command.args.length - after);
+  if (before.length > 1) throw new UsageError('INVALID_OPTION', `too many arguments: expected one server URL, got ${before.length} (put the proxy's options after --)`);
+  return { url: before[0], rest: command.args.slice(command.args.length - after) };
 }
 
 /** `mcp-auth-proxy logni`: a word where the URL goes that is close to a command's name. */
@@ -129,7 +150,8 @@ function isAuthProblem(error: unknown): boolean {
 async function main(argv: readonly string[]): Promise<number> {
   let invocation: Invocation | undefined;
   try {
-    program((run) => void (invocation = run)).parse(joinSplitHeaders(argv), { from: 'user' });
+    const args = joinSplitHeaders(argv);
+    program((run) => void (invocation = run), args).parse(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return EXIT.ok;

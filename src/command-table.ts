@@ -5,8 +5,10 @@
  * only when it runs, so --help and --version load no network code.
  */
 import { SIGNING_ALGS } from './auth/client-assertion.js';
-import { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
+import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS } from './config-defaults.js';
 import { buildConfig, buildStoreConfig, type Env, type RawOptions } from './config.js';
+import { APPS, buildConfigCommand } from './config-hosts.js';
+import { UsageError } from './errors.js';
 import { LOG_LEVELS } from './log.js';
 
 export interface OptionSpec {
@@ -33,6 +35,10 @@ export interface CommandSpec {
   readonly options: readonly OptionName[];
   /** Help text after the options: examples and exit codes. */
   readonly examples: string;
+  /** The operands after `--` are handed over as options.proxyArgs (config: the proxy's options). */
+  readonly passThrough?: boolean;
+  /** The usage line, when commander's own does not say enough. */
+  readonly usage?: string;
   /** Builds the config (a UsageError for bad input) and returns how to run. */
   start(url: string | undefined, options: RawOptions, env: Env): Start;
 }
@@ -64,6 +70,8 @@ export const OPTIONS = {
   idpClientId: { flags: '--idp-client-id <id>', help: "this application's client at the --idp identity provider" },
   idpClientSecret: { flags: '--idp-client-secret <secret>', help: `its secret, if it has one (or set ${ENV.idpClientSecret})` },
   idpIdTokenFile: { flags: '--idp-id-token-file <path>', help: 'an ID token from the --idp identity provider that the host or a script already holds, read when needed (no sign-in by the proxy)' },
+  dpop: { flags: '--dpop <when>', help: 'DPoP-bound tokens (RFC 9449), useless to anyone without this computer\'s key: auto when the authorization server offers them or the server requires them, always, or never', choices: DPOP_CHOICES, default: DEFAULTS.dpop },
+  dpopProof: { flags: '--dpop-proof <method-and-url...>', help: 'for a DPoP-bound token: print a DPoP proof for this request, then the token (two lines); e.g. --dpop-proof POST https://example.com/mcp' },
   scope: { flags: '--scope <scopes>', help: 'the scopes to ask for, space-separated (default: what the server asks for); e.g. --scope "read write"' },
   resource: { flags: '--resource <uri>', help: 'the RFC 8707 resource to ask a token for (default: the one the server publishes)' },
   noResource: { flags: '--no-resource', help: 'send no resource parameter (for providers that reject it, e.g. Entra ID)' },
@@ -79,6 +87,11 @@ export const OPTIONS = {
   all: { flags: '--all', help: 'also forget the client registration(s) with the authorization server(s)' },
   jsonTable: { flags: '--json', help: 'print a JSON array instead of a table' },
   jsonChecks: { flags: '--json', help: 'print a JSON array of {step, ok, ms, detail, hint} instead of lines' },
+  // The config command's own.
+  app: { flags: '--app <host>', help: 'the MCP host whose entry to print or write (default: every one)', choices: APPS },
+  name: { flags: '--name <name>', help: "the entry's name in the host's config (default: from the server's host name, e.g. example for mcp.example.com)" },
+  write: { flags: '--write', help: "add or replace the entry in the host's config file on this machine (a .bak copy is kept); with --migrate, apply the rewrites" },
+  migrate: { flags: '--migrate', help: 'find the entries that run mcp-remote or supergateway in the hosts\' config files and show them rewritten for mcp-auth-proxy' },
 } as const satisfies Record<string, OptionSpec>;
 
 export type OptionName = keyof typeof OPTIONS;
@@ -105,6 +118,7 @@ const SIGN_IN_OPTIONS: readonly OptionName[] = [
   'idpClientId',
   'idpClientSecret',
   'idpIdTokenFile',
+  'dpop',
   'scope',
   'resource',
   'noResource',
@@ -139,6 +153,10 @@ Credentials from a shell (mcp-auth-proxy <command> --help for more):
   $ mcp-auth-proxy logout https://example.com/mcp    revoke and delete the tokens
   $ mcp-auth-proxy doctor https://example.com/mcp    check DNS, TLS, proxy, transport, OAuth metadata, credentials, tools
 
+Host configs:
+  $ mcp-auth-proxy config https://example.com/mcp    the entry for each host (--app cursor --write adds it to Cursor's file)
+  $ mcp-auth-proxy config --migrate                  rewrite mcp-remote / supergateway entries (--write applies)
+
 ${EXIT_CODES}`;
 
 /** `mcp-auth-proxy <server-url>`: the proxy itself. */
@@ -155,7 +173,7 @@ export const PROXY = {
   },
 } as const;
 
-export const COMMAND_NAMES = ['login', 'logout', 'status', 'token', 'doctor'] as const;
+export const COMMAND_NAMES = ['login', 'logout', 'status', 'token', 'doctor', 'config'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 const URL_HELP = 'the MCP server, e.g. https://example.com/mcp';
@@ -214,7 +232,7 @@ ${EXIT_CODES}`,
     },
     summary: 'show the stored credentials and when they expire',
     description:
-      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token. Never a token.',
+      'Show the stored credentials: server, issuer, client, scopes, when the access token expires, whether there is a refresh token, and the binding (Bearer, or DPoP with the key thumbprint). Never a token.',
     examples: `
 Examples:
   $ mcp-auth-proxy status
@@ -225,19 +243,23 @@ ${EXIT_CODES}`,
   },
   token: {
     argument: ['<server-url>', URL_HELP],
-    options: [...SIGN_IN_OPTIONS, 'logLevel'],
+    options: [...SIGN_IN_OPTIONS, 'logLevel', 'dpopProof'],
     start: (url, options, env) => {
       const config = buildConfig(url!, options, env, { bearerFromEnv: false });
-      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config) };
+      const proofFor = parseProofRequest(options.dpopProof);
+      return { secrets: config.secrets, run: async () => (await import('./commands/token.js')).runToken(config, { proofFor }) };
     },
     summary: 'print a valid access token, e.g. for curl',
     description:
-      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. Everything else goes to stderr.',
+      'Print a valid access token for a server, alone on one line on stdout, refreshing it or signing in (browser) if needed. ' +
+      'A DPoP-bound token is printed only with --dpop-proof <method> <url>, after a proof for that request. Everything else goes to stderr.',
     examples: `
 Examples:
   $ mcp-auth-proxy token https://example.com/mcp
   $ curl -H "Authorization: Bearer $(mcp-auth-proxy token https://example.com/mcp)" https://example.com/mcp …
   $ TOKEN=$(mcp-auth-proxy token https://example.com/mcp --browser none)
+  $ mcp-auth-proxy token https://example.com/mcp --dpop-proof POST https://example.com/mcp
+                                        a DPoP-bound token: the proof (line 1), then the token (line 2)
 
 ${EXIT_CODES}`,
   },
@@ -267,5 +289,41 @@ Examples:
 With --json: an array of {step, ok, ms, detail, hint}; ok is null for a skipped step, hint null unless ok is false.
 Exit codes: 0 every check passed, 1 a failure (network, TLS, server), 2 usage error, 3 authorization problem (credentials, metadata).`,
   },
+  config: {
+    argument: ['[server-url]', `${URL_HELP} (not with --migrate)`],
+    options: ['app', 'name', 'write', 'migrate'],
+    passThrough: true,
+    usage: '[server-url] [options] [-- <proxy options>]',
+    start: (url, options, env) => {
+      const config = buildConfigCommand(url, options, env);
+      return { secrets: [], run: async () => (await import('./commands/config.js')).runConfig(config) };
+    },
+    summary: "print (or write) a host's entry that runs the proxy; migrate mcp-remote / supergateway entries",
+    description:
+      'Print the entry that makes an MCP host run mcp-auth-proxy for a server, for every host (Cursor, Claude Desktop, Claude Code, VS Code, Windsurf, Codex) or the one named by --app; ' +
+      'the proxy options after -- go into its args. A token or credential header given there is never written into the entry: the entry reads it from an environment variable. ' +
+      "--write adds or replaces the entry in that host's config file on this machine (comments and other entries kept as they are, a .bak copy, an atomic rename). " +
+      '--migrate finds entries that run mcp-remote or supergateway and shows each beside its rewrite; --migrate --write applies them.',
+    examples: `
+Examples:
+  $ mcp-auth-proxy config https://example.com/mcp
+  $ mcp-auth-proxy config https://example.com/mcp --app cursor --name example --write
+  $ mcp-auth-proxy config https://example.com/mcp --app vscode -- --header "X-API-Key: \${API_KEY}" --keepalive 60
+  $ mcp-auth-proxy config https://example.com/mcp --app claude-desktop -- --oauth2Bearer "$TOKEN"   the token becomes MCP_AUTH_PROXY_BEARER
+  $ mcp-auth-proxy config --migrate                    show the mcp-remote / supergateway entries rewritten
+  $ mcp-auth-proxy config --migrate --write            apply the rewrites
+
+Hosts (--app): ${APPS.join(', ')}.
+${EXIT_CODES}`,
+  },
 };
 
+/** token --dpop-proof <method> <url>: the request a proof is for (RFC 9449 §4.2 htm, htu). */
+function parseProofRequest(values: string[] | undefined): { method: string; url: URL } | undefined {
+  if (values === undefined) return undefined;
+  const [method, url, ...rest] = values;
+  if (method === undefined || url === undefined || rest.length > 0 || !/^[A-Z]+$/.test(method) || !URL.canParse(url)) {
+    throw new UsageError('INVALID_OPTION', '--dpop-proof takes an HTTP method and an absolute URL, e.g. --dpop-proof POST https://example.com/mcp');
+  }
+  return { method, url: new URL(url) };
+}

@@ -13,6 +13,9 @@ export const PROTOCOLS = ['auto', 'legacy', 'modern'] as const;
 export type ProtocolChoice = (typeof PROTOCOLS)[number];
 export const GRANTS = ['authorization_code', 'client_credentials', 'jwt-bearer'] as const;
 export type GrantChoice = (typeof GRANTS)[number];
+/** --dpop: RFC 9449 sender-constrained tokens when the servers offer them (auto), always, or never. */
+export const DPOP_CHOICES = ['auto', 'always', 'never'] as const;
+export type DpopChoice = (typeof DPOP_CHOICES)[number];
 
 export const DEFAULTS = {
   transport: 'auto' as TransportChoice,
@@ -24,6 +27,7 @@ export const DEFAULTS = {
   authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
   grant: 'authorization_code' as GrantChoice,
+  dpop: 'auto' as DpopChoice,
   /** --max-message-mb: no message (a host line, a JSON body, an SSE event) may be larger (issue 10 §7). */
   maxMessageMb: 256,
   /**

@@ -5,7 +5,7 @@
 import { algorithmsFor, chooseAlg, parsePrivateKey, type ClientKey } from './auth/client-assertion.js';
 import { noBrowserReason } from './auth/browser.js';
 import { buildAssertionConfig } from './config-assertion.js';
-import { DEFAULTS, ENV, GRANTS, type GrantChoice } from './config-defaults.js';
+import { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, type DpopChoice, type GrantChoice } from './config-defaults.js';
 import type { OAuthConfig, RawOptions } from './config.js';
 import { UsageError } from './errors.js';
 import { parseSeconds, readUserFile, type Env } from './option-values.js';
@@ -47,6 +47,10 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
       throw new UsageError('INVALID_OPTION', `--callback-port takes a port number from 1 to 65535 (got "${raw.callbackPort}")`);
     }
   }
+  const dpop = raw.dpop ?? DEFAULTS.dpop;
+  if (!(DPOP_CHOICES as readonly string[]).includes(dpop)) {
+    throw new UsageError('INVALID_OPTION', `--dpop must be one of ${DPOP_CHOICES.join(', ')} (got "${dpop}")`);
+  }
   const browser = raw.browser?.trim();
   if (browser === '') throw new UsageError('INVALID_OPTION', '--browser needs a command, or "none"');
   const clientGrant = buildClientGrant(raw, env, clientSecret);
@@ -62,6 +66,7 @@ export function buildOAuth(raw: RawOptions, env: Env, enabled: boolean, secrets:
     noBrowser: noBrowserReason(browser, env),
     authTimeoutMs: parseSeconds(raw.authTimeout, '--auth-timeout', DEFAULTS.authTimeoutSeconds) * 1000,
     assumePkce: raw.assumePkce === true,
+    dpop: dpop as DpopChoice,
     ...clientGrant,
     ...buildAssertionConfig(raw, env, clientGrant.grant, secrets),
   });

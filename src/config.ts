@@ -7,7 +7,7 @@
  */
 import type { ClientKey } from './auth/client-assertion.js';
 import type { AssertionSource, IdpConfig } from './config-assertion.js';
-import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
 import { UsageError } from './errors.js';
@@ -15,7 +15,7 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
-export { DEFAULTS, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+export { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
 
 export interface Config {
   readonly serverUrl: string;
@@ -91,6 +91,8 @@ export interface OAuthConfig {
   readonly assertion: AssertionSource | undefined;
   /** --idp: enterprise-managed authorization (ID-JAG) through this identity provider. */
   readonly idp: IdpConfig | undefined;
+  /** --dpop: when to ask for DPoP-bound tokens (RFC 9449). */
+  readonly dpop: DpopChoice;
 }
 
 /** The options as commander hands them over. */
@@ -129,8 +131,17 @@ export interface RawOptions {
   idpClientId?: string;
   idpClientSecret?: string;
   idpIdTokenFile?: string;
+  dpop?: string;
+  /** token --dpop-proof <method> <url>. */
+  dpopProof?: string[];
   // The credential commands (login, logout, status, token).
   force?: boolean;
+  // config: the host, the entry's name, write it, migrate peers' entries, the proxy options after --.
+  app?: string;
+  name?: string;
+  write?: boolean;
+  migrate?: boolean;
+  proxyArgs?: string[];
   json?: boolean;
   all?: boolean;
   allServers?: boolean;

@@ -55,6 +55,8 @@ export type ProxyErrorCode =
   | 'AUTH_CALLBACK_PORT_TAKEN'
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
+  // DPoP (RFC 9449): the server requires it and --dpop never was given, or nonces loop, or no usable algorithm.
+  | 'AUTH_DPOP'
   // RFC 7009 revocation (logout only; never reaches a host).
   | 'AUTH_REVOCATION'
   // RFC 7523 §2.1: the workload's assertion (--assertion-file / --assertion-env) cannot be read.
@@ -62,7 +64,9 @@ export type ProxyErrorCode =
   // RFC 7523 §3.1: the authorization server refused the assertion (a workload JWT or an ID-JAG).
   | 'AUTH_ASSERTION_REJECTED'
   // Enterprise-managed authorization: the identity provider's policy refused a token for this MCP server.
-  | 'AUTH_IDP_REFUSED';
+  | 'AUTH_IDP_REFUSED'
+  // `config --write`: a host's config file does not parse (the command only; never reaches a host).
+  | 'HOST_CONFIG_INVALID';
 
 /** JSON-RPC error codes we put on the wire (JSON-RPC 2.0 §5.1 reserves -32000…-32099 for servers). */
 export const JSONRPC_PARSE_ERROR = -32700;

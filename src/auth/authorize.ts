@@ -50,6 +50,8 @@ export function authorizationUrl(req: AuthorizationRequest, state: string, chall
   if (req.prompt) p.set('prompt', req.prompt);
   // RFC 8707 §2.1: the resource the token is for, exactly as the server published it.
   if (req.resource !== undefined) p.set('resource', req.resource);
+  // RFC 9449 §10: the code is bound to the DPoP key, so only this key can redeem it.
+  if (req.client.dpop) p.set('dpop_jkt', req.client.dpop.key.thumbprint);
   return url;
 }
 

@@ -11,6 +11,8 @@ export interface AuthChallenge {
 }
 
 export interface BearerChallenge {
+  /** dpop when the server offered only the DPoP scheme (RFC 9449 §7.1): it takes no Bearer token. */
+  scheme?: 'bearer' | 'dpop';
   resourceMetadata: URL | undefined;
   scope: string | undefined;
   error: string | undefined;
@@ -85,6 +87,7 @@ export function bearerChallenge(lines: readonly string[]): BearerChallenge | und
   if (!chosen) return undefined;
   const p = chosen.params;
   return {
+    scheme: chosen.scheme === 'dpop' ? 'dpop' : 'bearer',
     resourceMetadata: httpUrl(p['resource_metadata']),
     scope: p['scope']?.trim() || undefined,
     error: p['error'] || undefined,

@@ -107,7 +107,8 @@ export function signClientAssertion(clientKey: ClientKey, clientId: string, audi
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64url');
 
-function signature({ key, alg }: ClientKey, data: Buffer): Buffer {
+/** The JWS signature of `data` (RFC 7515 §5.1) with `alg`; also signs DPoP proofs (dpop-proof.ts). */
+export function signature({ key, alg }: Pick<ClientKey, 'key' | 'alg'>, data: Buffer): Buffer {
   if (alg === 'EdDSA') return sign(null, data, key);
   const hash = `sha${alg.slice(2)}`;
   if (alg.startsWith('RS')) return sign(hash, data, key);

@@ -28,6 +28,7 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     assumePkce: oauth.assumePkce,
     grant: oauth.grant,
     noBrowser: oauth.noBrowser,
+    dpop: oauth.dpop,
     pasteFrom: options.pasteFrom,
     assertionGrant: assertionGrant(config, http, store, options.pasteFrom),
   });

@@ -18,6 +18,9 @@ export interface ProtectedResource {
   resource: string;
   authorizationServers: string[];
   scopesSupported: string[] | undefined;
+  /** RFC 9728 §2 (RFC 9449 §5.1): proof algorithms, and whether only DPoP-bound tokens are accepted. */
+  dpopAlgs?: string[] | undefined;
+  dpopBoundRequired?: boolean;
   /** Where the document was found. */
   url: URL;
 }
@@ -36,6 +39,8 @@ export interface AuthServerMetadata {
   issParameterSupported: boolean;
   /** MCP 2025-11-25: client ID metadata documents are accepted. */
   clientIdMetadataDocumentSupported: boolean;
+  /** RFC 9449 §5.1: the AS issues DPoP-bound tokens, with proofs signed by one of these. */
+  dpopSigningAlgs?: string[] | undefined;
   /** No metadata was published: the 2025-03-26 default endpoints are assumed. */
   defaults: boolean;
 }
@@ -86,7 +91,14 @@ function validateResource(body: JsonObject, url: URL, serverUrl: URL): Protected
   if (!servers || servers.length === 0) {
     throw new ProxyError('AUTH_DISCOVERY', `"authorization_servers" in ${PRM} is missing or empty`);
   }
-  return { resource, authorizationServers: servers, scopesSupported: optionalStrings(body, 'scopes_supported', PRM, 'AUTH_DISCOVERY'), url };
+  return {
+    resource,
+    authorizationServers: servers,
+    scopesSupported: optionalStrings(body, 'scopes_supported', PRM, 'AUTH_DISCOVERY'),
+    dpopAlgs: optionalStrings(body, 'dpop_signing_alg_values_supported', PRM, 'AUTH_DISCOVERY'),
+    dpopBoundRequired: body['dpop_bound_access_tokens_required'] === true,
+    url,
+  };
 }
 
 /** Same origin, and the resource's path is the server's path or a path prefix of it. */
@@ -196,6 +208,7 @@ function validateAuthServer(body: JsonObject, expectedIssuers: string[], url: UR
     grantTypes: optionalStrings(body, 'grant_types_supported', ASM, 'AUTH_DISCOVERY'),
     issParameterSupported: body['authorization_response_iss_parameter_supported'] === true,
     clientIdMetadataDocumentSupported: body['client_id_metadata_document_supported'] === true,
+    dpopSigningAlgs: optionalStrings(body, 'dpop_signing_alg_values_supported', ASM, 'AUTH_DISCOVERY'),
     defaults: false,
   };
 }

@@ -10,7 +10,7 @@
  * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
  */
 import { systemClock, type Clock } from '../clock.js';
-import type { GrantChoice } from '../config.js';
+import type { DpopChoice, GrantChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -20,11 +20,12 @@ import { authorizeInBrowser } from './authorize.js';
 import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
 import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
 import { chooseScope } from './scope-choice.js';
-import { bearerHeaders } from './bearer.js';
 import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, type BearerChallenge } from './challenge.js';
 import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthServer, discoverLegacyAuthServer, discoverResource, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
+import { authorizationValue as authorization } from './dpop-scheme.js';
+import { DpopSession } from './dpop-session.js';
 import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
 import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
@@ -55,6 +56,7 @@ export interface OAuthSettings {
   assertionGrant?: AssertionGrant | undefined;
   /** Decides when a token is renewed ahead of expiry and paces the device grant (tests move it). */
   clock?: Clock | undefined;
+  dpop?: DpopChoice | undefined; // --dpop: when to ask for DPoP-bound tokens (RFC 9449, dpop-session.ts); default auto
 }
 
 // Refresh this long before the access token expires (a quarter of a short lifetime).
@@ -67,7 +69,8 @@ export class OAuthAuthorizer implements Authorizer {
   private signingIn = false;
   private readonly browserGate = new BrowserFailureGate();
 
-  constructor(private readonly settings: OAuthSettings) {}
+  /** `dpop`: the DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
+  constructor(private readonly settings: OAuthSettings, readonly dpop = new DpopSession(settings.store)) {}
 
   get waitingForUser(): boolean {
     return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
@@ -82,9 +85,13 @@ export class OAuthAuthorizer implements Authorizer {
     return this.settings.serverUrl.href;
   }
 
-  /** The Bearer header (RFC 6750 §2.1) for the current access token, renewed first when about to expire. */
-  async headers(_request: OutgoingRequest): Promise<Record<string, string>> {
-    return bearerHeaders((await this.freshCredentials())?.tokens?.accessToken);
+  /** Bearer (RFC 6750 §2.1) or DPoP (RFC 9449 §7.1) headers for the current access token, renewed first when about to expire. */
+  async headers(request: OutgoingRequest): Promise<Record<string, string>> {
+    return this.dpop.headers(await this.freshCredentials(), request);
+  }
+
+  answered({ url, dpopNonce }: { url: URL; dpopNonce: string | undefined }): void {
+    this.dpop.answered(url, dpopNonce);
   }
 
   /** The stored credentials, renewed first when the access token is about to expire (as before a request). */
@@ -104,7 +111,9 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
-  async challenge({ status, wwwAuthenticate, sent }: Challenge): Promise<void> {
+  async challenge(refused: Challenge): Promise<void> {
+    if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return; // RFC 9449 §9: a nonce, not a bad token: retry with it
+    const { status, wwwAuthenticate, sent } = refused;
     const challenge = bearerChallenge(wwwAuthenticate);
     if (status === 403) {
       if (challenge?.error !== 'insufficient_scope') {
@@ -191,7 +200,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.record = stored;
         return true;
       }
-      const client = await clientAuthFor(record, this.settings.client, this.settings.store);
+      const client = await clientAuthFor(record, this.settings.client, this.settings.store).then((known) => known && this.dpop.forRecord(known, record));
       return client ? how(record, client) : false;
     });
   }
@@ -240,9 +249,10 @@ export class OAuthAuthorizer implements Authorizer {
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
       const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined);
+      this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
       const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
       const client = obtained.result;
-      await this.save({
+      await this.save(await this.dpop.keep({
         server: this.server,
         issuer: as.issuer,
         clientId: client.clientId,
@@ -254,7 +264,7 @@ export class OAuthAuthorizer implements Authorizer {
         tokens: client.tokens,
         ...(this.kind ? { grant: this.kind } : {}),
         updatedAt: Date.now(),
-      });
+      }));
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
   }
@@ -287,7 +297,7 @@ export class OAuthAuthorizer implements Authorizer {
   private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     if (this.kind !== undefined) {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
-      const auth = clientAuth(client, this.settings.client.clientKey);
+      const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
       // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
       const grant = this.settings.assertionGrant;
       if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
@@ -314,7 +324,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
@@ -350,7 +360,7 @@ export class OAuthAuthorizer implements Authorizer {
     try {
       for (let attempt = 0; ; attempt++) {
         const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
-        const auth = clientAuth(client, this.settings.client.clientKey);
+        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
           // The pasted redirect is offered only where the browser cannot come back here by itself.
@@ -386,9 +396,4 @@ export class OAuthAuthorizer implements Authorizer {
 function logReceived(tokens: NonNullable<ServerRecord['tokens']>): void {
   const expires = tokens.expiresAt === undefined ? 'no stated expiry' : `expires in ${Math.round((tokens.expiresAt - Date.now()) / 1000)} s`;
   log.info(`token received (${expires}, ${tokens.refreshToken ? 'with' : 'without'} a refresh token)`);
-}
-
-/** The Authorization value requests carry with `record`'s token: what a Challenge's `sent` is compared with. */
-function authorization(record: ServerRecord | undefined): string | undefined {
-  return bearerHeaders(record?.tokens?.accessToken)['authorization'];
 }

@@ -23,6 +23,8 @@ export interface JsonAnswer {
   body: JsonObject | undefined;
   /** Why the body is not a JSON object, when it is not. */
   problem: string | undefined;
+  /** RFC 9449 §8: the DPoP-Nonce header of the answer, when there was one. */
+  dpopNonce?: string | undefined;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -52,6 +54,12 @@ export async function postForm(
 }
 
 async function readJson(res: HttpResponse): Promise<JsonAnswer> {
+  const answer = await readBody(res);
+  const dpopNonce = res.header('dpop-nonce');
+  return dpopNonce === undefined ? answer : { ...answer, dpopNonce };
+}
+
+async function readBody(res: HttpResponse): Promise<JsonAnswer> {
   let text = '';
   try {
     for await (const chunk of res.body) {

@@ -7,7 +7,7 @@
  * takes the same path as a refused request. Nothing here opens a session: a `ping` without one is
  * refused or answered statelessly, and a stream opened by the GET is closed at once.
  */
-import type { Challenge } from '../http/authorizer.js';
+import type { Challenge, OutgoingRequest } from '../http/authorizer.js';
 import type { HttpClient, HttpRequest } from '../http/client.js';
 import { mintId } from '../own-id.js';
 
@@ -20,21 +20,27 @@ export interface ProbeResult {
 
 const TIMEOUT_MS = 30_000;
 
-export async function probeServer(http: HttpClient, serverUrl: URL, headers: Readonly<Record<string, string>>, credentials: Readonly<Record<string, string>> = {}): Promise<ProbeResult> {
-  const base: Record<string, string> = { ...headers, ...credentials };
-  const attempts: Array<() => HttpRequest> = [
-    () => ({
+/** `credentials`: the authorizer's headers for each request (a DPoP proof is for one method and URL only). */
+export async function probeServer(
+  http: HttpClient,
+  serverUrl: URL,
+  headers: Readonly<Record<string, string>>,
+  credentials: (request: OutgoingRequest) => Promise<Record<string, string>> = async () => ({}),
+): Promise<ProbeResult> {
+  const attempts: Array<(base: Record<string, string>) => HttpRequest> = [
+    (base) => ({
       url: serverUrl,
       method: 'POST',
       headers: { ...base, accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: mintId('probe'), method: 'ping' }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     }),
-    () => ({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
+    (base) => ({ url: serverUrl, method: 'GET', headers: { ...base, accept: 'text/event-stream' }, signal: AbortSignal.timeout(TIMEOUT_MS) }),
   ];
   let status = 0;
-  for (const attempt of attempts) {
-    const req = attempt();
+  for (const [i, attempt] of attempts.entries()) {
+    const sent = await credentials({ method: i === 0 ? 'POST' : 'GET', url: serverUrl });
+    const req = attempt({ ...headers, ...sent });
     const res = await http.request(req);
     status = res.status;
     // The answer itself is of no interest (and an event stream would never end); undici reports
@@ -43,7 +49,7 @@ export async function probeServer(http: HttpClient, serverUrl: URL, headers: Rea
     res.body.destroy();
     if (res.status === 401 || res.status === 403) {
       const wwwAuthenticate = res.headerList('www-authenticate');
-      return { status, refused: { status, wwwAuthenticate, dpopNonce: res.header('dpop-nonce'), method: req.method, url: res.url, sent: credentials['authorization'] } };
+      return { status, refused: { status, wwwAuthenticate, dpopNonce: res.header('dpop-nonce'), method: req.method, url: res.url, sent: sent['authorization'], sentProof: sent['dpop'] } };
     }
     if (res.status >= 200 && res.status < 300) break;
   }

@@ -8,6 +8,7 @@ import { ProxyError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { displayUrl } from '../url.js';
 import { ASSERTION_TYPE, signClientAssertion, type ClientKey } from './client-assertion.js';
+import { dpopTokenRequest, type DpopSigner } from './dpop-session.js';
 import { acceptedAnswer, oauthErrorText } from './oauth-error.js';
 import { postForm, type JsonAnswer } from './oauth-request.js';
 import type { StoredTokens } from './token-store.js';
@@ -19,6 +20,8 @@ export interface ClientAuth {
   method: string;
   /** private_key_jwt (RFC 7523 §2.2): the key, and the issuer of the AS the client is registered with (the assertion's audience). */
   assertion?: { key: ClientKey; audience: string } | undefined;
+  /** RFC 9449: a proof on every token request, and a DPoP-bound token asked for (see dpop-session.ts). */
+  dpop?: DpopSigner | undefined;
 }
 
 const WHERE = 'the token response';
@@ -69,7 +72,9 @@ export function clientCredentialsToken(
 
 export async function tokenRequest(http: HttpClient, tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<StoredTokens> {
   const { body, headers } = authenticateClient(client, form);
-  return parseTokenResponse(await postForm(http, tokenEndpoint, body, headers, signal), tokenEndpoint);
+  const send = (extra: Record<string, string>) => postForm(http, tokenEndpoint, body, { ...headers, ...extra }, signal);
+  const answer = client.dpop ? await dpopTokenRequest(client.dpop, tokenEndpoint, send) : await send({});
+  return parseTokenResponse(answer, tokenEndpoint, client.dpop ? 'DPoP' : 'Bearer');
 }
 
 /**
@@ -99,7 +104,7 @@ export function authenticateClient(
   return { body, headers };
 }
 
-export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): StoredTokens {
+export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL, asked: 'Bearer' | 'DPoP' = 'Bearer'): StoredTokens {
   const { body } = acceptedAnswer(answer, [200], 'AUTH_TOKEN', ({ status, oauth, problem }) =>
     oauth
       ? `the token endpoint refused the request (${oauthErrorText(oauth)})`
@@ -110,8 +115,12 @@ export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL): Stor
   if (typeof accessToken !== 'string' || accessToken === '') throw new ProxyError('AUTH_TOKEN', `"access_token" in ${WHERE} is missing`);
   const tokenType = body['token_type'];
   if (typeof tokenType !== 'string') throw new ProxyError('AUTH_TOKEN', `"token_type" in ${WHERE} is missing`);
-  // RFC 6749 §7.1: compared case-insensitively. Only Bearer (RFC 6750) is supported.
-  if (tokenType.toLowerCase() !== 'bearer') throw new ProxyError('AUTH_TOKEN', `"token_type" in ${WHERE} is ${tokenType}; only Bearer is supported`);
+  // RFC 6749 §7.1: compared case-insensitively. Only the type asked for: Bearer (RFC 6750), or DPoP
+  // when a proof was sent (RFC 9449 §5); a Bearer token then would be a silent downgrade.
+  if (tokenType.toLowerCase() !== asked.toLowerCase()) {
+    const fix = asked === 'DPoP' ? ' (this server issues no DPoP-bound tokens to this client: pass --dpop never)' : '';
+    throw new ProxyError('AUTH_TOKEN', `"token_type" in ${WHERE} is ${tokenType}, but ${asked} was asked for${fix}`);
+  }
   const expiresIn = body['expires_in'];
   let expiresAt: number | undefined;
   if (expiresIn !== undefined && expiresIn !== null) {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ProxyError } from '../errors.js';
 import { ensurePrivateDir, fileKey, readJsonFile, writeJsonFile } from '../state-files.js';
+import type { StoredDpopKey } from './dpop-key.js';
 
 export interface StoredTokens {
   accessToken: string;
@@ -42,6 +43,8 @@ export interface ServerRecord {
    * client's own), 'jwt-bearer' (a workload's assertion), 'id-jag' (through the --idp identity provider).
    */
   grant?: 'client_credentials' | 'jwt-bearer' | 'id-jag' | undefined;
+  /** The tokens are DPoP-bound (RFC 9449) to this key (its private half: readDpopKey); absent: Bearer. */
+  dpop?: { alg: string; thumbprint: string } | undefined;
   updatedAt: number;
 }
 
@@ -115,6 +118,7 @@ export class TokenStore {
     const name = fileKey('server', server);
     const file = await this.readJson<ServerFile>(name);
     if (!file) return;
+    for (const gone of issuer === undefined ? Object.keys(file.byIssuer) : [issuer]) await this.deleteDpopKey(server, gone);
     if (issuer === undefined) {
       await rm(join(this.dir, name), { force: true });
       return;
@@ -126,6 +130,21 @@ export class TokenStore {
 
   async listServers(): Promise<ServerRecord[]> {
     return (await this.readAll<ServerFile>('server-')).flatMap((file) => Object.values(file.byIssuer));
+  }
+
+  // --- DPoP keys (RFC 9449): one per server and issuer, beside its tokens ---
+
+  async readDpopKey(server: string, issuer: string): Promise<StoredDpopKey | undefined> {
+    const file = await this.readJson<StoredDpopKey & { server: string; issuer: string }>(dpopKeyFile(server, issuer));
+    return file?.server === server && file.issuer === issuer ? file : undefined;
+  }
+
+  writeDpopKey(server: string, issuer: string, key: StoredDpopKey): Promise<void> {
+    return this.writeJson(dpopKeyFile(server, issuer), { server, issuer, ...key });
+  }
+
+  async deleteDpopKey(server: string, issuer: string): Promise<void> {
+    await rm(join(this.dir, dpopKeyFile(server, issuer)), { force: true });
   }
 
   // --- clients -------------------------------------------------------------
@@ -256,4 +275,8 @@ export class TokenStore {
     await this.ensureDir();
     await writeJsonFile(this.dir, name, value);
   }
+}
+
+function dpopKeyFile(server: string, issuer: string): string {
+  return fileKey('dpop', `${server} ${issuer}`);
 }

@@ -27,7 +27,7 @@ import { checkConnect, checkConnectViaProxy, checkDns, describeProxy, proxyFor }
 import { detectTransport, listTools, NoSignInAuthorizer, refusal, type TransportFinding } from './doctor-mcp.js';
 import { Report, type Outcome, type StepId } from './doctor-report.js';
 import { print } from './output.js';
-import { expiry, isExpired, relativeTime, summary } from './summary.js';
+import { binding, expiry, isExpired, relativeTime, summary } from './summary.js';
 
 export interface DoctorOptions {
   json: boolean;
@@ -261,6 +261,7 @@ function describeAuthServer(as: AuthServerMetadata, pkce: 'listed' | 'assumed' |
     `client ID metadata documents ${yes(as.clientIdMetadataDocumentSupported)}`,
     `dynamic registration ${yes(as.registrationEndpoint !== undefined)}`,
     `device authorization grant ${yes(device)}`,
+    `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
   ].join(', ');
   const detail = `${as.issuer}${source}: ${supports}`;
   if (client === undefined) {
@@ -287,7 +288,7 @@ async function checkCredentials(
   const other = as && as.issuer !== before.issuer ? `; note: stored for ${before.issuer}, but the server now names ${as.issuer}` : '';
   const describe = (record: ServerRecord): string => {
     const s = summary(record);
-    return `issuer ${s.issuer}, client ${s.clientId}, scopes ${s.scope ?? '(none)'}; access token ${expiry(s)}; refresh token ${s.refreshToken ? 'yes' : 'no'}`;
+    return `issuer ${s.issuer}, client ${s.clientId}, scopes ${s.scope ?? '(none)'}; access token ${expiry(s)}; refresh token ${s.refreshToken ? 'yes' : 'no'}; ${binding(s)}`;
   };
   if (!isExpired(tokens)) return { ok: true, detail: `${describe(before)}${other}` };
   const ago = relativeTime(Date.now() - tokens.expiresAt!);

@@ -8,6 +8,7 @@ import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
 import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { UsageError } from '../errors.js';
+import type { OutgoingRequest } from '../http/authorizer.js';
 import { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
@@ -38,7 +39,10 @@ async function login(config: Config, options: { force: boolean }, http: HttpClie
   if (!options.force) {
     const current = await authorizer.freshCredentials(); // refreshes a token about to expire
     if (current?.tokens && !isExpired(current.tokens)) {
-      const probe = await probeServer(http, serverUrl, config.headers, await authorizer.headers({ method: 'POST', url: serverUrl }));
+      const credentials = (request: OutgoingRequest) => authorizer.headers(request);
+      let probe = await probeServer(http, serverUrl, config.headers, credentials);
+      // RFC 9449 §9: a DPoP nonce asked for is not a refused token: once more, with the nonce.
+      if (probe.refused && current.dpop && authorizer.dpop.nonceChallenge(probe.refused)) probe = await probeServer(http, serverUrl, config.headers, credentials);
       if (!probe.refused) {
         print(`${describe('Already signed in to', current)}\n(run mcp-auth-proxy login --force ${displayUrl(serverUrl)} to sign in again)`);
         return 0;

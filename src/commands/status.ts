@@ -1,8 +1,8 @@
 /**
  * `mcp-auth-proxy status [server-url] [--json]`: what is stored, as a table on stdout (or a JSON
  * array): server, issuer, client, scopes, when the access token expires, whether a refresh token
- * is there; then the sign-ins at identity providers (--idp). Reads the credentials directory only;
- * never shows a token.
+ * is there, and how the token is bound (Bearer, or DPoP with the key's thumbprint); then the
+ * sign-ins at identity providers (--idp). Reads the credentials directory only; never shows a token.
  */
 import { TokenStore, type IdpSessionRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
@@ -10,7 +10,7 @@ import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { print } from './output.js';
 import { storedServers } from './stored-servers.js';
-import { expiry, relativeTime, summary } from './summary.js';
+import { binding, expiry, relativeTime, summary } from './summary.js';
 
 export async function runStatus(config: StoreConfig, options: { json: boolean }): Promise<number> {
   setLogLevel(config.logLevel);
@@ -33,8 +33,8 @@ export async function runStatus(config: StoreConfig, options: { json: boolean })
   if (rows.length > 0) {
     tables.push(
       columns([
-        ['SERVER', 'ISSUER', 'CLIENT ID', 'SCOPES', 'ACCESS TOKEN', 'REFRESH TOKEN'],
-        ...rows.map((s) => [s.server, s.issuer, s.clientId, s.scope ?? '-', expiry(s), s.refreshToken ? 'yes' : 'no']),
+        ['SERVER', 'ISSUER', 'CLIENT ID', 'SCOPES', 'ACCESS TOKEN', 'REFRESH TOKEN', 'BINDING'],
+        ...rows.map((s) => [s.server, s.issuer, s.clientId, s.scope ?? '-', expiry(s), s.refreshToken ? 'yes' : 'no', binding(s)]),
       ]),
     );
   }

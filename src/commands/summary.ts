@@ -20,6 +20,9 @@ export interface CredentialSummary {
   /** Seconds until expiry, negative once expired; null as expiresAt. */
   expiresIn: number | null;
   refreshToken: boolean;
+  /** How the token is presented: Bearer (RFC 6750), or DPoP (RFC 9449) bound to the key of `dpopKey` (its RFC 7638 thumbprint). */
+  binding: 'Bearer' | 'DPoP';
+  dpopKey: string | null;
   updatedAt: string;
 }
 
@@ -36,12 +39,19 @@ export function summary(record: ServerRecord, now = Date.now()): CredentialSumma
     expiresAt: expiresAt === undefined ? null : new Date(expiresAt).toISOString(),
     expiresIn: expiresAt === undefined ? null : Math.round((expiresAt - now) / 1000),
     refreshToken: Boolean(tokens?.refreshToken),
+    binding: record.dpop ? 'DPoP' : 'Bearer',
+    dpopKey: record.dpop?.thumbprint ?? null,
     updatedAt: new Date(record.updatedAt).toISOString(),
   };
 }
 
 export function isExpired(tokens: StoredTokens, now = Date.now()): boolean {
   return tokens.expiresAt !== undefined && tokens.expiresAt <= now;
+}
+
+/** "Bearer", or "DPoP (key <thumbprint>)". */
+export function binding(s: CredentialSummary): string {
+  return s.dpopKey === null ? s.binding : `${s.binding} (key ${s.dpopKey})`;
 }
 
 /** "in 53 min", "expired 2 h ago", "no stated expiry", "none". */
@@ -70,6 +80,7 @@ export function describe(headline: string, record: ServerRecord): string {
     ['scopes', s.scope ?? '(none)'],
     ['access token', s.expiresAt === null ? expiry(s) : `${s.accessToken === 'expired' ? '' : 'expires '}${expiry(s)} (${s.expiresAt})`],
     ['refresh token', s.refreshToken ? 'yes' : 'no'],
+    ['binding', binding(s)],
   ];
   return [`${headline} ${s.server}`, ...rows.map(([k, v]) => `  ${k.padEnd(15)}${v}`)].join('\n');
 }

@@ -3,11 +3,13 @@
  * line, for `curl -H "Authorization: Bearer $(mcp-auth-proxy token …)"`. Refreshes a token about
  * to expire (or expired), and signs in through the browser when there is none. The only output of
  * this program that carries a token, because the user asked for exactly that.
+ * A DPoP-bound token (RFC 9449) is useless alone: it is printed only with `--dpop-proof <method>
+ * <url>`, after a proof for that one request (line 1: the DPoP header, line 2: the token).
  */
 import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
-import { UsageError } from '../errors.js';
+import { ProxyError, UsageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
@@ -15,7 +17,7 @@ import { printSecret, say } from './output.js';
 import { signInAfter } from './sign-in.js';
 import { isExpired } from './summary.js';
 
-export async function runToken(config: Config): Promise<number> {
+export async function runToken(config: Config, options: { proofFor?: { method: string; url: URL } | undefined } = {}): Promise<number> {
   setLogLevel(config.logLevel);
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
@@ -29,7 +31,21 @@ export async function runToken(config: Config): Promise<number> {
       say(`no valid token stored for ${displayUrl(serverUrl)}; signing in`);
       record = await signInAfter(await probeServer(http, serverUrl, config.headers), authorizer, serverUrl);
     }
-    printSecret(record.tokens!.accessToken);
+    const token = record.tokens!.accessToken;
+    const key = await authorizer.dpop.keyFor(record);
+    if (record.dpop && !options.proofFor) {
+      throw new ProxyError(
+        'AUTH_DPOP',
+        `the token for ${displayUrl(serverUrl)} is DPoP-bound (RFC 9449): the server accepts it only with a proof signed by this computer's key, so it is not printed alone. Ask for a proof with it: mcp-auth-proxy token ${displayUrl(serverUrl)} --dpop-proof POST ${displayUrl(serverUrl)} (then send "Authorization: DPoP <token>" and "DPoP: <proof>")`,
+      );
+    }
+    if (record.dpop && options.proofFor) {
+      if (!key) throw new ProxyError('AUTH_DPOP', `the DPoP key of the stored token for ${displayUrl(serverUrl)} is missing; sign in again with: mcp-auth-proxy login ${displayUrl(serverUrl)} --force`);
+      printSecret(authorizer.dpop.signer(key).proof(options.proofFor.method, options.proofFor.url, token));
+    } else if (options.proofFor) {
+      say('the token is a Bearer token (not DPoP-bound): it needs no proof; printing the token only');
+    }
+    printSecret(token);
     return 0;
   } finally {
     await http.close();

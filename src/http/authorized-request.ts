@@ -26,7 +26,10 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
   for (let round = 1; ; round++) {
     const credentials = await endpoint.authorizer.headers({ method: req.method, url: req.url });
     const res = await endpoint.http.request({ ...req, headers: { ...endpoint.headers, ...req.headers, ...credentials } });
-    if (res.status !== 401 && res.status !== 403) return res;
+    if (res.status !== 401 && res.status !== 403) {
+      endpoint.authorizer.answered?.({ url: req.url, dpopNonce: res.header('dpop-nonce') });
+      return res;
+    }
     // What the server said (the challenge's error, or the body's) goes with any refusal to the host.
     const reason = challengeReason(res.headerList('www-authenticate')) ?? serverReason((await errorBody(res)) ?? '', res.header('content-type'));
     if (round > MAX_AUTH_ROUNDS) {
@@ -40,6 +43,7 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
         method: req.method,
         url: req.url,
         sent: credentials['authorization'],
+        sentProof: credentials['dpop'],
       })
       .catch((error: unknown) => {
         throw withServerMessage(error, reason);

@@ -22,6 +22,8 @@ export interface Challenge {
   url: URL;
   /** The Authorization value the refused request carried. */
   sent: string | undefined;
+  /** The DPoP proof the refused request carried (RFC 9449 §4), if any. */
+  sentProof?: string | undefined;
 }
 
 export interface Authorizer {
@@ -32,6 +34,8 @@ export interface Authorizer {
    * credentials were obtained); throws a ProxyError saying what to do otherwise.
    */
   challenge(challenge: Challenge): Promise<void>;
+  /** Told of every answer that was not a 401/403 (RFC 9449 §8.2, §9: a server may hand out its next DPoP nonce on any). */
+  answered?(answer: { url: URL; dpopNonce: string | undefined }): void;
   /** True while the user is being waited for (a browser sign-in): request timeouts pause. */
   readonly waitingForUser?: boolean;
 }

@@ -79,9 +79,9 @@ describe('login → status → token → logout', () => {
     expect(status.code, status.stderr).toBe(0);
     const [header, row, ...rest] = status.stdout.trimEnd().split('\n');
     expect(rest).toEqual([]);
-    expect(header).toMatch(/^SERVER\s+ISSUER\s+CLIENT ID\s+SCOPES\s+ACCESS TOKEN\s+REFRESH TOKEN$/);
+    expect(header).toMatch(/^SERVER\s+ISSUER\s+CLIENT ID\s+SCOPES\s+ACCESS TOKEN\s+REFRESH TOKEN\s+BINDING$/);
     for (const cell of [mcp.url, oidc.issuer, client!.clientId, 'mcp:read']) expect(row).toContain(cell);
-    expect(row).toMatch(/in \d+ min\s+yes$/);
+    expect(row).toMatch(/in \d+ min\s+yes\s+Bearer$/);
     expectNoSecrets(status, secrets);
 
     const json = await cli(h, ['status', '--json', '--auth-dir', h.authDir]);
@@ -133,7 +133,7 @@ describe('login → status → token → logout', () => {
     oidc.expireAccessTokens();
 
     const expired = await cli(h, ['status', '--auth-dir', h.authDir]);
-    expect(expired.stdout).toMatch(/expired 1 h ago\s+yes$/m);
+    expect(expired.stdout).toMatch(/expired 1 h ago\s+yes\s+Bearer$/m);
 
     const token = await cli(h, ['token', mcp.url, ...h.args()]);
     expect(token.code, token.stderr).toBe(0);

@@ -109,7 +109,7 @@ describe('token endpoint answers garbage', () => {
     { fault: 'html', message: /an HTML page/ },
     { fault: 'not-json', message: /application\/json that is not JSON/ },
     { fault: 'no-access-token', message: /"access_token" in the token response is missing/ },
-    { fault: 'token-type-mac', message: /"token_type" in the token response is mac; only Bearer is supported/ },
+    { fault: 'token-type-mac', message: /"token_type" in the token response is mac, but Bearer was asked for/ },
     { fault: 'server-error', message: /token endpoint refused the request \(server_error\)/ },
   ])('$fault: AUTH_TOKEN, nothing stored, and the browser page does not say signed in', async ({ fault, message }) => {
     const fake = await startFakeAuthServer({ tokenFault: fault });
