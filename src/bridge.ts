@@ -9,8 +9,10 @@ import {
   JSONRPC_PROXY_ERROR,
   JSONRPC_TIMEOUT,
   ProxyError,
+  isStackOverflow,
   toProxyError,
 } from './errors.js';
+import { tooDeepError } from './json-text.js';
 import {
   checkMessage,
   errorResponse,
@@ -177,9 +179,15 @@ export class Bridge {
       return;
     }
     this.settle(entry);
-    const listed = entry.method === 'tools/list' ? this.ignored?.list(reply.message) : undefined;
-    if (listed) this.host.send(listed);
-    else this.host.reply(reply);
+    try {
+      const listed = entry.method === 'tools/list' ? this.ignored?.list(reply.message) : undefined;
+      if (listed) this.host.send(listed);
+      else this.host.reply(reply);
+    } catch (error) {
+      // Nothing was written (serialising fails before the write): the request still gets its
+      // one answer (JSON-RPC 2.0 §5), an error naming the problem (MESSAGE_TOO_DEEP).
+      this.answerWithError(entry, isStackOverflow(error) ? tooDeepError(`the server's answer to ${entry.method}`, error) : error);
+    }
   }
 
   /**
@@ -206,7 +214,7 @@ export class Bridge {
       () => clearTimeout(idle),
       (error: unknown) => {
         clearTimeout(idle);
-        this.answerError(entry, error);
+        this.answerWithError(entry, error);
       },
     );
   }
@@ -224,7 +232,16 @@ export class Bridge {
       const entry = typeof token === 'string' || typeof token === 'number' ? this.byProgressToken.get(token) : undefined;
       if (entry) this.arm(entry);
     }
-    this.host.send(message, line);
+    try {
+      this.host.send(message, line);
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      log.warn(`${tooDeepError(`the server's ${message.method}`).message}`);
+      // A request of the server's still gets its one answer (JSON-RPC 2.0 §5).
+      if (isRequest(message)) {
+        this.remote.send(errorResponse(message.id, JSONRPC_PROXY_ERROR, 'mcp-auth-proxy: the request is nested too deeply to forward to the host', { code: 'MESSAGE_TOO_DEEP' })).catch(() => undefined);
+      }
+    }
   }
 
   private cancelled(params: Record<string, unknown> | undefined): void {
@@ -285,11 +302,10 @@ export class Bridge {
   private fail(entry: Pending, error: unknown): void {
     if (!this.isPending(entry)) return;
     this.settle(entry);
-    this.answerError(entry, error);
+    this.answerWithError(entry, error);
   }
 
-  /** The error answer to a request already taken out of `pending`. */
-  private answerError(entry: Pending, error: unknown): void {
+  private answerWithError(entry: Pending, error: unknown): void {
     const proxyError = toProxyError(error);
     if (entry.answeredHere) {
       // The host was already answered; tell it in its log instead (MCP "Logging").

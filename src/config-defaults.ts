@@ -27,6 +27,8 @@ export const DEFAULTS = {
   authTimeoutSeconds: 300,
   logLevel: 'warn' as LogLevel,
   grant: 'authorization_code' as GrantChoice,
+  /** logout: every revocation of the command together (all servers, both tokens) ends by then. */
+  logoutRevocationSeconds: 10,
   dpop: 'auto' as DpopChoice,
   /** --max-message-mb: no message (a host line, a JSON body, an SSE event) may be larger (issue 10 §7). */
   maxMessageMb: 256,

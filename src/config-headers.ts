@@ -28,7 +28,7 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export function readHeaderFile(file: string | undefined, env: Env, secrets: string[]): Record<string, string> {
   if (file === undefined) return {};
-  const lines = readUserFile(file, '--header-file', env).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = readUserFile(file, '--header-file', env, { privateKey: false }).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
   const values: string[] = [];
   const where: string[] = [];
   lines.forEach((line, i) => {

@@ -99,7 +99,7 @@ export function buildClientGrant(raw: RawOptions, env: Env, clientSecret: string
 
 /** The --client-key file: a private key (PEM or JWK) that can sign with the chosen algorithm. */
 function readClientKey(file: string, raw: RawOptions, env: Env): ClientKey {
-  const data = readUserFile(file, '--client-key', env);
+  const data = readUserFile(file, '--client-key', env, { privateKey: true });
   let parsed: ReturnType<typeof parsePrivateKey>;
   try {
     parsed = parsePrivateKey(data);

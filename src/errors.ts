@@ -11,7 +11,9 @@ export type UsageErrorCode =
   | 'INVALID_URL'
   | 'INSECURE_URL'
   | 'MISSING_ENV'
-  | 'INVALID_HEADER';
+  | 'INVALID_HEADER'
+  // A secret file others can write (--client-key): see secret-file-mode.ts.
+  | 'UNSAFE_FILE';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -40,6 +42,10 @@ export type ProxyErrorCode =
   | 'MESSAGE_TOO_LARGE'
   // The host answered a request of the server (sampling, elicitation, roots) with an error.
   | 'HOST_DECLINED'
+  // A URL named by a server is refused by the UrlPolicy (SSRF: link-local, private, plain http).
+  | 'URL_REFUSED'
+  // A message nested so deep (thousands of levels) that serialising or walking it overflows the stack.
+  | 'MESSAGE_TOO_DEEP'
   // A bug in the proxy itself, not the server's or the network's doing (see toProxyError).
   | 'INTERNAL'
   // Authorization (MCP "Authorization"): which step failed.
@@ -53,6 +59,8 @@ export type ProxyErrorCode =
   | 'AUTH_BROWSER'
   // --callback-port names a port something else listens on.
   | 'AUTH_CALLBACK_PORT_TAKEN'
+  // The credentials directory or a file in it is another user's, or writable by others (StrictModes).
+  | 'AUTH_STORE_UNSAFE'
   // Another proxy has held the sign-in (or refresh) lock of this server for too long.
   | 'AUTH_LOCK_BUSY'
   // DPoP (RFC 9449): the server requires it and --dpop never was given, or nonces loop, or no usable algorithm.
@@ -107,6 +115,15 @@ export function isProxyError(error: unknown, code?: ProxyErrorCode): error is Pr
  */
 export function toProxyError(error: unknown): ProxyError {
   if (error instanceof ProxyError) return error;
+  // A stack overflow is a message too deep to walk (see json-text.ts), not a bug of ours.
+  if (isStackOverflow(error)) {
+    return new ProxyError('MESSAGE_TOO_DEEP', 'a message is nested too deeply to be processed (thousands of levels of JSON arrays/objects); it was not forwarded', { cause: error });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new ProxyError('INTERNAL', `internal error in mcp-auth-proxy (please report it): ${message}`, { cause: error });
+}
+
+/** True for the RangeError V8 throws when the stack overflows (a value nested too deep to walk). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }

@@ -83,13 +83,16 @@ export function errorResponse(id: JsonRpcId | null, code: number, message: strin
 }
 
 /**
- * The text of a single message as received, when it can go to the host as one stdio line
- * unchanged (no line breaks): saves re-serializing large results.
+ * The text of a single message as received, as one stdio line: saves re-serializing large
+ * results, and forwards a message too deep to re-serialize (see json-text.ts) untouched. Valid
+ * JSON (it was parsed) has line breaks only as whitespace between tokens (RFC 8259 §2, §7: not
+ * raw inside strings), so they become spaces without changing the value.
  */
 export function lineText(text: string, messages: readonly JsonRpcMessage[]): string | undefined {
-  if (messages.length !== 1 || text.includes('\n') || text.includes('\r')) return undefined;
+  if (messages.length !== 1) return undefined;
   const trimmed = text.trim();
-  return trimmed.startsWith('{') ? trimmed : undefined;
+  if (!trimmed.startsWith('{')) return undefined;
+  return trimmed.includes('\n') || trimmed.includes('\r') ? trimmed.replace(/[\r\n]/g, ' ') : trimmed;
 }
 
 /**

@@ -5,7 +5,7 @@ import { Bridge } from './bridge.js';
 import type { Config } from './config.js';
 import { createAuthorizer } from './create-authorizer.js';
 import { afterWrite, tuneHeap } from './heap.js';
-import { HttpClient } from './http/client.js';
+import { createHttpClient } from './create-http-client.js';
 import { log, setLogLevel } from './log.js';
 import { connectRemote } from './transport/connect.js';
 import { StdioTransport } from './transport/stdio.js';
@@ -17,7 +17,7 @@ const SHUTDOWN_BUDGET_MS = 1_400;
 export async function runProxy(config: Config): Promise<number> {
   setLogLevel(config.logLevel);
   tuneHeap();
-  const http = new HttpClient(config.network);
+  const http = createHttpClient(config);
   log.info(`proxying stdio to ${displayUrl(config.serverUrl)} (transport: ${config.transport})`);
   const authorizer = createAuthorizer(config, http);
   const remote = connectRemote(config, authorizer, http);

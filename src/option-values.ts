@@ -7,6 +7,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { UsageError } from './errors.js';
+import { checkSecretFileMode } from './secret-file-mode.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -17,11 +18,15 @@ export function userPath(text: string, flag: string, env: Env): string {
   return path === '~' || path.startsWith('~/') ? homedir() + path.slice(1) : path;
 }
 
-export function readUserFile(text: string, flag: string, env: Env): Buffer {
+/** `secret`: the file holds secrets, and its mode is checked (secret-file-mode.ts). */
+export function readUserFile(text: string, flag: string, env: Env, secret?: { privateKey: boolean }): Buffer {
   const path = userPath(text, flag, env);
   try {
-    return readFileSync(path);
+    const data = readFileSync(path);
+    if (secret) checkSecretFileMode(path, flag, secret);
+    return data;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as { code?: string }).code ?? 'unreadable';
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
     throw new UsageError('INVALID_OPTION', `${flag} ${text}: cannot read it (${why})`);

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkPrivateDir, checkPrivateFile } from './auth/dir-permissions.js';
 import { log } from './log.js';
 
 /** `<prefix>-<readable slug>-<hash>.json` for an id (a URL or an issuer). */
@@ -16,15 +17,20 @@ export function fileKey(prefix: string, id: string): string {
   return `${prefix}-${slug}-${hash}.json`;
 }
 
-/** Creates the directory 0700, tightening one created with looser permissions. */
+/**
+ * Creates the directory 0700, tightening one created with looser permissions; refuses one that
+ * stays unsafe (another user's, or writable by others: AUTH_STORE_UNSAFE, see dir-permissions.ts).
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700).catch(() => undefined);
+  await checkPrivateDir(dir);
 }
 
 /** The parsed file, or undefined when it is missing or corrupt (a corrupt one is warned about as `what`). */
 export async function readJsonFile<T>(dir: string, name: string, what: string): Promise<T | undefined> {
   let text: string;
+  await checkPrivateFile(join(dir, name));
   try {
     text = await readFile(join(dir, name), 'utf8');
   } catch {

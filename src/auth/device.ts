@@ -6,6 +6,7 @@
  * the interval the AS asks for until the user has approved or declined on any other device.
  */
 import { systemClock, type Clock } from '../clock.js';
+import { BOUNDS, clampSeconds } from '../duration-bounds.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
@@ -81,11 +82,12 @@ export function parseDeviceAuthorization(body: JsonObject, options: OAuthHttpOpt
       log.warn(`${(error as Error).message}; showing only the verification URL and the code`);
     }
   }
-  const expiresInS = seconds(body, 'expires_in', true)!;
-  if (expiresInS <= 0) throw new ProxyError('AUTH_TOKEN', `"expires_in" in ${WHERE} must be a positive number of seconds`);
-  const interval = seconds(body, 'interval', false);
-  // An interval of 0 would poll without pause: one second at least.
-  const intervalS = interval === undefined ? DEFAULT_INTERVAL_S : Math.max(1, interval);
+  const expiresIn = seconds(body, 'expires_in', true)!;
+  if (expiresIn <= 0) throw new ProxyError('AUTH_TOKEN', `"expires_in" in ${WHERE} must be a positive number of seconds`);
+  // Both reach timers: clamped (an interval of 0 would poll without pause; 10^9 s would overflow
+  // the timer into a 1 ms busy loop).
+  const expiresInS = clampSeconds(expiresIn, BOUNDS.deviceExpiresIn) / 1000;
+  const intervalS = clampSeconds(seconds(body, 'interval', false) ?? DEFAULT_INTERVAL_S, BOUNDS.deviceInterval) / 1000;
   return { deviceCode, userCode, verificationUri, verificationUriComplete, expiresInS, intervalS };
 }
 
@@ -144,7 +146,7 @@ export async function pollDeviceToken(
   log.info(`waiting up to ${Math.round(limitMs / 1000)} s for the sign-in on another device (polling every ${intervalS} s)`);
   for (;;) {
     try {
-      await clock.sleep(intervalS * 1000, signal);
+      await clock.sleep(clampSeconds(intervalS, BOUNDS.deviceInterval), signal);
       // RFC 8707 §2.2 / MCP: the resource in the token request too.
       const form = { grant_type: DEVICE_GRANT, device_code: device.deviceCode, resource: options.resource };
       return await (options.redeem ? options.redeem(form, signal) : tokenRequest(http, tokenEndpoint, client, form, signal));

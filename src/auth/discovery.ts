@@ -7,7 +7,7 @@
  * - for 2025-03-26 servers (no PRM): metadata at the MCP server's origin, else default endpoints.
  * Every document is validated before use; errors name the field that failed.
  */
-import { ProxyError } from '../errors.js';
+import { ProxyError, isProxyError } from '../errors.js';
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
@@ -66,7 +66,16 @@ export function resourceMetadataUrls(serverUrl: URL): URL[] {
 export async function discoverResource(http: HttpClient, serverUrl: URL, hint: URL | undefined, options: OAuthHttpOptions): Promise<ProtectedResource | undefined> {
   const candidates = hint ? [hint, ...resourceMetadataUrls(serverUrl).filter((u) => u.href !== hint.href)] : resourceMetadataUrls(serverUrl);
   for (const url of candidates) {
-    const answer = await getJson(http, url, options);
+    let answer;
+    try {
+      answer = await getJson(http, url, options);
+    } catch (error) {
+      // RFC 9728 §7.7: a resource_metadata URL the policy refuses (SSRF) is not fetched; the
+      // well-known URLs at the server's own origin still are.
+      if (url !== hint || !isProxyError(error, 'URL_REFUSED')) throw error;
+      log.warn(`${error.message}; ignoring the challenge's resource_metadata`);
+      continue;
+    }
     if (answer.status !== 200) {
       log.debug(`${PRM}: ${displayUrl(url)} answered ${answer.status}`);
       continue;

@@ -182,7 +182,7 @@ export class OAuthAuthorizer implements Authorizer {
   private lock<T>(fn: () => Promise<T>): Promise<T> {
     return this.settings.store.withLock(
       this.server,
-      { timeoutMs: this.settings.authTimeoutMs + 30_000, onWait: () => log.info('another mcp-auth-proxy is signing in to this server; waiting for it') },
+      { timeoutMs: this.settings.authTimeoutMs + 30_000, clock: this.settings.clock, onWait: () => log.info('another mcp-auth-proxy is signing in to this server; waiting for it') },
       fn,
     );
   }

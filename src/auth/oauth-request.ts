@@ -2,7 +2,8 @@
  * HTTP to authorization servers and metadata hosts. Only what OAuth needs goes out: never the MCP
  * token, never custom --header values. Answers are checked at the boundary in a fixed order
  * (status, content type, JSON, object) before any field is read, and every URL taken from a
- * document is checked before use.
+ * document is checked before use. Every request here is marked namedByServer: its URL came from
+ * a server (or is derived from one that did), so the run's UrlPolicy applies (SSRF, RFC 9728 §7.7).
  */
 import { ProxyError, type ProxyErrorCode } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
@@ -32,12 +33,12 @@ const MAX_BODY = 1024 * 1024;
 export async function getJson(http: HttpClient, url: URL, options: OAuthHttpOptions, signal?: AbortSignal): Promise<JsonAnswer> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.protocolVersion) headers['mcp-protocol-version'] = options.protocolVersion;
-  return readJson(await http.request({ url, method: 'GET', headers, signal }));
+  return readJson(await http.request({ url, method: 'GET', headers, signal, namedByServer: true }));
 }
 
 export async function postJson(http: HttpClient, url: URL, body: JsonObject, signal?: AbortSignal): Promise<JsonAnswer> {
   const headers = { accept: 'application/json', 'content-type': 'application/json' };
-  return readJson(await http.request({ url, method: 'POST', headers, body: JSON.stringify(body), signal }));
+  return readJson(await http.request({ url, method: 'POST', headers, body: JSON.stringify(body), signal, namedByServer: true }));
 }
 
 export async function postForm(
@@ -50,7 +51,7 @@ export async function postForm(
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) params.set(k, v);
   const headers = { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...extraHeaders };
-  return readJson(await http.request({ url, method: 'POST', headers, body: params.toString(), signal }));
+  return readJson(await http.request({ url, method: 'POST', headers, body: params.toString(), signal, namedByServer: true }));
 }
 
 async function readJson(res: HttpResponse): Promise<JsonAnswer> {

@@ -5,6 +5,7 @@
  * refresh_token, scope) before anything is stored; OAuth errors keep their `error` code.
  */
 import { ProxyError } from '../errors.js';
+import { BOUNDS, clampSeconds } from '../duration-bounds.js';
 import type { HttpClient } from '../http/client.js';
 import { displayUrl } from '../url.js';
 import { ASSERTION_TYPE, signClientAssertion, type ClientKey } from './client-assertion.js';
@@ -128,7 +129,8 @@ export function parseTokenResponse(answer: JsonAnswer, tokenEndpoint: URL, asked
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
       throw new ProxyError('AUTH_TOKEN', `"expires_in" in ${WHERE} must be a number of seconds`);
     }
-    expiresAt = Date.now() + seconds * 1000;
+    // Clamped: an absurd lifetime (1e300 s) must not become an Infinity or invalid date.
+    expiresAt = Date.now() + clampSeconds(seconds, BOUNDS.tokenExpiresIn);
   }
   const refreshToken = body['refresh_token'];
   if (refreshToken !== undefined && refreshToken !== null && (typeof refreshToken !== 'string' || refreshToken === '')) {

@@ -6,11 +6,10 @@
  * a registration with another AS); tokens by the MCP server's URL and the issuer. Lock files let
  * several proxies for one server share one sign-in and one refresh at a time.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { ProxyError } from '../errors.js';
+import { acquireLock, type LockOptions } from './lock-file.js';
+export type { LockOptions } from './lock-file.js';
 import { ensurePrivateDir, fileKey, readJsonFile, writeJsonFile } from '../state-files.js';
 import type { StoredDpopKey } from './dpop-key.js';
 
@@ -82,13 +81,6 @@ interface ServerFile {
   /** The issuer used last, tried first at the next start. */
   current: string | undefined;
   byIssuer: Record<string, ServerRecord>;
-}
-
-export interface LockOptions {
-  /** How long to wait for another holder. */
-  timeoutMs: number;
-  /** Told once when the lock is held by another process. */
-  onWait?: () => void;
 }
 
 export class TokenStore {
@@ -186,62 +178,17 @@ export class TokenStore {
   // --- locks ---------------------------------------------------------------
 
   /**
-   * Runs fn while holding a lock file shared by every proxy using this directory. A lock whose
-   * owner died (or that is older than staleMs) is taken over.
+   * Runs fn while holding a lock file shared by every proxy using this directory (see
+   * lock-file.ts: a dead or crashed holder's lock is taken over).
    */
   async withLock<T>(name: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
     await this.ensureDir();
-    const path = join(this.dir, fileKey('lock', name).replace(/\.json$/, '.lock'));
-    const me = `${process.pid}:${randomBytes(8).toString('hex')}`;
-    const deadline = Date.now() + options.timeoutMs;
-    let told = false;
-    for (;;) {
-      try {
-        const handle = await open(path, 'wx', 0o600);
-        await handle.writeFile(JSON.stringify({ owner: me, pid: process.pid, at: Date.now() }));
-        await handle.close();
-        break;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      if (await this.isStale(path, options.timeoutMs)) {
-        await unlink(path).catch(() => undefined);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new ProxyError('AUTH_LOCK_BUSY', 'another mcp-auth-proxy has been signing in to this server for too long; try again');
-      }
-      if (!told) {
-        told = true;
-        options.onWait?.();
-      }
-      await delay(150);
-    }
+    const release = await acquireLock(join(this.dir, fileKey('lock', name).replace(/\.json$/, '.lock')), options);
     try {
       return await fn();
     } finally {
-      const owner = await readFile(path, 'utf8').then((t) => (JSON.parse(t) as { owner?: string }).owner, () => undefined);
-      if (owner === me) await unlink(path).catch(() => undefined);
+      await release();
     }
-  }
-
-  private async isStale(path: string, staleMs: number): Promise<boolean> {
-    let info: { pid?: number; at?: number };
-    try {
-      info = JSON.parse(await readFile(path, 'utf8')) as typeof info;
-    } catch {
-      // Being written right now, or garbage left by a crash: garbage only if it stays so.
-      return false;
-    }
-    if (typeof info.at === 'number' && Date.now() - info.at > staleMs + 5_000) return true;
-    if (typeof info.pid === 'number' && info.pid !== process.pid) {
-      try {
-        process.kill(info.pid, 0);
-      } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'ESRCH';
-      }
-    }
-    return false;
   }
 
   // --- files ---------------------------------------------------------------

@@ -19,7 +19,8 @@ import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
-import { HttpClient } from '../http/client.js';
+import { createHttpClient } from '../create-http-client.js';
+import type { HttpClient } from '../http/client.js';
 import { addSecret, redact, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
 import { displayUrl } from '../url.js';
@@ -37,7 +38,7 @@ export interface DoctorOptions {
 
 export async function runDoctor(config: Config, options: DoctorOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = new HttpClient(config.network);
+  const http = createHttpClient(config);
   try {
     return await doctor(config, options, http);
   } finally {

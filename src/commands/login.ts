@@ -8,8 +8,9 @@ import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
 import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { UsageError } from '../errors.js';
+import { createHttpClient } from '../create-http-client.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
-import { HttpClient } from '../http/client.js';
+import type { HttpClient } from '../http/client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { print, say } from './output.js';
@@ -24,7 +25,7 @@ export async function runLogin(config: Config, options: { force: boolean }): Pro
   if (config.bearerEnvIgnored) {
     say(`note: ${ENV.bearer} is set, so proxy runs with this environment send that token, not the one stored by login`);
   }
-  const http = new HttpClient(config.network);
+  const http = createHttpClient(config);
   try {
     return await login(config, options, http);
   } finally {

@@ -13,7 +13,9 @@ import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import type { StoreConfig } from '../config.js';
 import { isProxyError, UsageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
+import { DEFAULTS } from '../config-defaults.js';
 import { log, setLogLevel } from '../log.js';
+import { UrlPolicy } from '../url-policy.js';
 import { displayUrl } from '../url.js';
 import { say } from './output.js';
 import { revocationReport } from './revocation-report.js';
@@ -22,17 +24,27 @@ import { storedServers } from './stored-servers.js';
 // Waiting longer for a proxy that is signing in would leave the user staring at nothing.
 const LOCK_WAIT_MS = 10_000;
 
-export async function runLogout(config: StoreConfig, options: { all: boolean; allServers: boolean }): Promise<number> {
+export interface LogoutOptions {
+  all: boolean;
+  allServers: boolean;
+  /** The bound on all revocations of the command together (tests shorten it). */
+  revocationMs?: number;
+}
+
+export async function runLogout(config: StoreConfig, options: LogoutOptions): Promise<number> {
   setLogLevel(config.logLevel);
-  const http = new HttpClient(config.network);
+  // Revocation endpoints were checked when they were stored (--allow-http included); the
+  // addresses they resolve to are checked again now, next to the servers being signed out of.
+  const policy = new UrlPolicy({ allowHttp: true, servers: [] });
+  const http = new HttpClient(config.network, { urlPolicy: policy });
   try {
-    return await logout(config, options, http);
+    return await logout(config, options, http, policy);
   } finally {
     await http.close();
   }
 }
 
-async function logout(config: StoreConfig, options: { all: boolean; allServers: boolean }, http: HttpClient): Promise<number> {
+async function logout(config: StoreConfig, options: LogoutOptions, http: HttpClient, policy: UrlPolicy): Promise<number> {
   if (config.serverUrl === undefined && !options.allServers) {
     throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
   }
@@ -43,6 +55,7 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   const store = new TokenStore(dir);
   const records = await storedServers(store, config.serverUrl);
   const servers = [...new Set(records.map((r) => r.server))];
+  for (const server of servers) policy.addServer(new URL(server));
   if (servers.length === 0 && config.serverUrl !== undefined) {
     const others = (await store.listServers()).map((r) => displayUrl(r.server));
     say(`no stored credentials for ${displayUrl(config.serverUrl)}; nothing to do${others.length ? ` (stored: ${[...new Set(others)].join(', ')})` : ''}`);
@@ -50,18 +63,24 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   }
 
   const issuers = new Set<string>();
-  for (const server of servers) {
-    await lockedIfPossible(store, server, async () => {
-      // Read again under the lock: a proxy may have refreshed (rotated) the tokens meanwhile.
-      for (const record of await storedServers(store, server)) {
-        if (record.server !== server) continue;
-        issuers.add(record.issuer);
-        await revoke(record, store, config, http);
-      }
-      await store.deleteServer(server);
-    });
-    say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
-  }
+  // One bound for every revocation of the command, started by the first: an endpoint that never
+  // answers delays the logout by that much at most, however many servers (issue 10 §8).
+  const revocationMs = options.revocationMs ?? DEFAULTS.logoutRevocationSeconds * 1000;
+  let bound: AbortSignal | undefined;
+  const budget = (): AbortSignal => (bound ??= AbortSignal.timeout(revocationMs));
+  // Servers are signed out of concurrently (each under its own lock).
+  await Promise.all(
+    servers.map(async (server) => {
+      await lockedIfPossible(store, server, async () => {
+        // Read again under the lock: a proxy may have refreshed (rotated) the tokens meanwhile.
+        const records = (await storedServers(store, server)).filter((record) => record.server === server);
+        for (const record of records) issuers.add(record.issuer);
+        await Promise.all(records.map((record) => revoke(record, store, config, http, budget)));
+        await store.deleteServer(server);
+      });
+      say(`signed out of ${displayUrl(server)}: its tokens are deleted`);
+    }),
+  );
 
   // The sign-ins at identity providers (--idp) serve every server: they go with --all-servers only.
   if (options.allServers) {
@@ -87,7 +106,7 @@ async function logout(config: StoreConfig, options: { all: boolean; allServers: 
   return 0;
 }
 
-async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig, http: HttpClient): Promise<void> {
+async function revoke(record: ServerRecord, store: TokenStore, config: StoreConfig, http: HttpClient, budget: () => AbortSignal): Promise<void> {
   const tokens = record.tokens;
   if (!tokens) return;
   if (!record.revocationEndpoint) {
@@ -103,9 +122,10 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
     );
     return;
   }
-  const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens);
+  const outcomes = await revokeTokens(http, new URL(record.revocationEndpoint), client, tokens, budget());
+  // Servers are signed out of concurrently: each line names its server.
   for (const line of revocationReport(outcomes, tokens, record.issuer)) {
-    if (line.level === 'say') say(line.text);
+    if (line.level === 'say') say(`${displayUrl(record.server)}: ${line.text}`);
     else log.info(line.text);
   }
 }

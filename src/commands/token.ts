@@ -10,7 +10,7 @@ import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
 import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { ProxyError, UsageError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
+import { createHttpClient } from '../create-http-client.js';
 import { setLogLevel } from '../log.js';
 import { displayUrl } from '../url.js';
 import { printSecret, say } from './output.js';
@@ -22,7 +22,7 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
   if (!config.oauth.enabled) {
     throw new UsageError('INVALID_OPTION', 'token prints an OAuth token, and an Authorization --header would replace it: drop that header');
   }
-  const http = new HttpClient(config.network);
+  const http = createHttpClient(config);
   try {
     const serverUrl = new URL(config.serverUrl);
     const authorizer = createOAuthAuthorizer(config, http);

@@ -11,12 +11,14 @@ import api from 'undici/lib/api/index.js';
 import Agent from 'undici/lib/dispatcher/agent.js';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import EnvHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import type { NetworkConfig } from '../config.js';
 import { ProxyError } from '../errors.js';
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
+import { UrlRefusedError, type UrlPolicy } from '../url-policy.js';
 import { networkError } from './network-problem.js';
 import { trustedCas } from './trusted-cas.js';
 
@@ -30,6 +32,13 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal | undefined;
+  /** The URL came from a server (a header or a metadata document), not the user: the UrlPolicy applies. */
+  namedByServer?: boolean;
+}
+
+export interface HttpClientOptions {
+  /** Checks every URL named by a server, before the request and after DNS resolution (SSRF). */
+  urlPolicy?: UrlPolicy | undefined;
 }
 
 export interface HttpResponse {
@@ -48,12 +57,18 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 
 export class HttpClient {
   private dispatcher: Dispatcher | undefined;
+  /** Connections for server-named URLs: every address they resolve to passes the UrlPolicy. */
+  private guarded: Dispatcher | undefined;
 
-  constructor(private readonly network: NetworkConfig) {}
+  constructor(
+    private readonly network: NetworkConfig,
+    private readonly options: HttpClientOptions = {},
+  ) {}
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     let url = req.url;
     for (let hop = 0; ; hop++) {
+      if (req.namedByServer) this.checkPolicy(url);
       const res = await this.send({ ...req, url });
       const location = res.headers['location'];
       if (!isFollowable(res.statusCode, req.method) || typeof location !== 'string') return wrap(res, url);
@@ -75,15 +90,25 @@ export class HttpClient {
 
   /** Drops every connection; a later request opens new ones. */
   async close(): Promise<void> {
-    const d = this.dispatcher;
+    const all = [this.dispatcher, this.guarded];
     this.dispatcher = undefined;
-    if (d) await d.destroy().catch(() => undefined);
+    this.guarded = undefined;
+    await Promise.all(all.map((d) => d?.destroy().catch(() => undefined)));
+  }
+
+  private checkPolicy(url: URL): void {
+    const reason = this.options.urlPolicy?.refusal(url);
+    if (reason) throw refused(url, reason);
   }
 
   private async send(req: HttpRequest): Promise<Dispatcher.ResponseData> {
     try {
-      this.dispatcher ??= this.createDispatcher();
-      return await this.dispatcher.request({
+      const policy = this.options.urlPolicy;
+      const dispatcher =
+        req.namedByServer && policy
+          ? (this.guarded ??= this.createDispatcher(policy.lookup(true)))
+          : (this.dispatcher ??= this.createDispatcher(policy?.lookup(false)));
+      return await dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
         method: req.method,
@@ -92,6 +117,8 @@ export class HttpClient {
         signal: req.signal,
       });
     } catch (error) {
+      const refusal = refusedCause(error);
+      if (refusal) throw refused(req.url, refusal.message);
       throw networkError(error, req.url, req.signal, this.network);
     }
   }
@@ -103,7 +130,7 @@ export class HttpClient {
    * NO_PROXY, either case) apply to every request, discovery and token calls included, as curl
    * applies them. Without them, a plain agent.
    */
-  private createDispatcher(): Dispatcher {
+  private createDispatcher(lookup?: LookupFunction): Dispatcher {
     const network = this.network;
     const timeout = network.connectTimeoutMs;
     // One secure context for every connection (building one from ~150 CAs takes some 30 ms).
@@ -113,7 +140,9 @@ export class HttpClient {
     const options = { headersTimeout: 0, bodyTimeout: 0, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
     const vars = network.proxyVariables ?? {};
     const variable = PROXY_VARIABLES.find((name) => vars[name]);
-    if (!variable) return new Agent(options);
+    // The UrlPolicy's address check runs where names are resolved: here without a proxy (through
+    // one, the proxy resolves them and only the URL check applies).
+    if (!variable) return new Agent(lookup ? { ...options, connect: { ...options.connect, lookup } } : options);
     log.info(`using the proxy in ${variable} (${displayUrl(vars[variable]!)}); NO_PROXY is honoured`);
     // The values resolved in config, never process.env: '' where unset, which undici takes as "none".
     const fromConfig = {
@@ -149,4 +178,16 @@ function wrap(res: Dispatcher.ResponseData, url: URL): HttpResponse {
     },
     body: res.body as HttpResponse['body'],
   };
+}
+
+/** The UrlPolicy's refusal in an error's cause chain (undici wraps what the lookup failed with). */
+function refusedCause(error: unknown): UrlRefusedError | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof UrlRefusedError) return e;
+  }
+  return undefined;
+}
+
+function refused(url: URL, reason: string): ProxyError {
+  return new ProxyError('URL_REFUSED', `refusing to fetch ${displayUrl(url)}, a URL named by the server: ${reason} (MCP security best practices: server-side request forgery)`);
 }

@@ -17,6 +17,7 @@ import {
   type JsonRpcResponse,
 } from '../jsonrpc.js';
 import { log } from '../log.js';
+import { BOUNDS, clampMs } from '../duration-bounds.js';
 import { authorizedRequest } from '../http/authorized-request.js';
 import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits } from './bounded-read.js';
 import type { JsonStreamScanner } from './json-stream-scanner.js';
@@ -263,7 +264,7 @@ export class StreamableHttpTransport implements RemoteTransport {
             if (event.id) lastEventId = event.id;
             if (this.handleEvent(event)) progressed = true;
           },
-          onRetry: (ms) => (this.retryMs = ms),
+          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
         }, { limits: this.limits, claim });
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
@@ -349,7 +350,7 @@ export class StreamableHttpTransport implements RemoteTransport {
             if (event.id) lastEventId = event.id;
             if (this.handleEvent(event)) progressed = true;
           },
-          onRetry: (ms) => (this.retryMs = ms),
+          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
         }, { limits: this.limits });
         failures = 0;
       } catch (error) {
