@@ -26,6 +26,7 @@ import {
 } from './jsonrpc.js';
 import { log, redact } from './log.js';
 import { isOwnId } from './own-id.js';
+import { MessageTooLarge } from './transport/bounded-read.js';
 import type { HostSide } from './transport/host-side.js';
 import type { RemoteTransport, Reply } from './transport/remote-transport.js';
 import type { SignInNotice } from './auth/sign-in-notice.js';
@@ -92,6 +93,11 @@ export class Bridge {
       // JSON-RPC 2.0 §5.1: an unparseable message gets -32700 with a null id.
       this.host.send(errorResponse(null, JSONRPC_PARSE_ERROR, `Parse error: the line is not valid JSON (${reason})`));
     };
+    this.host.ontoolarge = (id, error, notification) => {
+      log.warn(error.message);
+      if (notification) return;
+      this.host.send(errorResponse(id ?? null, JSONRPC_INVALID_REQUEST, `mcp-auth-proxy: ${error.message}`, { code: error.code, limitBytes: error.limitBytes }));
+    };
     this.remote.onmessage = (message, line) => this.fromRemote(message, line);
     this.remote.onerror = (error) => log.warn(error.message);
     this.unsubscribe = this.options.onSignInNeeded?.((notice) => this.signIn.notice(notice));
@@ -151,7 +157,10 @@ export class Bridge {
     this.pending.set(idKey(request.id), entry);
     if (entry.progressToken !== undefined) this.byProgressToken.set(entry.progressToken, entry);
     this.arm(entry);
-    this.remote.request(request, { signal: entry.abort.signal }).then(
+    // Answers the bridge does not look into may reach the host as a stream (issue 13): not
+    // initialize (the sign-in may answer it here) nor a tools/list the tool filter rewrites.
+    const stream = request.method !== 'initialize' && !(request.method === 'tools/list' && this.ignored);
+    this.remote.request(request, { signal: entry.abort.signal, stream }).then(
       (reply) => this.answer(entry, reply),
       (error: unknown) => this.fail(entry, error),
     );
@@ -159,6 +168,7 @@ export class Bridge {
 
   /** The server's reply to a host request. */
   private answer(entry: Pending, reply: Reply): void {
+    if (reply.stream) return this.answerStreaming(entry, reply);
     if (this.signIn.fromRemote(reply.message)) {
       if (entry.answeredHere) this.settle(entry);
       return;
@@ -178,6 +188,35 @@ export class Bridge {
       // one answer (JSON-RPC 2.0 §5), an error naming the problem (MESSAGE_TOO_DEEP).
       this.answerWithError(entry, isStackOverflow(error) ? tooDeepError(`the server's answer to ${entry.method}`, error) : error);
     }
+  }
+
+  /**
+   * A large reply, written to the host as it arrives. The request counts as answered from its
+   * first byte (no second answer may follow a half-written one but an error); the timeout then
+   * applies to the stream going quiet. A stream that fails ends its line, then the request gets
+   * the error.
+   */
+  private answerStreaming(entry: Pending, reply: Reply): void {
+    const stream = reply.stream!;
+    if (!this.isPending(entry)) {
+      stream.fail(new ProxyError('CLOSED', 'nobody waits for this answer any more'));
+      return;
+    }
+    this.settle(entry);
+    const seconds = Math.round(this.options.timeoutMs / 100) / 10;
+    const idle = setTimeout(
+      () => stream.fail(new ProxyError('REQUEST_TIMEOUT', `the server's answer to ${entry.method} stopped arriving for ${seconds} s; raise the limit with --timeout <seconds>`)),
+      this.options.timeoutMs,
+    );
+    idle.unref();
+    stream.ondata = () => idle.refresh();
+    Promise.resolve(this.host.reply(reply)).then(
+      () => clearTimeout(idle),
+      (error: unknown) => {
+        clearTimeout(idle);
+        this.answerWithError(entry, error);
+      },
+    );
   }
 
   /** What the server sends besides replies: its notifications and requests. */
@@ -277,6 +316,7 @@ export class Bridge {
     const code = proxyError.code === 'REQUEST_TIMEOUT' ? JSONRPC_TIMEOUT : JSONRPC_PROXY_ERROR;
     const data: Record<string, unknown> = { code: proxyError.code };
     if (proxyError.status !== undefined) data['status'] = proxyError.status;
+    if (proxyError instanceof MessageTooLarge) data['limitBytes'] = proxyError.limitBytes;
     if (proxyError.serverMessage !== undefined) data['serverMessage'] = redact(proxyError.serverMessage);
     if (proxyError.signInUrl !== undefined) data['signInUrl'] = proxyError.signInUrl;
     const message = redact(proxyError.message);

@@ -57,6 +57,7 @@ export const OPTIONS = {
   caFile: { flags: '--ca-file <pem>', help: "also trust the CA certificates in this file (PEM or DER), e.g. your network's TLS inspection CA; e.g. --ca-file ~/corp-ca.pem" },
   ipv4: { flags: '--ipv4', help: 'connect over IPv4 only (resolve names to IPv4 addresses), for networks with broken IPv6; e.g. --ipv4' },
   keepalive: { flags: '--keepalive <seconds>', help: 'ping the server this often while the host is connected, so idle sessions stay open; e.g. --keepalive 60 (default: off)' },
+  maxMessageMb: { flags: '--max-message-mb <MB>', help: `the largest message the proxy reads (a line from the host, a server's JSON body or SSE event); larger ones are refused with an error naming the limit; e.g. --max-message-mb 512 (default: ${DEFAULTS.maxMessageMb})` },
   ignoreTool: { flags: '--ignore-tool <glob>', help: 'hide a tool from the host and refuse calls to it, repeatable; * and ? are wildcards; e.g. --ignore-tool "delete_*"', repeatable: true },
   clientId: { flags: '--client-id <id>', help: 'a client registered with the authorization server in advance; e.g. --client-id my-app' },
   clientSecret: { flags: '--client-secret <secret>', help: `its secret, if it has one (or set ${ENV.clientSecret})` },
@@ -148,7 +149,7 @@ const SIGN_IN_OPTIONS: readonly OptionName[] = [
   ...PROVIDER_OPTIONS,
 ];
 
-const PROXY_FIRST: readonly OptionName[] = ['transport', 'protocol', 'oauth2Bearer', 'header', 'headerFile', 'allowHttp', 'timeout', ...NETWORK_OPTIONS, ...CONNECTION_OPTIONS, 'keepalive', 'ignoreTool'];
+const PROXY_FIRST: readonly OptionName[] = ['transport', 'protocol', 'oauth2Bearer', 'header', 'headerFile', 'allowHttp', 'timeout', ...NETWORK_OPTIONS, ...CONNECTION_OPTIONS, 'keepalive', 'ignoreTool', 'maxMessageMb'];
 
 /** The proxy's options, in the order --help lists them. */
 const PROXY_OPTIONS: readonly OptionName[] = [...PROXY_FIRST, ...SIGN_IN_OPTIONS.filter((n) => !PROXY_FIRST.includes(n)), 'logLevel'];

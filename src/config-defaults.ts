@@ -37,6 +37,15 @@ export const DEFAULTS = {
   clientName: 'mcp-auth-proxy',
   /** Cookies of the MCP server's origin are kept in memory unless --no-cookies. */
   cookies: true,
+  /** --max-message-mb: no message (a host line, a JSON body, an SSE event) may be larger (issue 10 §7). */
+  maxMessageMb: 256,
+  /**
+   * Above --max-message-mb's ceiling a held message could not be decoded into one JavaScript string
+   * (V8's limit is just under 512 MiB); streamed messages stay bounded by the limit too.
+   */
+  maxMessageMbCeiling: 512,
+  /** Responses larger than this are written to stdout as they arrive instead of being held (issue 13). */
+  streamAboveBytes: 1024 * 1024,
 } as const;
 
 export const ENV = {

@@ -38,6 +38,8 @@ export interface Config {
   readonly keepaliveMs: number | undefined;
   /** --ignore-tool globs: tools the host neither sees nor calls. */
   readonly ignoreTools: readonly string[];
+  /** --max-message-mb in bytes: the largest host line, JSON body or SSE event (issue 10 §7). */
+  readonly maxMessageBytes: number;
   /** login and token only: MCP_AUTH_PROXY_BEARER was set and left unused (they manage OAuth tokens). */
   readonly bearerEnvIgnored: boolean;
   /** Cookies of the MCP server's origin kept in memory (--no-cookies: off). */
@@ -117,6 +119,7 @@ export interface RawOptions {
   ipv4?: boolean;
   keepalive?: string;
   ignoreTool?: string[];
+  maxMessageMb?: string;
   logLevel?: string;
   clientId?: string;
   clientSecret?: string;
@@ -221,10 +224,21 @@ export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options:
     ignoreTools: Object.freeze(parseIgnoreTools(raw.ignoreTool ?? [])),
     cookies: raw.cookies ?? DEFAULTS.cookies,
     compatNotes: Object.freeze([...(raw.compatNotes ?? [])]),
+    maxMessageBytes: parseMaxMessageMb(raw.maxMessageMb) * 1024 * 1024,
     bearerEnvIgnored,
     checkTimeoutMs: raw.timeout === undefined ? DEFAULTS.doctorTimeoutSeconds * 1000 : timeoutMs,
     secrets: Object.freeze(secrets),
   });
+}
+
+/** --max-message-mb: megabytes (fractions allowed), up to what one JavaScript string can hold. */
+function parseMaxMessageMb(text: string | undefined): number {
+  if (text === undefined) return DEFAULTS.maxMessageMb;
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb <= 0 || mb > DEFAULTS.maxMessageMbCeiling) {
+    throw new UsageError('INVALID_OPTION', `--max-message-mb takes a number of megabytes greater than 0 and at most ${DEFAULTS.maxMessageMbCeiling} (got "${text}")`);
+  }
+  return mb;
 }
 
 /** --auth-dir, else MCP_AUTH_PROXY_DIR, else the user's config directory. */

@@ -1,56 +1,28 @@
 /**
- * Wiring: the authorizer for a configured server (static credentials, or the OAuth flow with its
- * credentials store), over the run's HTTP client.
+ * Wiring: the authorizer for a proxy run. Static credentials when given; otherwise the OAuth flow
+ * (discovery, registration, PKCE, browser, callback server, device flow, token store: most of the
+ * proxy's code), loaded when the first request needs credentials, so a run with a static token
+ * never loads it and an OAuth run answers nothing later for it (issue 13: load only what a run
+ * needs before answering initialize).
  */
-import { idJagGrant } from './auth/id-jag-grant.js';
-import { IdpSession } from './auth/idp-session.js';
-import { workloadGrant, type AssertionGrant } from './auth/jwt-bearer-grant.js';
-import { OAuthAuthorizer } from './auth/oauth-authorizer.js';
 import { staticAuthorizer } from './auth/static-authorizer.js';
-import { TokenStore } from './auth/token-store.js';
 import type { Config } from './config.js';
 import type { Authorizer } from './http/authorizer.js';
 import type { HttpClient } from './http/client.js';
 
-/** Static credentials when given; otherwise the OAuth flow, run when the server asks. */
 export function createAuthorizer(config: Config, http: HttpClient): Authorizer {
   if (!config.oauth.enabled) return staticAuthorizer(config.bearer);
-  return createOAuthAuthorizer(config, http);
-}
-
-/**
- * The OAuth flow for config's server, with its credentials store (also used by the login and
- * token commands). `pasteFrom`: a terminal on which `login` accepts the redirected URL.
- */
-export function createOAuthAuthorizer(config: Config, http: HttpClient, options: { pasteFrom?: NodeJS.ReadableStream | undefined } = {}): OAuthAuthorizer {
-  const { oauth } = config;
-  const store = new TokenStore(config.authDir);
-  return new OAuthAuthorizer({
-    http,
-    serverUrl: new URL(config.serverUrl),
-    store,
-    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata },
-    scope: oauth.scope,
-    resource: oauth.resource,
-    callbackPort: oauth.callbackPort,
-    browser: oauth.browser,
-    authTimeoutMs: oauth.authTimeoutMs,
-    allowHttp: config.allowHttp,
-    assumePkce: oauth.assumePkce,
-    grant: oauth.grant,
-    noBrowser: oauth.noBrowser,
-    dpop: oauth.dpop,
-    pasteFrom: options.pasteFrom,
-    signIn: oauth.signIn,
-    assertionGrant: assertionGrant(config, http, store, options.pasteFrom),
-  });
-}
-
-/** --grant jwt-bearer (a workload's JWT) or --idp (an ID-JAG from the enterprise IdP), else none. */
-function assertionGrant(config: Config, http: HttpClient, store: TokenStore, pasteFrom: NodeJS.ReadableStream | undefined): AssertionGrant | undefined {
-  const { oauth } = config;
-  if (oauth.assertion) return workloadGrant(http, oauth.assertion);
-  if (!oauth.idp) return undefined;
-  const { callbackPort, browser, authTimeoutMs, noBrowser, assumePkce } = oauth;
-  return idJagGrant(http, new IdpSession({ http, store, idp: oauth.idp, allowHttp: config.allowHttp, assumePkce, callbackPort, browser, authTimeoutMs, noBrowser, pasteFrom }));
+  let loaded: Authorizer | undefined;
+  let loading: Promise<Authorizer> | undefined;
+  const load = (): Promise<Authorizer> =>
+    (loading ??= import('./auth/create-oauth-authorizer.js').then((m) => (loaded = m.createOAuthAuthorizer(config, http))));
+  return {
+    headers: async (request) => (await load()).headers(request),
+    challenge: async (challenge) => (await load()).challenge(challenge),
+    // DPoP nonces handed out on ordinary answers (RFC 9449 §8.2): nothing to keep before it loads.
+    answered: (answer) => loaded?.answered?.(answer),
+    get waitingForUser() {
+      return loaded?.waitingForUser === true;
+    },
+  };
 }

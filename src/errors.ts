@@ -38,6 +38,8 @@ export type ProxyErrorCode =
   | 'TRANSPORT_UNSUPPORTED'
   | 'SESSION_EXPIRED'
   | 'CLOSED'
+  // A message (host line, JSON body, SSE event) larger than --max-message-mb.
+  | 'MESSAGE_TOO_LARGE'
   // The host answered a request of the server (sampling, elicitation, roots) with an error.
   | 'HOST_DECLINED'
   // A URL named by a server is refused by the UrlPolicy (SSRF: link-local, private, plain http).

@@ -24,7 +24,7 @@ export async function runProxy(config: Config): Promise<number> {
   // server's cookies never reach the authorization server.
   const authorizer = createAuthorizer(config, http);
   const remote = connectRemote(config, authorizer, config.cookies ? http.withCookies(new URL(config.serverUrl).origin) : http);
-  const host = new StdioTransport(process.stdin, process.stdout);
+  const host = new StdioTransport(process.stdin, process.stdout, config.maxMessageBytes);
   host.onwritten = afterWrite;
   const bridge = new Bridge(host, remote, {
     timeoutMs: config.timeoutMs,

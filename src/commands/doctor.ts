@@ -18,7 +18,7 @@ import { staticAuthorizer } from '../auth/static-authorizer.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
-import { createOAuthAuthorizer } from '../create-authorizer.js';
+import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { isAuthProblem, isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
 import { createHttpClient } from '../create-http-client.js';

@@ -6,7 +6,7 @@
  */
 import { probeServer } from '../auth/probe.js';
 import { ENV, type Config } from '../config.js';
-import { createOAuthAuthorizer } from '../create-authorizer.js';
+import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { UsageError } from '../errors.js';
 import { createHttpClient } from '../create-http-client.js';
 import type { OutgoingRequest } from '../http/authorizer.js';

@@ -9,7 +9,7 @@
 import { presentedToken } from '../auth/id-token.js';
 import { probeServer } from '../auth/probe.js';
 import type { Config } from '../config.js';
-import { createOAuthAuthorizer } from '../create-authorizer.js';
+import { createOAuthAuthorizer } from '../auth/create-oauth-authorizer.js';
 import { ProxyError, UsageError } from '../errors.js';
 import { createHttpClient } from '../create-http-client.js';
 import { setLogLevel } from '../log.js';

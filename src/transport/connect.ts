@@ -9,7 +9,7 @@
  * goes over SSE. No probe session of our own.
  */
 import { EraCache } from '../modern/era-cache.js';
-import type { Config, TransportChoice } from '../config.js';
+import { DEFAULTS, type Config, type TransportChoice } from '../config.js';
 import { ProxyError, isProxyError } from '../errors.js';
 import type { Authorizer } from '../http/authorizer.js';
 import type { HttpClient } from '../http/client.js';
@@ -26,7 +26,8 @@ import { SseTransport } from './sse.js';
 import { StreamableHttpTransport } from './streamable-http.js';
 
 export function connectRemote(config: Config, authorizer: Authorizer, http: HttpClient): RemoteTransport {
-  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http };
+  const limits = { maxBytes: config.maxMessageBytes, streamAboveBytes: DEFAULTS.streamAboveBytes };
+  const endpoint: RemoteEndpoint = { url: new URL(config.serverUrl), headers: config.headers, authorizer, http, limits };
   const legacy = (): RemoteTransport => new SessionReplay(legacyTransport(endpoint, config.transport));
   if (!probesEra(config)) return legacy();
   const store = new EraCache(config.authDir);

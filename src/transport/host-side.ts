@@ -3,7 +3,8 @@
  * out. StdioTransport is the real one (MCP "Transports" §stdio); tests can drive the bridge
  * through any pair of streams, or through an in-memory HostSide.
  */
-import type { JsonRpcMessage } from '../jsonrpc.js';
+import type { JsonRpcId, JsonRpcMessage } from '../jsonrpc.js';
+import type { MessageTooLarge } from './bounded-read.js';
 import type { Reply } from './remote-transport.js';
 
 export interface HostSide {
@@ -11,6 +12,11 @@ export interface HostSide {
   onvalue?: ((value: unknown) => void) | undefined;
   /** A line that is not JSON. */
   onparseerror?: ((reason: string) => void) | undefined;
+  /**
+   * A line over --max-message-mb was skipped: `id` is the request it held when that could be
+   * read; `notification` when it was one (no answer is due).
+   */
+  ontoolarge?: ((id: JsonRpcId | undefined, error: MessageTooLarge, notification: boolean) => void) | undefined;
   /** The host is gone (its input ended, or its output broke). */
   onclose?: (() => void) | undefined;
   /** Starts reading from the host. */
@@ -19,7 +25,9 @@ export interface HostSide {
   send(message: JsonRpcMessage, line?: string): void;
   /**
    * Writes the server's reply to one of the host's requests. Kept apart from `send` because a
-   * Reply may later be a stream (see Reply): writing it is the host side's job.
+   * Reply may be a stream (see Reply): writing it is the host side's job. For a stream, resolves
+   * once it is written and rejects when it could not be completed (the bridge then answers the
+   * request with the error).
    */
-  reply(reply: Reply): void;
+  reply(reply: Reply): Promise<void> | void;
 }

@@ -7,6 +7,8 @@
  */
 import type { ProxyError } from '../errors.js';
 import type { AuthorizedEndpoint } from '../http/authorized-request.js';
+import type { MessageLimits } from './bounded-read.js';
+import type { ReplyStream } from './reply-stream.js';
 import {
   isRequest,
   type JsonRpcMessage,
@@ -20,26 +22,30 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** Extra headers for this message's POST (2026-07-28 Mcp-Method, Mcp-Name, Mcp-Param-*). */
   headers?: Readonly<Record<string, string>> | undefined;
+  /**
+   * The caller forwards the reply verbatim and can take it as a stream (Reply.stream): set by the
+   * bridge for host requests whose answer it does not look into (issue 13).
+   */
+  stream?: boolean | undefined;
 }
 
 /**
  * The server's answer to one request, handed to the one who sent it.
  *
- * Today always a parsed message, with `line`: its text as received when that can go to the host
- * as one stdio line unchanged (saves re-serialising a large result).
+ * Usually a parsed message, with `line`: its text as received when that can go to the host as
+ * one stdio line unchanged (saves re-serialising a large result).
  *
- * This is the seam for streaming large answers (issue 13): a later variant will carry the
- * response's id and its bytes as a stream instead of a parsed message, e.g.
- * `{ id: JsonRpcId; body: Readable }`, so that a large JSON body or SSE event goes to stdout as it
- * arrives without being held in memory. Its consumer is the host side (`HostSide.reply`), which
- * writes it; code that must look inside an answer (the proxy's own requests, the tool filter,
- * the modern bridge's rewrites) will keep asking for the parsed variant, so a transport may only
- * hand over a stream when the caller said it can take one. Consumers therefore pass a Reply on
- * rather than re-building it from `message`.
+ * A large answer to a request sent with `stream: true` is a stream instead (issue 13): `message`
+ * then holds only the envelope (`jsonrpc` and the request's `id`, no result or error) and
+ * `stream` the message's bytes as they arrive, already one line; its consumer is the host side
+ * (`HostSide.reply`), which writes them. Code that must look inside an answer (the proxy's own
+ * requests, the tool filter, the modern bridge's rewrites) does not ask for streams, so never
+ * gets one. Consumers therefore pass a Reply on rather than re-building it from `message`.
  */
 export interface Reply {
   readonly message: JsonRpcResponse;
   readonly line?: string | undefined;
+  readonly stream?: ReplyStream | undefined;
 }
 
 export interface RemoteTransport {
@@ -71,6 +77,7 @@ export async function forward(transport: RemoteTransport, message: JsonRpcMessag
 
 /**
  * What every remote transport needs to know about the server it talks to: its URL, custom
- * headers, authorizer and the run's HTTP client (see authorizedRequest).
+ * headers, authorizer and the run's HTTP client (see authorizedRequest), and how large a message
+ * may be (DEFAULTS when not given).
  */
-export type RemoteEndpoint = AuthorizedEndpoint;
+export type RemoteEndpoint = AuthorizedEndpoint & { readonly limits?: MessageLimits | undefined };

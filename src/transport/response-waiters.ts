@@ -1,11 +1,16 @@
 /** Requests sent to the server whose responses have not arrived yet, by JSON-RPC id. */
 import { idKey, type JsonRpcId, type JsonRpcResponse } from '../jsonrpc.js';
+import type { JsonStreamScanner } from './json-stream-scanner.js';
 import type { Reply } from './remote-transport.js';
+import { ReplyStream } from './reply-stream.js';
 
 export interface Waiter {
   /** Settles with the reply when it arrived (resolve) or cannot arrive (reject). */
   readonly done: Promise<Reply>;
   readonly settled: boolean;
+  readonly id: JsonRpcId;
+  /** Its sender can take a large reply as a stream (SendOptions.stream). */
+  readonly acceptsStream: boolean;
   matches(id: JsonRpcId): boolean;
 }
 
@@ -19,7 +24,7 @@ interface Entry extends Waiter {
 export class ResponseWaiters {
   private readonly entries = new Map<string, Entry>();
 
-  expect(id: JsonRpcId, signal?: AbortSignal): Waiter {
+  expect(id: JsonRpcId, signal?: AbortSignal, acceptsStream = false): Waiter {
     const key = idKey(id);
     let resolve!: (reply: Reply) => void;
     let reject!: (error: unknown) => void;
@@ -31,6 +36,8 @@ export class ResponseWaiters {
     const entry: Entry = {
       done,
       key,
+      id,
+      acceptsStream,
       settled: false,
       matches: (other) => idKey(other) === key,
       resolve: (reply) => {
@@ -60,6 +67,30 @@ export class ResponseWaiters {
     if (!entry || entry.settled) return false;
     entry.resolve(line === undefined ? { message } : { message, line });
     return true;
+  }
+
+  /**
+   * A large response that `scan` has begun to read, offered as a stream (see StreamClaim): to
+   * the waiter of its id, or, while the id is still unread (servers often write it last), to
+   * `waiter` if given (the response stream of its own POST), else to the only waiter in flight.
+   * Resolves that waiter with the stream; undefined when none can take it.
+   */
+  claim(scan: JsonStreamScanner, waiter?: Waiter): ReplyStream | undefined {
+    const id = scan.id;
+    let entry: Entry | undefined;
+    if (id !== undefined) entry = id === null ? undefined : this.entries.get(idKey(id));
+    else if (waiter) entry = waiter as Entry;
+    else if (this.entries.size === 1) entry = this.entries.values().next().value;
+    if (!entry || entry.settled || !entry.acceptsStream || (waiter && entry !== waiter)) return undefined;
+    const stream = new ReplyStream(entry.id);
+    entry.resolve({ message: { jsonrpc: '2.0', id: entry.id }, stream });
+    return stream;
+  }
+
+  /** Ends the wait of one request with this error (its response could not be read). */
+  reject(id: JsonRpcId, error: unknown): void {
+    const entry = this.entries.get(idKey(id));
+    if (entry && !entry.settled) entry.reject(error);
   }
 
   forget(waiter: Waiter): void {

@@ -4,7 +4,7 @@
  * `message` events on that stream. If the stream drops, the server has forgotten the session:
  * the next send reconnects and asks the caller (SESSION_EXPIRED) to initialize again.
  */
-import { ProxyError } from '../errors.js';
+import { ProxyError, isProxyError } from '../errors.js';
 import {
   isRequest,
   isResponse,
@@ -18,6 +18,7 @@ import {
 import { log } from '../log.js';
 import { displayUrl, sameOrigin } from '../url.js';
 import { authorizedRequest } from '../http/authorized-request.js';
+import { defaultLimits } from './bounded-read.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import { statusError } from '../http/status-error.js';
 import type { RemoteEndpoint, RemoteTransport, Reply, SendOptions } from './remote-transport.js';
@@ -42,7 +43,7 @@ export class SseTransport implements RemoteTransport {
 
   async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
     // Expected before the POST: the reply comes on the event stream, maybe before the POST returns.
-    const waiter = this.waiters.expect(message.id, options.signal);
+    const waiter = this.waiters.expect(message.id, options.signal, options.stream === true);
     try {
       await this.post(message, options);
       // The POST's 202 comes first; its errors (404: SESSION_EXPIRED, which session replay acts
@@ -133,7 +134,7 @@ export class SseTransport implements RemoteTransport {
           resolve(connection);
           return;
         }
-        if (event.event !== undefined && event.event !== 'message') return;
+        if (event.streamed || (event.event !== undefined && event.event !== 'message') || event.data === '') return;
         const messages = parseMessages(event.data);
         if (typeof messages === 'string') {
           this.onerror?.(new ProxyError('REMOTE_BAD_RESPONSE', `the server sent an event with ${messages}; it was skipped`));
@@ -147,13 +148,17 @@ export class SseTransport implements RemoteTransport {
         }
       };
       const ended = (error?: unknown): void => {
+        // A message over the limit closed the stream: the requests in flight hear why.
+        if (isProxyError(error, 'MESSAGE_TOO_LARGE')) this.waiters.rejectAll(error);
         if (!connection) {
           reject(new ProxyError('REMOTE_BAD_RESPONSE', 'the event stream ended before the server announced its endpoint', { cause: error }));
           return;
         }
         this.streamLost(connection);
       };
-      readEventStream(res.body, { onEvent }).then(() => ended(), ended);
+      // A large response goes to its request as a stream (issue 13), bounded like every event.
+      const limits = this.endpoint.limits ?? defaultLimits();
+      readEventStream(res.body, { onEvent }, { limits, claim: (scan) => this.waiters.claim(scan) }).then(() => ended(), ended);
     });
   }
 

@@ -19,6 +19,8 @@ import {
 import { log } from '../log.js';
 import { BOUNDS, clampMs } from '../duration-bounds.js';
 import { authorizedRequest } from '../http/authorized-request.js';
+import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits } from './bounded-read.js';
+import type { JsonStreamScanner } from './json-stream-scanner.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
 import { serverReason } from '../http/server-reason.js';
@@ -74,7 +76,7 @@ export class StreamableHttpTransport implements RemoteTransport {
   async request(message: JsonRpcRequest, options: SendOptions = {}): Promise<Reply> {
     if (this.closed) throw new ProxyError('CLOSED', 'the proxy is shutting down');
     if (this.gate) await this.gate;
-    const waiter = this.waiters.expect(message.id, options.signal);
+    const waiter = this.waiters.expect(message.id, options.signal, options.stream === true);
     if (message.method === 'initialize') this.initializeIds.add(idKey(message.id));
     try {
       const posted = this.post(message, waiter, options.signal, options.headers);
@@ -171,7 +173,7 @@ export class StreamableHttpTransport implements RemoteTransport {
       let body: string | undefined;
       if (res.status === 400 && sentSession !== undefined) {
         // The SDK's servers answer a forgotten session with 400 (session-unknown.ts).
-        body = await readBody(res).catch(() => '');
+        body = await this.readBody(res).catch(() => '');
         const answer = { status: res.status, body, contentType: res.header('content-type') };
         const session = { sent: sentSession, worked: this.workedSession === sentSession };
         if (await isLostSession400(answer, session, () => this.probeSession(sentSession))) {
@@ -184,7 +186,10 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
     const type = mediaType(res.header('content-type'));
     if (type === 'text/event-stream') return this.readResponseStream(res, waiter, signal);
-    const text = await readBody(res);
+    const json = type === 'application/json' || type === '';
+    // A large response to this very request may go to the host as it arrives (issue 13).
+    const text = await readMessageBody(res, this.limits, json && waiter?.acceptsStream ? (scan) => this.waiters.claim(scan, waiter) : undefined);
+    if (text === undefined) return;
     if (text.trim() === '') return; // 202 Accepted, or an empty 200 for a notification
     if (type !== 'application/json' && type !== '') {
       throw new ProxyError('REMOTE_BAD_RESPONSE', `the server answered with ${type} where JSON or an event stream was expected`);
@@ -216,7 +221,7 @@ export class StreamableHttpTransport implements RemoteTransport {
       res.body.destroy(); // the session's stream: it is alive
       return { status: 200, body: '', contentType: undefined };
     }
-    return { status: res.status, body: await readBody(res).catch(() => ''), contentType: res.header('content-type') };
+    return { status: res.status, body: await this.readBody(res).catch(() => ''), contentType: res.header('content-type') };
   }
 
   /**
@@ -226,7 +231,7 @@ export class StreamableHttpTransport implements RemoteTransport {
    */
   private async failure(res: HttpResponse, message: JsonRpcMessage, waiter: Waiter | undefined, body?: string): Promise<ProxyError | undefined> {
     if (waiter && mediaType(res.header('content-type')) === 'application/json') {
-      const text = body ?? (await readBody(res).catch(() => ''));
+      const text = body ?? (await this.readBody(res).catch(() => ''));
       const messages = parseMessages(text);
       const reply = typeof messages === 'string' ? undefined : messages.find((m) => isResponse(m) && m.id !== null && waiter.matches(m.id));
       if (reply) {
@@ -252,15 +257,19 @@ export class StreamableHttpTransport implements RemoteTransport {
     for (;;) {
       let progressed = false;
       try {
+        // A large response on the stream of this request's POST goes to it as a stream (issue 13).
+        const claim = waiter?.acceptsStream ? (scan: JsonStreamScanner) => this.waiters.claim(scan, waiter) : undefined;
         await readEventStream(res.body, {
           onEvent: (event) => {
             if (event.id) lastEventId = event.id;
             if (this.handleEvent(event)) progressed = true;
           },
           onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
-        });
+        }, { limits: this.limits, claim });
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
+        // Over the limit: the rest of that event cannot be skipped but by reading it; not resumed.
+        if (isProxyError(error, 'MESSAGE_TOO_LARGE')) throw error;
         log.debug(`response stream broke: ${(error as Error).message}`);
       }
       if (!waiter || waiter.settled || this.closed) return;
@@ -324,7 +333,7 @@ export class StreamableHttpTransport implements RemoteTransport {
           // 405: not offered. 404: no such stream (or the session is gone; the next request
           // from the host starts a new one and re-opens this). Other 4xx will not get better.
           // A 400 saying a session that worked is unknown: the next request starts a new one.
-          const body = await readBody(res).catch(() => '');
+          const body = await this.readBody(res).catch(() => '');
           if (res.status === 400 && sent !== undefined && sent === this.workedSession && saysSessionUnknown(body, res.header('content-type'))) {
             this.forget(sent, 400, undefined);
             log.debug('the GET stream says the server no longer knows our session');
@@ -342,10 +351,12 @@ export class StreamableHttpTransport implements RemoteTransport {
             if (this.handleEvent(event)) progressed = true;
           },
           onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
-        });
+        }, { limits: this.limits });
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
+        // A message over the limit: the request it answers (when known) gets the error.
+        if (error instanceof MessageTooLarge && error.id !== undefined) this.waiters.reject(error.id, error);
         failures = progressed ? 1 : failures + 1;
         if (failures > MAX_FRUITLESS_RECONNECTS) throw error;
         log.debug(`event stream interrupted (${(error as Error).message}); reconnecting`);
@@ -355,8 +366,14 @@ export class StreamableHttpTransport implements RemoteTransport {
     }
   }
 
+  /** A whole body, held (never streamed), within --max-message-mb. */
+  private readBody = (res: HttpResponse): Promise<string> => readMessageBody(res, this.limits).then((text) => text ?? '');
+
+  private get limits(): MessageLimits { return this.endpoint.limits ?? defaultLimits(); }
+
   /** Returns true when the event carried a message. */
   private handleEvent(event: ServerSentEvent): boolean {
+    if (event.streamed) return true;
     if (event.event !== undefined && event.event !== 'message') return false;
     if (event.data === '') return false; // 2025-11-25 priming event: an id and empty data
     const messages = parseMessages(event.data);
@@ -381,10 +398,3 @@ export class StreamableHttpTransport implements RemoteTransport {
   }
 }
 
-async function readBody(res: HttpResponse): Promise<string> {
-  try {
-    return await res.body.text();
-  } catch (error) {
-    throw new ProxyError('REMOTE_BAD_RESPONSE', `the server's answer broke off before it was complete (${(error as Error).message})`, { cause: error });
-  }
-}
