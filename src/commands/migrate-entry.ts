@@ -7,7 +7,6 @@
  * Other keys of the entry are kept.
  */
 import { OUR_FLAGS, OUR_VALUE_FLAGS, translateCompatArgv } from '../compat-argv.js';
-import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
 import { splitSecrets } from './entry-secrets.js';
 
@@ -96,8 +95,6 @@ function unglue(args: readonly string[]): string[] {
 interface Translation {
   args: string[];
   notes: string[];
-  /** Variables the entry's env gains (a client secret from --static-oauth-client-info). */
-  env: Record<string, string>;
 }
 
 function jsonObject(text: string): Record<string, unknown> | undefined {
@@ -110,8 +107,8 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 }
 
 /**
- * mcp-remote's --static-oauth-client-info as --client-id, with its secret (literal, or a `${VAR}`
- * the entry's own env holds) for the entry's env, out of the process list. Undefined keeps the
+ * mcp-remote's --static-oauth-client-info as --client-id and --client-secret (literal, or a `${VAR}`
+ * the entry's own env holds), which splitSecrets then moves to the entry's env. Undefined keeps the
  * flag as written: a @file, a `${VAR}` the host must supply (the proxy expands it at start), or
  * something the proxy will refuse at start naming the field.
  */
@@ -146,7 +143,6 @@ function translate(tool: PeerTool, rest: readonly string[], entryEnv: Record<str
   const args: string[] = [];
   const positionals: string[] = [];
   const notes = [...compat.notes];
-  const env: Record<string, string> = {};
   const list = unglue(compat.argv);
   for (let i = 0; i < list.length; i++) {
     const arg = list[i]!;
@@ -164,8 +160,7 @@ function translate(tool: PeerTool, rest: readonly string[], entryEnv: Record<str
     if (value === undefined) return `${arg} has no value`;
     const client = arg === '--static-oauth-client-info' ? clientInfo(value, entryEnv) : undefined;
     if (client) {
-      args.push('--client-id', client.id);
-      if (client.secret !== undefined) env[ENV.clientSecret] = client.secret;
+      args.push('--client-id', client.id, ...(client.secret === undefined ? [] : ['--client-secret', client.secret]));
       continue;
     }
     if (arg === '--static-oauth-client-info' && value.includes('${')) {
@@ -179,7 +174,7 @@ function translate(tool: PeerTool, rest: readonly string[], entryEnv: Record<str
   if (tool === 'mcp-remote' && !args.some((a) => STATIC_CREDENTIALS.has(a))) {
     notes.push('tokens mcp-remote stored in ~/.mcp-auth are not reused: sign in once more (mcp-auth-proxy login <url>, or at the first start)');
   }
-  return { args: [url, ...args], notes, env };
+  return { args: [url, ...args], notes };
 }
 
 function stringRecord(value: unknown): Record<string, string> {
@@ -197,7 +192,7 @@ export function migrateEntry(entry: Record<string, unknown>): Migration | NotMig
   const translated = translate(found.tool, found.rest, entryEnv);
   if (typeof translated === 'string') return { tool: found.tool, skipped: translated };
   const split = splitSecrets(translated.args);
-  const env: Record<string, string> = { ...entryEnv, ...translated.env };
+  const env: Record<string, string> = { ...entryEnv };
   for (const [name, literal] of split.variables) if (literal !== undefined) env[name] = literal;
   const rewritten: Record<string, unknown> = { ...entry, command: found.command, args: [...found.launcher, ...split.args] };
   if (Object.keys(env).length > 0) rewritten['env'] = env;
