@@ -8,7 +8,7 @@
  * Checked against supergateway 4.0 (yargs: camelCase and kebab-case both accepted, `--flag=value`
  * too) and mcp-remote 0.1.x (`<url> [callback-port]` positionals).
  */
-import { OPTIONS } from './command-table.js';
+import { OPTIONS, type OptionSpec } from './command-table.js';
 import { UsageError } from './errors.js';
 
 export interface CompatArgv {
@@ -64,10 +64,13 @@ const TRANSPORT_STRATEGIES: Record<string, string> = { 'http-first': 'auto', 'ss
 // supergateway's --logLevel → ours ("none" keeps errors: a proxy that hides its failures helps no one).
 const LOG_LEVELS: Record<string, string> = { debug: 'debug', info: 'info', none: 'error' };
 
-/** Our flags that take a value (so that a value is never mistaken for a positional). */
-const OUR_VALUE_FLAGS: ReadonlySet<string> = new Set(
-  Object.values(OPTIONS as Record<string, { flags: string }>).flatMap(({ flags }) => (/[<[]/.test(flags) ? flags.split(/[ ,]+/).filter((f) => f.startsWith('-')) : [])),
+/** Our long and short flags (every command's), each with its spec. */
+export const OUR_FLAGS: ReadonlyMap<string, OptionSpec> = new Map(
+  (Object.values(OPTIONS) as OptionSpec[]).flatMap((spec) => spec.flags.split(/[ ,]+/).filter((f) => f.startsWith('-')).map((f) => [f, spec] as const)),
 );
+
+/** Our flags that take a value (so that a value is never mistaken for a positional). */
+export const OUR_VALUE_FLAGS: ReadonlySet<string> = new Set([...OUR_FLAGS].filter(([, spec]) => /[<[]/.test(spec.flags)).map(([flag]) => flag));
 
 export function translateCompatArgv(input: readonly string[], valueFlags: ReadonlySet<string> = OUR_VALUE_FLAGS): CompatArgv {
   const argv: string[] = [];

@@ -5,7 +5,7 @@
  * environment variables it references (entry-secrets.ts). `config --migrate` is in config-migrate.ts.
  */
 import type { App, ConfigCommandConfig } from '../config-hosts.js';
-import { OPTIONS, type OptionSpec } from '../command-table.js';
+import { OUR_FLAGS, translateCompatArgv } from '../compat-argv.js';
 import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
 import { addSecret } from '../log.js';
@@ -14,16 +14,8 @@ import { splitSecrets } from './entry-secrets.js';
 import { readHostFile, withInputs, withServer, writeHostFile } from './host-file.js';
 import { print, say } from './output.js';
 
-/** The proxy's long and short flags, each with its spec. */
-function proxyFlags(): Map<string, OptionSpec> {
-  const flags = new Map<string, OptionSpec>();
-  for (const spec of Object.values(OPTIONS) as OptionSpec[]) for (const m of spec.flags.matchAll(/(--?[A-Za-z0-9-]+)/g)) flags.set(m[1]!, spec);
-  return flags;
-}
-
 /** Refuses what follows `--` where the proxy would refuse it, before it lands in a host's file. */
 function checkProxyArgs(args: readonly string[]): void {
-  const known = proxyFlags();
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-') {
@@ -31,7 +23,7 @@ function checkProxyArgs(args: readonly string[]): void {
     }
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg : arg.slice(0, eq);
-    const spec = known.get(flag);
+    const spec = OUR_FLAGS.get(flag);
     if (spec === undefined) throw new UsageError('INVALID_OPTION', `${flag} (after --) is not an option of mcp-auth-proxy; see mcp-auth-proxy --help`);
     if (!spec.flags.includes('<')) continue;
     if (eq < 0 && i + 1 >= args.length) throw new UsageError('INVALID_OPTION', `${flag} (after --) needs a value`);
@@ -40,10 +32,16 @@ function checkProxyArgs(args: readonly string[]): void {
   }
 }
 
-/** The entry for a new server: `npx -y mcp-auth-proxy <url> <options>`, secrets out of args. */
-export function newEntry(serverUrl: string, proxyArgs: readonly string[]): { entry: NewEntry; literals: string[] } {
-  const split = splitSecrets(proxyArgs);
+/**
+ * The entry for a new server: `npx -y mcp-auth-proxy <url> <options>`, secrets out of args. The
+ * options may be written as supergateway or mcp-remote would (compat-argv.ts): the entry gets ours.
+ */
+export function newEntry(serverUrl: string, given: readonly string[]): { entry: NewEntry; literals: string[] } {
   // Redacted from every line from here on, a usage error about the args included.
+  for (const value of splitSecrets(given).variables.values()) addSecret(value);
+  const { argv: proxyArgs, notes } = translateCompatArgv(given);
+  for (const note of notes) say(`after --: ${note}`);
+  const split = splitSecrets(proxyArgs);
   for (const value of split.variables.values()) addSecret(value);
   checkProxyArgs(proxyArgs);
   const literals = [...split.variables].filter(([, v]) => v !== undefined).map(([k]) => k);

@@ -74,9 +74,25 @@ describe('config <url>', () => {
     const stray = await h.config(['https://mcp.example.com/mcp', '--', '--keepalive', '60', 'https://other.example/mcp']);
     expect(stray.code).toBe(2);
     expect(stray.stderr).toContain('"https://other.example/mcp" (after --) is not an option');
-    const choice = await h.config(['https://mcp.example.com/mcp', '--', '--transport', 'sse-only']);
+    const choice = await h.config(['https://mcp.example.com/mcp', '--', '--transport', 'websocket']);
     expect(choice.code).toBe(2);
-    expect(choice.stderr).toContain('--transport (after --) must be one of auto, streamable-http, sse, sse-first (got "sse-only")');
+    expect(choice.stderr).toContain('--transport (after --) must be one of auto, streamable-http, sse, sse-first (got "websocket")');
+    const server = await h.config(['https://mcp.example.com/mcp', '--', '--port', '8000']);
+    expect(server.code).toBe(2);
+    expect(server.stderr).toContain("--port is one of supergateway's server options");
+  });
+
+  it('takes the options after -- in mcp-remote\'s and supergateway\'s spelling too, and writes ours; the entry lists tools', async () => {
+    const server = await startMcpServer({ kind: 'stateless', token: 'tok-SECRET-7' });
+    const h = home();
+    const given = ['--oauth2-bearer', 'tok-SECRET-7', '--disable-cookies', '--host', 'localhost', '--ping-interval', '30', '--transport', 'http-only', '--headers-timeout', '60', '--enable-proxy'];
+    const run = await h.config([server.url, '--app', 'cursor', '--write', '--', ...given]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('after --: --enable-proxy: accepted');
+    expect(run.stdout + run.stderr).not.toContain('tok-SECRET-7');
+    const entry = servers(h.paths.cursor)['mcp-server']!;
+    expect(entry.args).toEqual(['-y', 'mcp-auth-proxy', server.url, '--no-cookies', '--callback-host', 'localhost', '--keepalive', '30', '--transport', 'streamable-http', '--headers-timeout', '60']);
+    expect(await toolsOf(entry, { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-7' })).toContain('echo');
   });
 
   it('--write adds the entry to a commented VS Code mcp.json (other bytes kept, a .bak), and the entry lists tools', async () => {
@@ -255,6 +271,7 @@ describe('every real-world peer entry, rewritten, starts and lists tools', () =>
     const server = await startMcpServer({ kind: sse ? 'sse' : token ? 'stateless' : 'stateful', token });
     const [, entry] = peerEntries(server.url)[i]!;
     const migration = migrateEntry(entry) as Migration;
-    expect(await toolsOf(migration.entry as Entry)).toContain('echo');
+    // The host's own environment, for a ${VAR} the rewrite leaves for the host to supply.
+    expect(await toolsOf(migration.entry as Entry, { HOST_SECRET: 'from-the-host' })).toContain('echo');
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfigCommand, defaultEntryName, hostConfigPaths } from '../../src/config-hosts.js';
 import { claudeAddCommand, printedBlock } from '../../src/commands/config-hosts.js';
+import { newEntry } from '../../src/commands/config.js';
 import { splitSecrets } from '../../src/commands/entry-secrets.js';
 import { JsoncError } from '../../src/commands/jsonc-edit.js';
 import { emitCodexServer, readCodexServers, setCodexServer } from '../../src/commands/toml-edit.js';
@@ -73,6 +74,21 @@ describe('secrets never inlined', () => {
     expect(printedBlock('vscode', 'x', entry, '/p')).toContain('"type": "stdio"');
     expect(printedBlock('codex', 'x', entry, '/p')).toContain('env_vars = ["MCP_AUTH_PROXY_BEARER"]');
     expect(claudeAddCommand('x', entry)).toBe("claude mcp add --scope user --transport stdio -e 'MCP_AUTH_PROXY_BEARER=${MCP_AUTH_PROXY_BEARER}' x -- npx -y mcp-auth-proxy https://x.example/mcp");
+  });
+});
+
+const U = 'https://mcp.example.com/mcp';
+
+describe('newEntry: the options after --', () => {
+  it('takes mcp-remote\'s and supergateway\'s spellings and writes ours, secrets still out of args', () => {
+    const { entry, literals } = newEntry(U, ['--host', 'localhost', '--disable-cookies', '--keep-alive', '--authorize-param', 'prompt=consent', '--oauth2-bearer', 'tok-1234', '--logLevel', 'none']);
+    expect(entry.args).toEqual(['-y', 'mcp-auth-proxy', U, '--callback-host', 'localhost', '--no-cookies', '--keepalive', '30', '--authorize-param', 'prompt=consent', '--log-level', 'error']);
+    expect(literals).toEqual(['MCP_AUTH_PROXY_BEARER']);
+  });
+
+  it('refuses supergateway\'s server modes and options neither tool has', () => {
+    expect(() => newEntry(U, ['--stdio', 'uvx mcp-server-git'])).toThrow(/does not serve a stdio server/);
+    expect(() => newEntry(U, ['--frobnicate'])).toThrow(/--frobnicate \(after --\) is not an option/);
   });
 });
 

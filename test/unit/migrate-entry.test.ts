@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { migrateEntry, type Migration } from '../../src/commands/migrate-entry.js';
+import { migrateEntry, type Migration, type NotMigrated } from '../../src/commands/migrate-entry.js';
 
 import { PEER_ENTRIES, U } from '../fixtures/peer-entries.js';
 
@@ -26,8 +26,19 @@ describe('migrateEntry: real-world peer entries', () => {
   });
 
   it('refuses, with the reason, supergateway serving a local stdio server', () => {
-    expect(migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--stdio', 'uvx mcp-server-git', '--port', '8000'] })).toMatchObject({ tool: 'supergateway', skipped: /local stdio server/ });
-    expect(migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--sse', U, '--outputTransport', 'ws'] })).toMatchObject({ skipped: /serves ws/ });
+    const local = migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--stdio', 'uvx mcp-server-git', '--port', '8000'] }) as NotMigrated;
+    expect(local.tool).toBe('supergateway');
+    expect(local.skipped).toMatch(/^--stdio is one of supergateway's server options; .*does not serve a stdio server/);
+    expect((migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--sse', U, '--outputTransport', 'ws'] }) as NotMigrated).skipped).toMatch(/^--outputTransport ws asks for a server on ws/);
+  });
+
+  it('refuses, with the reason, an entry whose option neither tool nor the proxy knows (not dropped silently)', () => {
+    expect(migrateEntry({ command: 'npx', args: ['mcp-remote', U, '--frobnicate', 'x'] })).toEqual({ tool: 'mcp-remote', skipped: "--frobnicate is neither mcp-remote's option nor mcp-auth-proxy's; rewrite this entry by hand" });
+    expect(migrateEntry({ command: 'npx', args: ['mcp-remote', '--debug'] })).toEqual({ tool: 'mcp-remote', skipped: 'no server URL found in its arguments' });
+  });
+
+  it('puts the server URL first, wherever supergateway\'s --sse came', () => {
+    expect((migrateEntry({ command: 'npx', args: ['supergateway', '--header', 'X-A: 1', '--sse', U] }) as Migration).entry['args']).toEqual(['-y', 'mcp-auth-proxy', U, '--header', 'X-A: 1', '--transport', 'sse']);
   });
 
   it('adds -y to npx, which would otherwise ask on the host\'s stdin', () => {
