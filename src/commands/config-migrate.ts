@@ -8,7 +8,7 @@
 import type { App, ConfigCommandConfig } from '../config-hosts.js';
 import { isProxyError } from '../errors.js';
 import { addSecret, redact } from '../log.js';
-import { HOSTS } from './config-hosts.js';
+import { HOSTS } from './host-formats.js';
 import { hostServers, readHostFile, withServer, writeHostFile } from './host-file.js';
 import { migrateEntry, type Migration } from './migrate-entry.js';
 import { print, say } from './output.js';

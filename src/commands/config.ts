@@ -9,7 +9,7 @@ import { OUR_FLAGS, translateCompatArgv } from '../compat-argv.js';
 import { ENV } from '../config-defaults.js';
 import { UsageError } from '../errors.js';
 import { addSecret } from '../log.js';
-import { codexTable, HOSTS, jsonEntry, printedBlock, vscodeInputs, type NewEntry } from './config-hosts.js';
+import { codexTable, HOSTS, jsonEntry, printedBlock, vscodeInputs, type NewEntry } from './host-formats.js';
 import { splitSecrets } from './entry-secrets.js';
 import { readHostFile, withInputs, withServer, writeHostFile } from './host-file.js';
 import { print, say } from './output.js';

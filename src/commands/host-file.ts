@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync
 import { dirname } from 'node:path';
 import type { App } from '../config-hosts.js';
 import { ProxyError } from '../errors.js';
-import { HOSTS } from './config-hosts.js';
+import { HOSTS } from './host-formats.js';
 import { appendJsoncItem, JsoncError, memberOf, parseJsonc, setJsoncMember, type JsoncNode } from './jsonc-edit.js';
 import { readCodexServers, setCodexServer } from './toml-edit.js';
 

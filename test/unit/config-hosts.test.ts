@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildConfigCommand, defaultEntryName, hostConfigPaths } from '../../src/config-hosts.js';
-import { claudeAddCommand, printedBlock } from '../../src/commands/config-hosts.js';
+import { claudeAddCommand, printedBlock } from '../../src/commands/host-formats.js';
 import { newEntry } from '../../src/commands/config.js';
 import { splitSecrets } from '../../src/commands/entry-secrets.js';
 import { JsoncError } from '../../src/commands/jsonc-edit.js';
