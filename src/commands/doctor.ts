@@ -23,7 +23,7 @@ import { isAuthProblem, isProxyError } from '../errors.js';
 import type { OutgoingRequest } from '../http/authorizer.js';
 import { createHttpClient } from '../create-http-client.js';
 import type { HttpClient } from '../http/client.js';
-import { addSecret, redact, setLogLevel } from '../log.js';
+import { addSecret, setLogLevel } from '../log.js';
 import { initializeResult } from '../modern/discover-result.js';
 import { displayUrl } from '../url.js';
 import { describeAuthServer } from './doctor-auth-server.js';

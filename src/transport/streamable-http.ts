@@ -238,7 +238,6 @@ export class StreamableHttpTransport implements RemoteTransport {
         this.deliver(reply);
         return undefined;
       }
-      const detail = typeof messages === 'string' ? undefined : messages.find(isResponse)?.error?.message;
       const serverMessage = serverReason(text, res.header('content-type'));
       return new ProxyError(
         'REMOTE_HTTP_STATUS',

@@ -2,7 +2,6 @@
 // a dead refresh token (invalid_grant) or client (invalid_client) leads back to the browser.
 import { describe, expect, it, vi } from 'vitest';
 import type { Adapter } from 'oidc-provider';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { connectClient } from '../fixtures/cli.js';
 import { formOf, pathnameOf } from '../fixtures/auth-common.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
