@@ -37,7 +37,10 @@ const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const gig = argv.includes('--1gb');
 const noInstall = quick || argv.includes('--no-install');
-const only = argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 if (quick) Object.assign(CONFIG, { spawns: 3, warmupConcurrent: 500, rounds: 3, peerRounds: 1, hugeCalls: 1 });
 
 const loadAtStart = loadavg(); // other work on the box makes every figure noisier
@@ -160,7 +163,12 @@ const peers = await start(contenders.filter((c) => !c.core));
 const rawEntry = core.find((e) => e.contender.id === 'raw' && e.driver && !e.row.error);
 for (const e of core) if (e !== rawEntry) await e.driver?.close().catch(() => {});
 if (peers.some((e) => e.driver)) {
-  const ref = rawEntry && { ...rawEntry, contender: { ...rawEntry.contender, core: false }, row: (rawEntry.row.peerRef = { name: rawEntry.row.name }), log: log('raw beside peers') };
+  const ref = rawEntry && {
+    ...rawEntry,
+    contender: { ...rawEntry.contender, core: false },
+    row: (rawEntry.row.peerRef = { name: rawEntry.row.name }),
+    log: log('raw beside peers'),
+  };
   console.error(`workload (peers): ${CONFIG.peerRounds} rounds, each in turn with raw ...`);
   done.peerRounds = (await runWorkload([...(ref ? [ref] : []), ...peers], payloads, { deadline: t0 + PEERS_MS, rounds: CONFIG.peerRounds })).rounds;
 }

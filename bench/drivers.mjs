@@ -159,11 +159,7 @@ export async function startStdio({ entry, args, env, initTimeoutMs = 15_000 }) {
   };
 
   try {
-    const init = await request(
-      'initialize',
-      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
-      initTimeoutMs,
-    );
+    const init = await request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO }, initTimeoutMs);
     const initMs = performance.now() - t0;
     if (!init?.serverInfo) throw new Error(`bad initialize result: ${JSON.stringify(init).slice(0, 200)}`);
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });

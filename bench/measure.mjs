@@ -86,12 +86,15 @@ async function gigCase({ driver, row, log }) {
   try {
     const result = await driver.callTool('gig', {}, 120_000);
     const bytes = result?.oversizedBytes;
-    out = bytes > 1024 ** 3
-      ? { outcome: 'streamed', detail: `${bytes} bytes on one stdout line` }
-      : { outcome: 'failed', detail: `unexpected result: ${JSON.stringify(result).slice(0, 200)}` };
+    out =
+      bytes > 1024 ** 3
+        ? { outcome: 'streamed', detail: `${bytes} bytes on one stdout line` }
+        : { outcome: 'failed', detail: `unexpected result: ${JSON.stringify(result).slice(0, 200)}` };
   } catch (err) {
     const msg = err?.message ?? String(err);
-    out = /^JSON-RPC error/.test(msg) ? { outcome: 'refused', detail: msg.slice(0, 240) } : { outcome: /process exited/.test(msg) ? 'crashed' : 'failed', detail: msg.slice(0, 400) };
+    out = /^JSON-RPC error/.test(msg)
+      ? { outcome: 'refused', detail: msg.slice(0, 240) }
+      : { outcome: /process exited/.test(msg) ? 'crashed' : 'failed', detail: msg.slice(0, 400) };
   }
   out.ms = performance.now() - t;
   out.peakRssMB = driver.peakRssKB() / 1024;
@@ -202,7 +205,9 @@ export async function runWorkload(entries, payloads, { deadline = Infinity, roun
     row.bigVerified = !row.error;
     // Peak RSS of the whole run so far (10 MB included), read before the 100 MB case.
     row.rssMB = driver.peakRssKB() / 1024;
-    log(`p50 ${row.p50.toFixed(3)} ms, p99 ${row.p99.toFixed(3)} ms, ${row.rps.toFixed(0)} req/s, 10 MB ${row.bigMs.toFixed(1)} ms, peak RSS ${row.rssMB.toFixed(1)} MB`);
+    log(
+      `p50 ${row.p50.toFixed(3)} ms, p99 ${row.p99.toFixed(3)} ms, ${row.rps.toFixed(0)} req/s, 10 MB ${row.bigMs.toFixed(1)} ms, peak RSS ${row.rssMB.toFixed(1)} MB`,
+    );
   }
   if (!withHuge) return { rounds, hugeCalls: 0 };
   const huge = entries.filter((e) => e.contender.huge);

@@ -93,7 +93,14 @@ export async function startRaw({ url, token }) {
       if (sessionId)
         await new Promise((resolve) => {
           const req = http.request(
-            { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId } },
+            {
+              agent,
+              host: target.hostname,
+              port: target.port,
+              path: target.pathname,
+              method: 'DELETE',
+              headers: { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId },
+            },
             (res) => res.resume().on('end', resolve).on('error', resolve),
           );
           req.on('error', resolve);

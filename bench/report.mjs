@@ -47,7 +47,9 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   );
   const busy = Math.max(loadAtStart[0], loadAtEnd[0]) / cpus;
   if (busy > 1.5)
-    console.log(`WARNING: the machine was busy (load ${busy.toFixed(1)}× its CPUs): every process waits for a CPU, and a path through more processes waits more; treat the ratios as rough.\n`);
+    console.log(
+      `WARNING: the machine was busy (load ${busy.toFixed(1)}× its CPUs): every process waits for a CPU, and a path through more processes waits more; treat the ratios as rough.\n`,
+    );
   printTable(
     cols.map((c) => c[0]),
     rows.map((r) => cols.map((c) => c[1](r))),
@@ -68,7 +70,7 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   console.log('  p50/p99 over all rounds; req/s, 10 MB, 100 MB: the median round (of an even number: the lower)');
   if (raw.peerRef?.p50)
     console.log(`  raw beside the peers: p50 ${fmt(raw.peerRef.p50, 3)} ms, ${fmt(raw.peerRef.rps, 0)} req/s, 10 MB ${fmt(raw.peerRef.bigMs, 1)} ms`);
-  console.log('\nRatios (times: lower is better; req/s: higher is better). To raw: median over rounds of the round\'s ratio;');
+  console.log("\nRatios (times: lower is better; req/s: higher is better). To raw: median over rounds of the round's ratio;");
   console.log('p50: of the p50s; peers to raw measured beside them. Init: to mcp-remote started the same way (cold to cold, warm to warm):');
   printTable(
     ['contender', 'p50 ×raw', 'req/s ×raw', '10 MB ×raw', '100 MB ×raw', 'init cold ×mcp-remote', 'init warm ×mcp-remote'],
@@ -118,11 +120,12 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   if (!fp) console.log('\nInstall footprint: skipped (--no-install or --quick)');
   else if (fp.skipped) console.log(`\nInstall footprint: skipped (${fp.skipped}; the limit is 6 minutes for the whole bench)`);
   else {
-    const show = (x) =>
-      x?.error ? `FAILED: ${x.error}` : `${x.packages} packages, ${x.mb.toFixed(2)} MB (du -sk node_modules), ${x.seconds.toFixed(1)} s`;
+    const show = (x) => (x?.error ? `FAILED: ${x.error}` : `${x.packages} packages, ${x.mb.toFixed(2)} MB (du -sk node_modules), ${x.seconds.toFixed(1)} s`);
     console.log('\nInstall footprint (npm install --no-audit --no-fund into an empty folder):');
     if (fp.tarball)
-      console.log(`  tarball      ${fp.tarball.name}: ${fp.tarball.files} files, ${fp.tarball.kB.toFixed(1)} kB${fp.tarball.warning ? ` — ${fp.tarball.warning}` : ''}`);
+      console.log(
+        `  tarball      ${fp.tarball.name}: ${fp.tarball.files} files, ${fp.tarball.kB.toFixed(1)} kB${fp.tarball.warning ? ` — ${fp.tarball.warning}` : ''}`,
+      );
     console.log(`  ours         ${show(fp.ours)}`);
     console.log(`  mcp-remote   ${show(fp.mcpRemote)}`);
     const sizeR = ratio(fp.ours?.mb, fp.mcpRemote?.mb);

@@ -45,11 +45,9 @@ const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex')
 
 function newMcpServer() {
   const server = new McpServer({ name: 'bench-server', version: '1.0.0' });
-  server.registerTool(
-    'echo',
-    { description: 'Echo text back', inputSchema: { text: z.string() } },
-    async ({ text }) => ({ content: [{ type: 'text', text }] }),
-  );
+  server.registerTool('echo', { description: 'Echo text back', inputSchema: { text: z.string() } }, async ({ text }) => ({
+    content: [{ type: 'text', text }],
+  }));
   server.registerTool('gig', { description: `Return ${GIG_BYTES} bytes of text` }, async () => {
     throw new Error('gig is answered by the HTTP layer');
   });
@@ -87,7 +85,9 @@ function sendGig(res, id) {
     for (let sent = 0; sent < GIG_BYTES; sent += chunk.length) yield chunk;
     yield '"}]}}';
   }
-  Readable.from(body()).on('error', () => res.destroy()).pipe(res);
+  Readable.from(body())
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 function sendJsonError(res, status, message) {

@@ -19,10 +19,19 @@ for (let hops = 0; hops < 10; hops++) {
   const html = await res.text();
   const form = /<form[^>]*action="([^"]+)"[\s\S]*?name="id" value="([^"]+)"/.exec(html);
   if (!form) {
-    say(`the page says: ${html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim()}`);
+    say(
+      `the page says: ${html
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim()}`,
+    );
     break;
   }
   say('pressing "Allow" on the consent page');
   const action = new URL(form[1], res.url || process.argv[2]).href;
-  res = await visit(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ id: form[2], decision: 'allow' }) });
+  res = await visit(action, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ id: form[2], decision: 'allow' }),
+  });
 }

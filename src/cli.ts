@@ -71,7 +71,11 @@ function program(onRun: (run: Invocation) => void, argv: readonly string[]): Com
   // Subcommands inherit the settings above (output, exit override, help option, suggestions).
   for (const name of COMMAND_NAMES) {
     const spec = COMMANDS[name];
-    const sub = cli.command(name).summary(spec.summary).description(spec.description).argument(...spec.argument);
+    const sub = cli
+      .command(name)
+      .summary(spec.summary)
+      .description(spec.description)
+      .argument(...spec.argument);
     addOptions(sub, spec.options);
     if (spec.usage) sub.usage(spec.usage);
     sub.addHelpText('after', spec.examples);
@@ -81,7 +85,9 @@ function program(onRun: (run: Invocation) => void, argv: readonly string[]): Com
         onRun({ command: name, url, options: { ...inheritedOptions(self), proxyArgs: rest } });
       });
     } else {
-      sub.action((serverUrl: string | undefined, _opts: RawOptions, self: Command) => onRun({ command: name, url: serverUrl, options: inheritedOptions(self) }));
+      sub.action((serverUrl: string | undefined, _opts: RawOptions, self: Command) =>
+        onRun({ command: name, url: serverUrl, options: inheritedOptions(self) }),
+      );
     }
   }
   // After the commands, which keep refusing extra arguments: the action above checks them, so
@@ -117,7 +123,8 @@ function splitAtDashDash(command: Command, argv: readonly string[]): { url: stri
   const at = argv.indexOf('--');
   const after = at < 0 ? 0 : argv.length - at - 1;
   const before = command.args.slice(0, command.args.length - after);
-  if (before.length > 1) throw new UsageError('INVALID_OPTION', `too many arguments: expected one server URL, got ${before.length} (put the proxy's options after --)`);
+  if (before.length > 1)
+    throw new UsageError('INVALID_OPTION', `too many arguments: expected one server URL, got ${before.length} (put the proxy's options after --)`);
   return { url: before[0], rest: command.args.slice(command.args.length - after) };
 }
 

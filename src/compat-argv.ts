@@ -21,7 +21,7 @@ export interface CompatArgv {
 const MCP_REMOTE_KEEPALIVE_SECONDS = '30';
 
 const SERVER_MODE_SENTENCE =
-  'mcp-auth-proxy connects MCP hosts to remote servers over HTTP and does not serve a stdio server: give the remote server\'s URL (e.g. --sse https://example.com/sse or --streamableHttp https://example.com/mcp), or keep using supergateway for this';
+  "mcp-auth-proxy connects MCP hosts to remote servers over HTTP and does not serve a stdio server: give the remote server's URL (e.g. --sse https://example.com/sse or --streamableHttp https://example.com/mcp), or keep using supergateway for this";
 
 // supergateway's server-mode options (yargs accepts the kebab-case forms too).
 const SERVER_MODE = new Set([
@@ -66,7 +66,12 @@ const LOG_LEVELS: Record<string, string> = { debug: 'debug', info: 'info', none:
 
 /** Our long and short flags (every command's), each with its spec. */
 export const OUR_FLAGS: ReadonlyMap<string, OptionSpec> = new Map(
-  (Object.values(OPTIONS) as OptionSpec[]).flatMap((spec) => spec.flags.split(/[ ,]+/).filter((f) => f.startsWith('-')).map((f) => [f, spec] as const)),
+  (Object.values(OPTIONS) as OptionSpec[]).flatMap((spec) =>
+    spec.flags
+      .split(/[ ,]+/)
+      .filter((f) => f.startsWith('-'))
+      .map((f) => [f, spec] as const),
+  ),
 );
 
 /** Our flags that take a value (so that a value is never mistaken for a positional). */
@@ -121,7 +126,8 @@ export function translateCompatArgv(input: readonly string[], valueFlags: Readon
       case '--streamable-http': {
         const url = value();
         const transport = arg === '--sse' ? 'sse' : 'streamable-http';
-        if (forcedTransport !== undefined && forcedTransport !== transport) throw new UsageError('INVALID_OPTION', 'give one server: --sse and --streamableHttp were both given');
+        if (forcedTransport !== undefined && forcedTransport !== transport)
+          throw new UsageError('INVALID_OPTION', 'give one server: --sse and --streamableHttp were both given');
         forcedTransport = transport;
         positionals.push(url);
         argv.push(url, '--transport', transport);

@@ -42,13 +42,18 @@ function buildAssertionSource(raw: RawOptions, env: Env, grant: GrantChoice, sec
     throw new UsageError('INVALID_OPTION', 'give the workload assertion once: --assertion-file and --assertion-env were both given');
   }
   // RFC 7523 §3.1 leaves client authentication optional, but the ID of the client the token is for is needed by every AS we know.
-  if (raw.clientId === undefined) throw new UsageError('INVALID_OPTION', '--grant jwt-bearer needs --client-id (the client registered with the authorization server for this workload)');
+  if (raw.clientId === undefined)
+    throw new UsageError('INVALID_OPTION', '--grant jwt-bearer needs --client-id (the client registered with the authorization server for this workload)');
   if (raw.assertionFile !== undefined) return Object.freeze({ file: userPath(raw.assertionFile, '--assertion-file', env) });
   const name = raw.assertionEnv?.trim();
   if (name === undefined) {
-    throw new UsageError('INVALID_OPTION', '--grant jwt-bearer needs the workload\'s JWT: --assertion-file <path> (e.g. a Kubernetes projected service-account token) or --assertion-env <VAR>');
+    throw new UsageError(
+      'INVALID_OPTION',
+      "--grant jwt-bearer needs the workload's JWT: --assertion-file <path> (e.g. a Kubernetes projected service-account token) or --assertion-env <VAR>",
+    );
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError('INVALID_OPTION', `--assertion-env takes the name of an environment variable (got "${name}")`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new UsageError('INVALID_OPTION', `--assertion-env takes the name of an environment variable (got "${name}")`);
   const value = env[name]?.trim();
   if (!value) throw new UsageError('MISSING_ENV', `--assertion-env ${name}: the variable is not set or empty`);
   secrets.push(value);
@@ -58,23 +63,36 @@ function buildAssertionSource(raw: RawOptions, env: Env, grant: GrantChoice, sec
 function buildIdp(raw: RawOptions, env: Env, grant: GrantChoice, secrets: string[]): IdpConfig | undefined {
   const clientSecret = raw.idpClientSecret ?? env[ENV.idpClientSecret];
   if (raw.idp === undefined) {
-    const stray = raw.idpClientId !== undefined ? '--idp-client-id' : raw.idpClientSecret !== undefined ? '--idp-client-secret' : raw.idpIdTokenFile !== undefined ? '--idp-id-token-file' : undefined;
+    const stray =
+      raw.idpClientId !== undefined
+        ? '--idp-client-id'
+        : raw.idpClientSecret !== undefined
+          ? '--idp-client-secret'
+          : raw.idpIdTokenFile !== undefined
+            ? '--idp-id-token-file'
+            : undefined;
     if (stray) throw new UsageError('INVALID_OPTION', `${stray} needs --idp <issuer> (the enterprise identity provider)`);
     return undefined;
   }
-  if (grant !== 'authorization_code') throw new UsageError('INVALID_OPTION', `--idp signs a user in at the identity provider; it cannot be combined with --grant ${grant}`);
+  if (grant !== 'authorization_code')
+    throw new UsageError('INVALID_OPTION', `--idp signs a user in at the identity provider; it cannot be combined with --grant ${grant}`);
   let issuer: URL;
   try {
     issuer = new URL(raw.idp);
   } catch {
     throw new UsageError('INVALID_URL', `--idp must be the identity provider's issuer URL, e.g. https://login.example.com (got "${raw.idp}")`);
   }
-  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) && raw.allowHttp !== true) {
+  if (
+    issuer.protocol !== 'https:' &&
+    !(issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname)) &&
+    raw.allowHttp !== true
+  ) {
     throw new UsageError('INSECURE_URL', `--idp must be an https URL (got ${issuer.protocol}//); pass --allow-http if you accept the risk`);
   }
-  if (raw.idpClientId === undefined) throw new UsageError('INVALID_OPTION', '--idp needs --idp-client-id (this application\'s client at the identity provider)');
+  if (raw.idpClientId === undefined) throw new UsageError('INVALID_OPTION', "--idp needs --idp-client-id (this application's client at the identity provider)");
   // The MCP server's authorization server must know which client the ID-JAG is for (its client_id claim).
-  if (raw.clientId === undefined) throw new UsageError('INVALID_OPTION', '--idp needs --client-id (the client registered with the MCP server\'s authorization server)');
+  if (raw.clientId === undefined)
+    throw new UsageError('INVALID_OPTION', "--idp needs --client-id (the client registered with the MCP server's authorization server)");
   if (clientSecret !== undefined) secrets.push(clientSecret);
   return Object.freeze({
     issuer: raw.idp,

@@ -21,14 +21,16 @@ const RESERVED_HEADERS = new Set([
 // RFC 9110 §5.6.2 token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-
 /**
  * --header-file: "Name: value" lines (blank lines and # comments skipped), each checked like a
  * --header; errors name the file and line, never a value.
  */
 export function readHeaderFile(file: string | undefined, env: Env, secrets: string[]): Record<string, string> {
   if (file === undefined) return {};
-  const lines = readUserFile(file, '--header-file', env, { privateKey: false }).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = readUserFile(file, '--header-file', env, { privateKey: false })
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   const values: string[] = [];
   const where: string[] = [];
   lines.forEach((line, i) => {
@@ -40,9 +42,14 @@ export function readHeaderFile(file: string | undefined, env: Env, secrets: stri
   return parseHeaders(values, env, secrets, (i) => where[i]!);
 }
 
-
 /** `label(i)` names where values[i] came from in errors (--header, or a --header-file line); `headers` is added to, `secrets` gets every value. */
-export function parseHeaders(values: readonly string[], env: Env, secrets: string[], label: (index: number) => string = () => '--header', headers: Record<string, string> = {}): Record<string, string> {
+export function parseHeaders(
+  values: readonly string[],
+  env: Env,
+  secrets: string[],
+  label: (index: number) => string = () => '--header',
+  headers: Record<string, string> = {},
+): Record<string, string> {
   for (const [index, raw] of values.entries()) {
     const where = label(index);
     const colon = raw.indexOf(':');

@@ -59,7 +59,8 @@ function homeOf(env: Env, platform: NodeJS.Platform): string {
 export function hostConfigPaths(env: Env, platform: NodeJS.Platform = process.platform): Record<App, string> {
   const home = homeOf(env, platform);
   const appData = env['APPDATA'] || join(home, 'AppData', 'Roaming');
-  const userConfig = platform === 'win32' ? appData : platform === 'darwin' ? join(home, 'Library', 'Application Support') : env['XDG_CONFIG_HOME'] || join(home, '.config');
+  const userConfig =
+    platform === 'win32' ? appData : platform === 'darwin' ? join(home, 'Library', 'Application Support') : env['XDG_CONFIG_HOME'] || join(home, '.config');
   return {
     cursor: join(home, '.cursor', 'mcp.json'),
     'claude-desktop': join(userConfig, 'Claude', 'claude_desktop_config.json'),
@@ -79,11 +80,18 @@ export function defaultEntryName(serverUrl: string): string {
   return label.replace(/[^A-Za-z0-9_-]/g, '-') || 'mcp-server';
 }
 
-export function buildConfigCommand(url: string | undefined, raw: ConfigCommandOptions, env: Env, platform: NodeJS.Platform = process.platform): ConfigCommandConfig {
+export function buildConfigCommand(
+  url: string | undefined,
+  raw: ConfigCommandOptions,
+  env: Env,
+  platform: NodeJS.Platform = process.platform,
+): ConfigCommandConfig {
   const migrate = raw.migrate === true;
-  if (migrate && url !== undefined) throw new UsageError('INVALID_OPTION', 'config --migrate rewrites the entries already in your hosts\' files: give it no server URL');
+  if (migrate && url !== undefined)
+    throw new UsageError('INVALID_OPTION', "config --migrate rewrites the entries already in your hosts' files: give it no server URL");
   if (migrate && (raw.proxyArgs?.length ?? 0) > 0) throw new UsageError('INVALID_OPTION', 'config --migrate takes no proxy options after --');
-  if (!migrate && url === undefined) throw new UsageError('INVALID_URL', 'config needs the server URL, e.g. mcp-auth-proxy config https://example.com/mcp (or --migrate)');
+  if (!migrate && url === undefined)
+    throw new UsageError('INVALID_URL', 'config needs the server URL, e.g. mcp-auth-proxy config https://example.com/mcp (or --migrate)');
   let serverUrl: string | undefined;
   if (url !== undefined) {
     try {
@@ -91,14 +99,17 @@ export function buildConfigCommand(url: string | undefined, raw: ConfigCommandOp
     } catch {
       throw new UsageError('INVALID_URL', `"${url}" is not a URL; give the server's full address, e.g. https://example.com/mcp`);
     }
-    if (!/^https?:$/.test(new URL(url).protocol)) throw new UsageError('INVALID_URL', `the server URL must start with https:// (got ${new URL(url).protocol}//)`);
+    if (!/^https?:$/.test(new URL(url).protocol))
+      throw new UsageError('INVALID_URL', `the server URL must start with https:// (got ${new URL(url).protocol}//)`);
   }
   const apps = raw.app === undefined ? APPS : [raw.app];
-  for (const app of apps) if (!(APPS as readonly string[]).includes(app)) throw new UsageError('INVALID_OPTION', `--app must be one of ${APPS.join(', ')} (got "${app}")`);
+  for (const app of apps)
+    if (!(APPS as readonly string[]).includes(app)) throw new UsageError('INVALID_OPTION', `--app must be one of ${APPS.join(', ')} (got "${app}")`);
   const name = raw.name ?? (serverUrl === undefined ? '' : defaultEntryName(serverUrl));
-  if (raw.name !== undefined && (name.trim() === '' || /[\u0000-\u001f]/.test(name))) throw new UsageError('INVALID_OPTION', '--name needs a name for the entry, e.g. --name example');
+  if (raw.name !== undefined && (name.trim() === '' || /[\u0000-\u001f]/.test(name)))
+    throw new UsageError('INVALID_OPTION', '--name needs a name for the entry, e.g. --name example');
   if (raw.write === true && raw.app === undefined && !migrate) {
-    throw new UsageError('INVALID_OPTION', 'config --write changes one host\'s file: say which with --app, e.g. --app cursor');
+    throw new UsageError('INVALID_OPTION', "config --write changes one host's file: say which with --app, e.g. --app cursor");
   }
   const paths = hostConfigPaths(env, platform);
   const chosen = apps as readonly App[];
@@ -115,6 +126,13 @@ export function buildConfigCommand(url: string | undefined, raw: ConfigCommandOp
     paths: Object.freeze(paths),
     migrationSources: Object.freeze(migrationSources),
     // A path as the proxy reads it from a flag: ~/ and ${VAR} are expanded (option-values.ts).
-    headerFileDir: platform === 'win32' ? '${APPDATA}\\mcp-auth-proxy' : platform === 'darwin' ? '~/Library/Application Support/mcp-auth-proxy' : env['XDG_CONFIG_HOME'] ? join(env['XDG_CONFIG_HOME'], 'mcp-auth-proxy') : '~/.config/mcp-auth-proxy',
+    headerFileDir:
+      platform === 'win32'
+        ? '${APPDATA}\\mcp-auth-proxy'
+        : platform === 'darwin'
+          ? '~/Library/Application Support/mcp-auth-proxy'
+          : env['XDG_CONFIG_HOME']
+            ? join(env['XDG_CONFIG_HOME'], 'mcp-auth-proxy')
+            : '~/.config/mcp-auth-proxy',
   });
 }

@@ -84,12 +84,18 @@ export function buildClientGrant(raw: RawOptions, env: Env, clientSecret: string
   }
   if (raw.clientKey === undefined) {
     if (raw.clientKeyAlg !== undefined || raw.clientKeyId !== undefined) {
-      throw new UsageError('INVALID_OPTION', `${raw.clientKeyAlg !== undefined ? '--client-key-alg' : '--client-key-id'} needs --client-key (the private key it describes)`);
+      throw new UsageError(
+        'INVALID_OPTION',
+        `${raw.clientKeyAlg !== undefined ? '--client-key-alg' : '--client-key-id'} needs --client-key (the private key it describes)`,
+      );
     }
   } else {
     if (raw.clientId === undefined) throw new UsageError('INVALID_OPTION', '--client-key needs --client-id (the client the key belongs to)');
     if (clientSecret !== undefined) {
-      throw new UsageError('INVALID_OPTION', `give the client's credentials once: --client-key and a client secret (--client-secret or ${ENV.clientSecret}) were both given`);
+      throw new UsageError(
+        'INVALID_OPTION',
+        `give the client's credentials once: --client-key and a client secret (--client-secret or ${ENV.clientSecret}) were both given`,
+      );
     }
   }
   if (grant === 'client_credentials' && (raw.clientId === undefined || (clientSecret === undefined && raw.clientKey === undefined))) {

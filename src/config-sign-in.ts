@@ -30,7 +30,12 @@ export interface SignInOptions {
 // The parameters the flow itself sets per request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707): a user
 // value would break PKCE, state or the token's audience, or disagree with the token request.
 const FLOW_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource']);
-const FLOW_HINTS: Record<string, string> = { scope: ' (use --scope)', resource: ' (use --resource)', client_id: ' (use --client-id)', redirect_uri: ' (use --callback-host, --callback-port, --callback-path)' };
+const FLOW_HINTS: Record<string, string> = {
+  scope: ' (use --scope)',
+  resource: ' (use --resource)',
+  client_id: ' (use --client-id)',
+  redirect_uri: ' (use --callback-host, --callback-port, --callback-path)',
+};
 
 // RFC 7591 §2 metadata the proxy owns: its loopback redirect and the grants each flow needs.
 const OWNED_METADATA = new Set(['redirect_uris', 'grant_types', 'response_types', 'client_id', 'client_secret']);
@@ -53,7 +58,8 @@ export function parseAuthorizeParams(values: readonly string[]): Record<string, 
   for (const text of values) {
     const eq = text.indexOf('=');
     const key = eq < 0 ? text.trim() : text.slice(0, eq).trim();
-    if (eq < 1 || key === '') throw new UsageError('INVALID_OPTION', '--authorize-param expects key=value, e.g. --authorize-param audience=https://api.example.com');
+    if (eq < 1 || key === '')
+      throw new UsageError('INVALID_OPTION', '--authorize-param expects key=value, e.g. --authorize-param audience=https://api.example.com');
     if (!/^[A-Za-z0-9_.~-]+$/.test(key)) throw new UsageError('INVALID_OPTION', `--authorize-param: "${key}" is not a parameter name`);
     if (FLOW_PARAMS.has(key) || key.startsWith('code_challenge')) {
       throw new UsageError('INVALID_OPTION', `--authorize-param cannot set "${key}": the sign-in flow sets it itself${FLOW_HINTS[key] ?? ''}`);
@@ -75,7 +81,9 @@ export function authorizeParamsKey(params: Readonly<Record<string, string>>): st
  * mcp-remote's "multiple instances") keep their own tokens side by side.
  */
 export function credentialsKey(serverHref: string, params: Readonly<Record<string, string>>, resource?: string | false): string {
-  const parts = [authorizeParamsKey(params), typeof resource === 'string' ? `resource=${encodeURIComponent(resource)}` : undefined].filter((p) => p !== undefined);
+  const parts = [authorizeParamsKey(params), typeof resource === 'string' ? `resource=${encodeURIComponent(resource)}` : undefined].filter(
+    (p) => p !== undefined,
+  );
   return parts.length === 0 ? serverHref : `${serverHref}#${parts.join(';')}`;
 }
 
@@ -84,7 +92,10 @@ function parseCallbackHost(text: string | undefined): string {
   const host = text.trim().toLowerCase();
   // RFC 8252 §7.3: a loopback redirect; the listener binds loopback, so only loopback names reach it.
   if (host !== 'localhost' && !isLoopbackHost(host)) {
-    throw new UsageError('INVALID_OPTION', `--callback-host must name this machine's loopback: 127.0.0.1, localhost or [::1] (got "${text}"); the sign-in listener binds loopback only`);
+    throw new UsageError(
+      'INVALID_OPTION',
+      `--callback-host must name this machine's loopback: 127.0.0.1, localhost or [::1] (got "${text}"); the sign-in listener binds loopback only`,
+    );
   }
   return host === '::1' ? '[::1]' : host;
 }
@@ -113,7 +124,10 @@ function httpsOrLoopback(text: string, flag: string, allowHttp: boolean): string
 
 function tokenEndpoint(raw: RawOptions, allowHttp: boolean): string {
   if ((raw.grant ?? DEFAULTS.grant) !== 'client_credentials') {
-    throw new UsageError('INVALID_OPTION', '--token-endpoint needs --grant client_credentials (or mcp-remote\'s --client-credentials): a user\'s sign-in finds its endpoints by discovery');
+    throw new UsageError(
+      'INVALID_OPTION',
+      "--token-endpoint needs --grant client_credentials (or mcp-remote's --client-credentials): a user's sign-in finds its endpoints by discovery",
+    );
   }
   return httpsOrLoopback(raw.tokenEndpoint!, '--token-endpoint', allowHttp);
 }
@@ -141,7 +155,8 @@ function registrationMetadata(raw: RawOptions, env: Env): Record<string, unknown
     if (key.endsWith('_uri')) {
       if (typeof value !== 'string' || !/^https:\/\//.test(value)) throw new UsageError('INVALID_OPTION', `${where} must be an https URL`);
     } else if (key === 'token_endpoint_auth_method') {
-      if (typeof value !== 'string' || !AUTH_METHODS.includes(value)) throw new UsageError('INVALID_OPTION', `${where} must be one of ${AUTH_METHODS.join(', ')}`);
+      if (typeof value !== 'string' || !AUTH_METHODS.includes(value))
+        throw new UsageError('INVALID_OPTION', `${where} must be one of ${AUTH_METHODS.join(', ')}`);
     } else if (key === 'contacts') {
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new UsageError('INVALID_OPTION', `${where} must be an array of strings`);
     } else if (['client_name', 'scope', 'software_id', 'software_version'].includes(key) && (typeof value !== 'string' || value.trim() === '')) {
@@ -163,6 +178,7 @@ export function staticClientInfo(raw: RawOptions, env: Env): { clientId?: string
   const clientSecret = info['client_secret'];
   if (typeof clientId !== 'string' || clientId === '') throw new UsageError('INVALID_OPTION', `${flag} needs "client_id" (a string)`);
   if (clientSecret !== undefined && typeof clientSecret !== 'string') throw new UsageError('INVALID_OPTION', `${flag} "client_secret" must be a string`);
-  if (raw.clientId !== undefined || raw.clientSecret !== undefined) throw new UsageError('INVALID_OPTION', `give the client once: ${flag} and --client-id / --client-secret were both given`);
+  if (raw.clientId !== undefined || raw.clientSecret !== undefined)
+    throw new UsageError('INVALID_OPTION', `give the client once: ${flag} and --client-id / --client-secret were both given`);
   return clientSecret === undefined ? { clientId } : { clientId, clientSecret };
 }

@@ -7,7 +7,17 @@
  */
 import type { ClientKey } from './auth/client-assertion.js';
 import type { AssertionSource, IdpConfig } from './config-assertion.js';
-import { DEFAULTS, defaultAuthDir, ENV, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+import {
+  DEFAULTS,
+  defaultAuthDir,
+  ENV,
+  PROTOCOLS,
+  TRANSPORTS,
+  type DpopChoice,
+  type GrantChoice,
+  type ProtocolChoice,
+  type TransportChoice,
+} from './config-defaults.js';
 import { parseHeaders, readHeaderFile } from './config-headers.js';
 import { buildClientGrant, buildOAuth } from './config-oauth.js';
 import type { SignInOptions } from './config-sign-in.js';
@@ -16,7 +26,18 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
-export { DEFAULTS, DPOP_CHOICES, ENV, GRANTS, PROTOCOLS, TRANSPORTS, type DpopChoice, type GrantChoice, type ProtocolChoice, type TransportChoice } from './config-defaults.js';
+export {
+  DEFAULTS,
+  DPOP_CHOICES,
+  ENV,
+  GRANTS,
+  PROTOCOLS,
+  TRANSPORTS,
+  type DpopChoice,
+  type GrantChoice,
+  type ProtocolChoice,
+  type TransportChoice,
+} from './config-defaults.js';
 
 export interface Config {
   readonly serverUrl: string;
@@ -192,7 +213,8 @@ export function buildConfig(url: string, raw: RawOptions, fullEnv: Env, options:
   if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     throw new UsageError('INVALID_OPTION', `--protocol must be one of ${PROTOCOLS.join(', ')} (got "${protocol}")`);
   }
-  if (protocol === 'modern' && (transport === 'sse' || transport === 'sse-first')) throw new UsageError('INVALID_OPTION', `--protocol modern needs Streamable HTTP, not --transport ${transport}`);
+  if (protocol === 'modern' && (transport === 'sse' || transport === 'sse-first'))
+    throw new UsageError('INVALID_OPTION', `--protocol modern needs Streamable HTTP, not --transport ${transport}`);
   const logLevel = raw.logLevel ?? DEFAULTS.logLevel;
   if (!isLogLevel(logLevel)) {
     throw new UsageError('INVALID_OPTION', `--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -236,7 +258,10 @@ function parseMaxMessageMb(text: string | undefined): number {
   if (text === undefined) return DEFAULTS.maxMessageMb;
   const mb = Number(text);
   if (!Number.isFinite(mb) || mb <= 0 || mb > DEFAULTS.maxMessageMbCeiling) {
-    throw new UsageError('INVALID_OPTION', `--max-message-mb takes a number of megabytes greater than 0 and at most ${DEFAULTS.maxMessageMbCeiling} (got "${text}")`);
+    throw new UsageError(
+      'INVALID_OPTION',
+      `--max-message-mb takes a number of megabytes greater than 0 and at most ${DEFAULTS.maxMessageMbCeiling} (got "${text}")`,
+    );
   }
   return mb;
 }
@@ -255,7 +280,8 @@ export function buildNetwork(raw: RawOptions, env: Env): NetworkConfig {
     connectTimeoutMs: parseSeconds(raw.connectTimeout, '--connect-timeout', DEFAULTS.connectTimeoutSeconds) * 1000,
     ipv4: raw.ipv4 === true,
     // 0 = off (mcp-remote's --body-timeout 0 for servers that push rarely).
-    headersTimeoutMs: raw.headersTimeout === undefined || Number(raw.headersTimeout) === 0 ? 0 : parseSeconds(raw.headersTimeout, '--headers-timeout', 0) * 1000,
+    headersTimeoutMs:
+      raw.headersTimeout === undefined || Number(raw.headersTimeout) === 0 ? 0 : parseSeconds(raw.headersTimeout, '--headers-timeout', 0) * 1000,
     bodyTimeoutMs: raw.bodyTimeout === undefined || Number(raw.bodyTimeout) === 0 ? 0 : parseSeconds(raw.bodyTimeout, '--body-timeout', 0) * 1000,
     proxyVariables: proxyVariables(env),
     extraCaCertsFile: env['NODE_EXTRA_CA_CERTS'] || undefined,

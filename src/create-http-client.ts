@@ -10,6 +10,10 @@ import { UrlPolicy } from './url-policy.js';
 export function createHttpClient(config: Pick<Config, 'network' | 'allowHttp' | 'serverUrl' | 'oauth'>): HttpClient {
   // The --idp the user named may be on a private network even next to a public MCP server.
   const idp = config.oauth.idp?.issuer;
-  const urlPolicy = new UrlPolicy({ allowHttp: config.allowHttp, servers: [new URL(config.serverUrl)], userUrls: idp && URL.canParse(idp) ? [new URL(idp)] : [] });
+  const urlPolicy = new UrlPolicy({
+    allowHttp: config.allowHttp,
+    servers: [new URL(config.serverUrl)],
+    userUrls: idp && URL.canParse(idp) ? [new URL(idp)] : [],
+  });
   return new HttpClient(config.network, { urlPolicy });
 }

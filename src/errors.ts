@@ -94,7 +94,11 @@ export class ProxyError extends Error {
   readonly serverMessage: string | undefined;
   /** The sign-in page the user should open (a browser could not be opened for them). */
   readonly signInUrl: string | undefined;
-  constructor(code: ProxyErrorCode, message: string, options: { status?: number; oauthError?: string; serverMessage?: string | undefined; signInUrl?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ProxyErrorCode,
+    message: string,
+    options: { status?: number; oauthError?: string; serverMessage?: string | undefined; signInUrl?: string; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.status = options.status;
@@ -122,7 +126,11 @@ export function toProxyError(error: unknown): ProxyError {
   if (error instanceof ProxyError) return error;
   // A stack overflow is a message too deep to walk (see json-text.ts), not a bug of ours.
   if (isStackOverflow(error)) {
-    return new ProxyError('MESSAGE_TOO_DEEP', 'a message is nested too deeply to be processed (thousands of levels of JSON arrays/objects); it was not forwarded', { cause: error });
+    return new ProxyError(
+      'MESSAGE_TOO_DEEP',
+      'a message is nested too deeply to be processed (thousands of levels of JSON arrays/objects); it was not forwarded',
+      { cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProxyError('INTERNAL', `internal error in mcp-auth-proxy (please report it): ${message}`, { cause: error });

@@ -102,7 +102,7 @@ export class HostSignIn {
     });
     if (answered) {
       this.answeredProvisionally = true;
-      log.info('answered the host\'s initialize while the sign-in waits for the user; the server\'s answer follows as list changes');
+      log.info("answered the host's initialize while the sign-in waits for the user; the server's answer follows as list changes");
     }
   }
 

@@ -8,18 +8,7 @@ import type { JsonRpcId } from './jsonrpc.js';
 
 const PREFIX = 'mcp-auth-proxy:';
 
-export type OwnIdPurpose =
-  | 'keepalive'
-  | 'replay'
-  | 'discover'
-  | 'probe'
-  | 'doctor'
-  | 'sign-in'
-  | 'list'
-  | 'call'
-  | 'request'
-  | 'input'
-  | 'listen';
+export type OwnIdPurpose = 'keepalive' | 'replay' | 'discover' | 'probe' | 'doctor' | 'sign-in' | 'list' | 'call' | 'request' | 'input' | 'listen';
 
 let counter = 0;
 

@@ -12,7 +12,10 @@ import { log } from './log.js';
 
 /** `<prefix>-<readable slug>-<hash>.json` for an id (a URL or an issuer). */
 export function fileKey(prefix: string, id: string): string {
-  const slug = id.replace(/^https?:\/\//, '').replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 60);
+  const slug = id
+    .replace(/^https?:\/\//, '')
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .slice(0, 60);
   const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
   return `${prefix}-${slug}-${hash}.json`;
 }

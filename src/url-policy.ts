@@ -138,7 +138,11 @@ export class UrlPolicy {
    * where the MCP servers live.
    */
   lookup(guard: boolean): LookupFunction {
-    const wrapped = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+    const wrapped = (
+      hostname: string,
+      options: LookupOptions,
+      callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+    ): void => {
       (this.options.resolve ?? dnsLookup)(hostname, options, (error, address, family) => {
         if (error) return callback(error, address, family);
         const list: LookupAddress[] = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];

@@ -38,7 +38,9 @@ export function launchFailure(child: ChildProcess, command: string): Promise<str
 
 /** The error a waiting host request gets: what failed, and the URL to open. */
 export function browserFailedError(reason: string, url: string): ProxyError {
-  return new ProxyError('AUTH_BROWSER', `no browser could be opened to sign in (${reason}). Open this URL to sign in, then try again: ${url}`, { signInUrl: url });
+  return new ProxyError('AUTH_BROWSER', `no browser could be opened to sign in (${reason}). Open this URL to sign in, then try again: ${url}`, {
+    signInUrl: url,
+  });
 }
 
 /**

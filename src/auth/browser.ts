@@ -15,11 +15,16 @@ import { announceSignIn } from './sign-in-notice.js';
  * remote machine's screen, if anywhere) or a Unix without a display (neither DISPLAY nor
  * WAYLAND_DISPLAY). macOS and Windows always have one.
  */
-export function noBrowserReason(browser: string | undefined, env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string | undefined {
+export function noBrowserReason(
+  browser: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   if (browser === 'none') return '--browser none';
   if (browser !== undefined) return undefined;
   if (env['SSH_CONNECTION'] || env['SSH_TTY']) return 'this is an SSH session';
-  if (platform !== 'darwin' && platform !== 'win32' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY']) return 'there is no display (DISPLAY and WAYLAND_DISPLAY are not set)';
+  if (platform !== 'darwin' && platform !== 'win32' && !env['DISPLAY'] && !env['WAYLAND_DISPLAY'])
+    return 'there is no display (DISPLAY and WAYLAND_DISPLAY are not set)';
   return undefined;
 }
 

@@ -60,17 +60,28 @@ export function checkAuthorizationResponse(p: URLSearchParams, expected: Expecte
   if (p.get('state') !== expected.state) {
     return {
       kind: 'foreign',
-      reply: { status: 400, title: 'Sign-in not recognised', message: 'This response does not belong to the sign-in mcp-auth-proxy started (state mismatch). Close this tab and try again.' },
+      reply: {
+        status: 400,
+        title: 'Sign-in not recognised',
+        message: 'This response does not belong to the sign-in mcp-auth-proxy started (state mismatch). Close this tab and try again.',
+      },
     };
   }
   // RFC 9207 §2.4 and MCP 2026-07-28: compare iss by exact string, before reading anything else.
   const iss = p.get('iss');
   if ((iss === null && expected.issRequired) || (iss !== null && iss !== expected.issuer)) {
-    const reason = iss === null ? 'the response lacks the "iss" parameter the authorization server promised' : `the response names the issuer ${iss}, expected ${expected.issuer}`;
+    const reason =
+      iss === null
+        ? 'the response lacks the "iss" parameter the authorization server promised'
+        : `the response names the issuer ${iss}, expected ${expected.issuer}`;
     return {
       kind: 'failed',
       error: new ProxyError('AUTH_CALLBACK', `sign-in refused: ${reason} (RFC 9207 mix-up protection)`),
-      reply: { status: 400, title: 'Sign-in refused', message: 'The response came from an unexpected authorization server, so it was not used. Close this tab.' },
+      reply: {
+        status: 400,
+        title: 'Sign-in refused',
+        message: 'The response came from an unexpected authorization server, so it was not used. Close this tab.',
+      },
     };
   }
   const error = p.get('error');
@@ -79,7 +90,11 @@ export function checkAuthorizationResponse(p: URLSearchParams, expected: Expecte
     const text = `${error}${description ? `: ${description.slice(0, 300)}` : ''}`;
     return {
       kind: 'failed',
-      error: new ProxyError(error === 'access_denied' ? 'AUTH_DENIED' : 'AUTH_CALLBACK', `sign-in did not complete: the authorization server answered ${text}`, { oauthError: error }),
+      error: new ProxyError(
+        error === 'access_denied' ? 'AUTH_DENIED' : 'AUTH_CALLBACK',
+        `sign-in did not complete: the authorization server answered ${text}`,
+        { oauthError: error },
+      ),
       reply: { status: 400, title: 'Sign-in did not complete', message: `The authorization server answered: ${text}` },
     };
   }
@@ -156,7 +171,10 @@ export class CallbackServer {
       server = await tryListen(port.pinned ?? port.preferred ?? 0);
     } catch (error) {
       if (port.pinned !== undefined) {
-        throw new ProxyError('AUTH_CALLBACK_PORT_TAKEN', `--callback-port ${port.pinned} is not free on ${bind} (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`);
+        throw new ProxyError(
+          'AUTH_CALLBACK_PORT_TAKEN',
+          `--callback-port ${port.pinned} is not free on ${bind} (${(error as NodeJS.ErrnoException).code}); close what uses it or pick another port`,
+        );
       }
       server = await tryListen(0);
     }
@@ -185,7 +203,8 @@ export class CallbackServer {
 
       // The reply is given before the outcome is settled: settling closes the listener.
       this.receiver = (p, reply) => {
-        if (settled || accepted) return reply({ status: 409, title: 'Already handled', message: 'This sign-in was already completed or abandoned. You can close this tab.' });
+        if (settled || accepted)
+          return reply({ status: 409, title: 'Already handled', message: 'This sign-in was already completed or abandoned. You can close this tab.' });
         const verdict = checkAuthorizationResponse(p, expected);
         if (verdict.kind === 'foreign') {
           log.warn('ignored a sign-in response with a missing or wrong state');

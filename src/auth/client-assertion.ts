@@ -83,7 +83,10 @@ export function algorithmsFor(key: KeyObject): SigningAlg[] {
  */
 export function chooseAlg(key: KeyObject, asked: string | undefined): SigningAlg {
   const possible = algorithmsFor(key);
-  if (possible.length === 0) throw new Error(`a ${key.asymmetricKeyType ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''} cannot sign a client assertion (use RSA, EC P-256/P-384/P-521 or Ed25519)`);
+  if (possible.length === 0)
+    throw new Error(
+      `a ${key.asymmetricKeyType ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''} cannot sign a client assertion (use RSA, EC P-256/P-384/P-521 or Ed25519)`,
+    );
   if (asked !== undefined) {
     if (!(possible as string[]).includes(asked)) throw new Error(`${asked} does not fit a ${key.asymmetricKeyType} key (it can sign ${possible.join(', ')})`);
     return asked as SigningAlg;

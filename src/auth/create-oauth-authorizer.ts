@@ -18,7 +18,13 @@ export function createOAuthAuthorizer(config: Config, http: HttpClient, options:
     http,
     serverUrl: new URL(config.serverUrl),
     store,
-    client: { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata },
+    client: {
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      clientMetadataUrl: oauth.clientMetadataUrl,
+      clientKey: oauth.clientKey,
+      metadata: oauth.signIn.registrationMetadata,
+    },
     scope: oauth.scope,
     resource: oauth.resource,
     callbackPort: oauth.callbackPort,
@@ -41,5 +47,8 @@ function assertionGrant(config: Config, http: HttpClient, store: TokenStore, pas
   if (oauth.assertion) return workloadGrant(http, oauth.assertion);
   if (!oauth.idp) return undefined;
   const { callbackPort, browser, authTimeoutMs, noBrowser, assumePkce } = oauth;
-  return idJagGrant(http, new IdpSession({ http, store, idp: oauth.idp, allowHttp: config.allowHttp, assumePkce, callbackPort, browser, authTimeoutMs, noBrowser, pasteFrom }));
+  return idJagGrant(
+    http,
+    new IdpSession({ http, store, idp: oauth.idp, allowHttp: config.allowHttp, assumePkce, callbackPort, browser, authTimeoutMs, noBrowser, pasteFrom }),
+  );
 }

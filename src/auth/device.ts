@@ -162,7 +162,9 @@ export async function pollDeviceToken(
             log.info(`the authorization server asks to poll more slowly: every ${intervalS} s`);
             continue;
           case 'access_denied':
-            throw new ProxyError('AUTH_DENIED', 'sign-in did not complete: the authorization request was declined on the verification page', { oauthError: 'access_denied' });
+            throw new ProxyError('AUTH_DENIED', 'sign-in did not complete: the authorization request was declined on the verification page', {
+              oauthError: 'access_denied',
+            });
           case 'expired_token':
             throw new ProxyError('AUTH_TIMEOUT', 'the sign-in code expired before the sign-in was completed; try again', { oauthError: 'expired_token' });
         }

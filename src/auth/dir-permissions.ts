@@ -19,7 +19,8 @@ const octal = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
 /** Why a directory or file with these stats is unsafe for `uid`; undefined when it is safe. */
 export function unsafeReason(info: Pick<Stats, 'uid' | 'mode'>, uid: number, kind: 'directory' | 'file'): string | undefined {
   if (info.uid !== uid) return `is owned by another user (uid ${info.uid}, you are ${uid})`;
-  if ((info.mode & 0o022) !== 0) return `is writable by ${(info.mode & 0o020) !== 0 ? 'its group' : 'other users'} (mode ${octal(info.mode)}) and could not be made private`;
+  if ((info.mode & 0o022) !== 0)
+    return `is writable by ${(info.mode & 0o020) !== 0 ? 'its group' : 'other users'} (mode ${octal(info.mode)}) and could not be made private`;
   if (kind === 'file' && (info.mode & 0o044) !== 0) return `is readable by other users (mode ${octal(info.mode)}) and could not be made private`;
   return undefined;
 }

@@ -65,7 +65,12 @@ export function resourceMetadataUrls(serverUrl: URL): URL[] {
 }
 
 /** Protected resource metadata, or undefined when the server publishes none (2025-03-26). */
-export async function discoverResource(http: HttpClient, serverUrl: URL, hint: URL | undefined, options: OAuthHttpOptions): Promise<ProtectedResource | undefined> {
+export async function discoverResource(
+  http: HttpClient,
+  serverUrl: URL,
+  hint: URL | undefined,
+  options: OAuthHttpOptions,
+): Promise<ProtectedResource | undefined> {
   const candidates = hint ? [hint, ...resourceMetadataUrls(serverUrl).filter((u) => u.href !== hint.href)] : resourceMetadataUrls(serverUrl);
   for (const url of candidates) {
     let answer;
@@ -185,7 +190,12 @@ export async function discoverLegacyAuthServer(http: HttpClient, serverUrl: URL,
  * the client chooses; the proxy takes the first that passes every check, else throws the first
  * one's error.
  */
-export async function authorizationServerFor(http: HttpClient, serverUrl: URL, prm: ProtectedResource | undefined, options: DiscoveryOptions): Promise<AuthServerMetadata> {
+export async function authorizationServerFor(
+  http: HttpClient,
+  serverUrl: URL,
+  prm: ProtectedResource | undefined,
+  options: DiscoveryOptions,
+): Promise<AuthServerMetadata> {
   if (!prm) {
     log.info("no protected resource metadata: looking for the authorization server at the server's origin (MCP 2025-03-26)");
     return discoverLegacyAuthServer(http, serverUrl, options);
@@ -195,7 +205,9 @@ export async function authorizationServerFor(http: HttpClient, serverUrl: URL, p
   for (const issuer of prm.authorizationServers) {
     try {
       const as = await discoverAuthServer(http, issuer, options);
-      log.info(`authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`);
+      log.info(
+        `authorization server ${as.issuer}: PKCE S256${as.issParameterSupported ? ', RFC 9207 iss' : ''}${as.registrationEndpoint ? ', dynamic registration' : ''}${as.clientIdMetadataDocumentSupported ? ', client ID metadata documents' : ''}`,
+      );
       return as;
     } catch (error) {
       first ??= error;

@@ -33,7 +33,12 @@ export function idJagGrant(http: HttpClient, session: IdpSession): AssertionGran
 }
 
 /** RFC 8693 §2.1 at the IdP; an ID token the IdP no longer accepts is renewed once (refresh or sign-in). */
-async function exchangeForIdJag(http: HttpClient, session: IdpSession, as: GrantTarget, request: { scope: string | undefined; resource: string | undefined }): Promise<string> {
+async function exchangeForIdJag(
+  http: HttpClient,
+  session: IdpSession,
+  as: GrantTarget,
+  request: { scope: string | undefined; resource: string | undefined },
+): Promise<string> {
   const idp = await session.as();
   for (let attempt = 0; ; attempt++) {
     const idToken = await session.idToken();
@@ -66,10 +71,15 @@ async function exchangeForIdJag(http: HttpClient, session: IdpSession, as: Grant
       return `the identity provider's token endpoint answered ${status}${problem ? ` and ${problem}` : ''}`;
     });
     const jag = ok.body?.['access_token'];
-    if (typeof jag !== 'string' || jag === '') throw new ProxyError('AUTH_TOKEN', `"access_token" in the identity provider's token exchange response is missing`);
+    if (typeof jag !== 'string' || jag === '')
+      throw new ProxyError('AUTH_TOKEN', `"access_token" in the identity provider's token exchange response is missing`);
     addSecret(jag);
     const type = ok.body?.['issued_token_type'];
-    if (type !== ID_JAG_TOKEN_TYPE) throw new ProxyError('AUTH_TOKEN', `the identity provider issued a token of type ${typeof type === 'string' ? type : 'unknown'}, not an ID-JAG (${ID_JAG_TOKEN_TYPE})`);
+    if (type !== ID_JAG_TOKEN_TYPE)
+      throw new ProxyError(
+        'AUTH_TOKEN',
+        `the identity provider issued a token of type ${typeof type === 'string' ? type : 'unknown'}, not an ID-JAG (${ID_JAG_TOKEN_TYPE})`,
+      );
     return jag;
   }
 }

@@ -54,13 +54,19 @@ export function presentedLifetime(tokens: StoredTokens, useIdToken: boolean): { 
  */
 export function checkIdToken(tokens: StoredTokens, expected: { issuer: string; clientId: string }, now = Date.now()): void {
   if (tokens.idToken === undefined) {
-    throw new ProxyError('AUTH_TOKEN', 'the token endpoint returned no ID token (--use-id-token): the authorization server must support OpenID Connect and grant the "openid" scope');
+    throw new ProxyError(
+      'AUTH_TOKEN',
+      'the token endpoint returned no ID token (--use-id-token): the authorization server must support OpenID Connect and grant the "openid" scope',
+    );
   }
   const claims = idTokenClaims(tokens.idToken);
   if (!claims) throw new ProxyError('AUTH_TOKEN', 'the "id_token" in the token response is not a JWT (--use-id-token)');
-  if (claims.iss !== expected.issuer) throw new ProxyError('AUTH_TOKEN', `the ID token's "iss" is ${claims.iss ?? 'missing'}, expected ${expected.issuer} (OIDC Core §3.1.3.7)`);
-  if (!claims.aud.includes(expected.clientId)) throw new ProxyError('AUTH_TOKEN', `the ID token's "aud" does not name the client ${expected.clientId} (OIDC Core §3.1.3.7)`);
-  if (claims.expiresAt === undefined || claims.expiresAt <= now) throw new ProxyError('AUTH_TOKEN', `the ID token's "exp" is ${claims.expiresAt === undefined ? 'missing' : 'in the past'} (OIDC Core §3.1.3.7)`);
+  if (claims.iss !== expected.issuer)
+    throw new ProxyError('AUTH_TOKEN', `the ID token's "iss" is ${claims.iss ?? 'missing'}, expected ${expected.issuer} (OIDC Core §3.1.3.7)`);
+  if (!claims.aud.includes(expected.clientId))
+    throw new ProxyError('AUTH_TOKEN', `the ID token's "aud" does not name the client ${expected.clientId} (OIDC Core §3.1.3.7)`);
+  if (claims.expiresAt === undefined || claims.expiresAt <= now)
+    throw new ProxyError('AUTH_TOKEN', `the ID token's "exp" is ${claims.expiresAt === undefined ? 'missing' : 'in the past'} (OIDC Core §3.1.3.7)`);
 }
 
 /** --use-id-token: the ID token as a Bearer token (RFC 6750 §2.1). */

@@ -50,7 +50,10 @@ export class IdpSession {
   /** The IdP's metadata (OIDC discovery); only its token endpoint is needed when the ID token is given. */
   as(): Promise<AuthServerMetadata> {
     const given = this.settings.idp.idTokenFile !== undefined;
-    this.metadata ??= discoverAuthServer(this.settings.http, this.issuer, { allowHttp: this.settings.allowHttp, assumePkce: this.settings.assumePkce || given });
+    this.metadata ??= discoverAuthServer(this.settings.http, this.issuer, {
+      allowHttp: this.settings.allowHttp,
+      assumePkce: this.settings.assumePkce || given,
+    });
     this.metadata.catch(() => (this.metadata = undefined));
     return this.metadata;
   }
@@ -58,7 +61,13 @@ export class IdpSession {
   /** How the proxy authenticates to the IdP as --idp-client-id (a secret if given, else a public client). */
   async client(): Promise<ClientAuth> {
     const { clientId, clientSecret } = this.settings.idp;
-    const record = await obtainClient(this.settings.http, await this.as(), { clientId, clientSecret, clientMetadataUrl: undefined }, { grant: 'client_credentials' }, this.settings.store);
+    const record = await obtainClient(
+      this.settings.http,
+      await this.as(),
+      { clientId, clientSecret, clientMetadataUrl: undefined },
+      { grant: 'client_credentials' },
+      this.settings.store,
+    );
     return clientAuth(record);
   }
 
@@ -68,19 +77,23 @@ export class IdpSession {
     if (file !== undefined) return readIdTokenFile(file);
     const stored = await this.settings.store.readIdpSession(this.issuer);
     if (usable(stored)) return stored!.idToken!;
-    return this.settings.store.withLock(`idp:${this.issuer}`, { timeoutMs: this.settings.authTimeoutMs + 30_000, onWait: () => log.info(`another mcp-auth-proxy is signing in at ${this.issuer}; waiting for it`) }, async () => {
-      const now = await this.settings.store.readIdpSession(this.issuer); // another process may have signed in
-      if (usable(now)) return now!.idToken!;
-      if (now?.refreshToken) {
-        const refreshed = await this.refresh(now.refreshToken).catch((error: unknown) => {
-          if (!isProxyError(error, 'AUTH_TOKEN') || error.oauthError === undefined) throw error;
-          log.info(`the identity provider refused our refresh token (${error.oauthError}); signing in again`);
-          return undefined;
-        });
-        if (refreshed) return refreshed;
-      }
-      return this.signIn();
-    });
+    return this.settings.store.withLock(
+      `idp:${this.issuer}`,
+      { timeoutMs: this.settings.authTimeoutMs + 30_000, onWait: () => log.info(`another mcp-auth-proxy is signing in at ${this.issuer}; waiting for it`) },
+      async () => {
+        const now = await this.settings.store.readIdpSession(this.issuer); // another process may have signed in
+        if (usable(now)) return now!.idToken!;
+        if (now?.refreshToken) {
+          const refreshed = await this.refresh(now.refreshToken).catch((error: unknown) => {
+            if (!isProxyError(error, 'AUTH_TOKEN') || error.oauthError === undefined) throw error;
+            log.info(`the identity provider refused our refresh token (${error.oauthError}); signing in again`);
+            return undefined;
+          });
+          if (refreshed) return refreshed;
+        }
+        return this.signIn();
+      },
+    );
   }
 
   /** The IdP refused the ID token in an exchange (invalid_grant): forget it, so the next idToken() renews it. */
@@ -115,7 +128,13 @@ export class IdpSession {
     this.waitingForUser = true;
     try {
       const { clientId, clientSecret } = this.settings.idp;
-      const record = await obtainClient(this.settings.http, as, { clientId, clientSecret, clientMetadataUrl: undefined }, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
+      const record = await obtainClient(
+        this.settings.http,
+        as,
+        { clientId, clientSecret, clientMetadataUrl: undefined },
+        { grant: 'authorization_code', redirectUri: callback.redirectUri },
+        this.settings.store,
+      );
       log.info(`signing in at the identity provider ${this.issuer} (client ${clientId}; OIDC, scope ${scope})`);
       let idToken: string | undefined;
       const tokens = await authorizeInBrowser({
@@ -130,7 +149,12 @@ export class IdpSession {
         timeoutMs: this.settings.authTimeoutMs,
         pasteFrom: this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined,
         redeem: async (grant) => {
-          const answer = await this.tokenRequest(as, { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri, code_verifier: grant.verifier });
+          const answer = await this.tokenRequest(as, {
+            grant_type: 'authorization_code',
+            code: grant.code,
+            redirect_uri: grant.redirectUri,
+            code_verifier: grant.verifier,
+          });
           idToken = answer.idToken;
           return answer.tokens;
         },
@@ -167,14 +191,22 @@ export class IdpSession {
   }
 
   private async signedIn(idToken: string | undefined, tokens: StoredTokens): Promise<string> {
-    if (!idToken) throw new ProxyError('AUTH_TOKEN', `the identity provider ${this.issuer} signed you in but sent no ID token ("id_token" missing; is "openid" allowed for client ${this.settings.idp.clientId}?)`);
+    if (!idToken)
+      throw new ProxyError(
+        'AUTH_TOKEN',
+        `the identity provider ${this.issuer} signed you in but sent no ID token ("id_token" missing; is "openid" allowed for client ${this.settings.idp.clientId}?)`,
+      );
     await this.save(idToken, tokens.refreshToken);
     log.info(`signed in at the identity provider ${this.issuer}`);
     return idToken;
   }
 
   /** A token request at the IdP, answered with tokens and, validated, the ID token (OIDC Core §3.1.3.3, §3.1.3.7). */
-  private async tokenRequest(as: AuthServerMetadata, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<{ tokens: StoredTokens; idToken: string | undefined }> {
+  private async tokenRequest(
+    as: AuthServerMetadata,
+    form: Record<string, string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<{ tokens: StoredTokens; idToken: string | undefined }> {
     const { body, headers } = authenticateClient(await this.client(), form);
     const answer = await postForm(this.settings.http, as.tokenEndpoint, body, headers, signal);
     const tokens = parseTokenResponse(answer, as.tokenEndpoint);

@@ -49,8 +49,14 @@ export async function jwtBearerToken(
     // The description is inside the message (oauth-error.ts words it); read only for wording.
     const description = /invalid_grant: (.*)\)$/s.exec(error.message)?.[1];
     const claim = description === undefined ? undefined : objectedClaim(description);
-    const why = claim ? `it objected to the "${claim}" claim (${description})` : `invalid_grant${description ? `: ${description}` : ''}; it did not say which claim`;
-    throw new ProxyError('AUTH_ASSERTION_REJECTED', `the authorization server ${as.issuer} refused ${what}: ${why}`, { status: error.status, oauthError: 'invalid_grant', cause: error });
+    const why = claim
+      ? `it objected to the "${claim}" claim (${description})`
+      : `invalid_grant${description ? `: ${description}` : ''}; it did not say which claim`;
+    throw new ProxyError('AUTH_ASSERTION_REJECTED', `the authorization server ${as.issuer} refused ${what}: ${why}`, {
+      status: error.status,
+      oauthError: 'invalid_grant',
+      cause: error,
+    });
   }
 }
 
@@ -58,7 +64,10 @@ const REGISTERED_CLAIMS = ['aud', 'iss', 'sub', 'exp', 'nbf', 'iat', 'jti', 'cli
 
 /** The claim an error_description names: `claim "aud"`, `"aud" claim`, `aud claim`, else a registered claim name alone. */
 export function objectedClaim(description: string): string | undefined {
-  const named = /\bclaim\s+"([A-Za-z_][\w-]*)"/i.exec(description) ?? /"([A-Za-z_][\w-]*)"\s+claim\b/i.exec(description) ?? /\b([A-Za-z_][\w-]*)\s+claim\b/i.exec(description);
+  const named =
+    /\bclaim\s+"([A-Za-z_][\w-]*)"/i.exec(description) ??
+    /"([A-Za-z_][\w-]*)"\s+claim\b/i.exec(description) ??
+    /\b([A-Za-z_][\w-]*)\s+claim\b/i.exec(description);
   if (named?.[1] && !['the', 'a', 'an', 'unexpected', 'invalid', 'missing'].includes(named[1].toLowerCase())) return named[1];
   return REGISTERED_CLAIMS.find((c) => new RegExp(`(^|[^\\w])"?${c}"?([^\\w]|$)`).test(description));
 }
@@ -87,7 +96,10 @@ async function readAssertion(source: AssertionSource): Promise<string> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
-      throw new ProxyError('AUTH_ASSERTION_UNREADABLE', `cannot read the workload assertion --assertion-file ${source.file} (${why}); is the platform token mounted there?`);
+      throw new ProxyError(
+        'AUTH_ASSERTION_UNREADABLE',
+        `cannot read the workload assertion --assertion-file ${source.file} (${why}); is the platform token mounted there?`,
+      );
     }
   } else text = source.value;
   const assertion = text.trim();
@@ -95,7 +107,10 @@ async function readAssertion(source: AssertionSource): Promise<string> {
   // RFC 7519 §7.2: a JWS compact serialization has three base64url parts; say so before the AS does.
   if (!/^[\w-]+\.[\w-]+\.[\w-]*$/.test(assertion)) {
     const where = 'file' in source ? `--assertion-file ${source.file}` : `--assertion-env ${source.env}`;
-    throw new ProxyError('AUTH_ASSERTION_UNREADABLE', `${where} does not hold a JWT (expected three base64url parts separated by dots)${assertion === '' ? ': it is empty' : ''}`);
+    throw new ProxyError(
+      'AUTH_ASSERTION_UNREADABLE',
+      `${where} does not hold a JWT (expected three base64url parts separated by dots)${assertion === '' ? ': it is empty' : ''}`,
+    );
   }
   return assertion;
 }

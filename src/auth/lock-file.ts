@@ -60,7 +60,10 @@ export async function acquireLock(path: string, options: LockOptions): Promise<(
     await clock.sleep(POLL_MS);
   }
   return async () => {
-    const owner = await readFile(path, 'utf8').then((t) => (JSON.parse(t) as Partial<LockInfo>).owner, () => undefined);
+    const owner = await readFile(path, 'utf8').then(
+      (t) => (JSON.parse(t) as Partial<LockInfo>).owner,
+      () => undefined,
+    );
     if (owner === me.owner) await unlink(path).catch(() => undefined);
   };
 }
@@ -93,7 +96,10 @@ async function isStale(path: string, maxHoldMs: number, clock: Clock): Promise<b
     if (typeof info !== 'object' || info === null) throw new Error('not an object');
   } catch {
     // Being written right now, or left empty by a crash: garbage once it stays so for a while.
-    const modified = await stat(path).then((s) => s.mtimeMs, () => undefined);
+    const modified = await stat(path).then(
+      (s) => s.mtimeMs,
+      () => undefined,
+    );
     return modified === undefined || clock.now() - modified > UNREADABLE_STALE_MS;
   }
   if (typeof info.at === 'number' && clock.now() - info.at > maxHoldMs + AGE_MARGIN_MS) return true;

@@ -71,7 +71,10 @@ export class OAuthAuthorizer implements Authorizer {
   private readonly browserGate = new BrowserFailureGate();
 
   /** `dpop`: the DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
-  constructor(private readonly settings: OAuthSettings, readonly dpop = new DpopSession(settings.store)) {}
+  constructor(
+    private readonly settings: OAuthSettings,
+    readonly dpop = new DpopSession(settings.store),
+  ) {}
 
   get waitingForUser(): boolean {
     return this.signingIn || this.settings.assertionGrant?.waitingForUser === true;
@@ -106,7 +109,11 @@ export class OAuthAuthorizer implements Authorizer {
     await this.load();
     const tokens = this.record?.tokens;
     // Client credentials and assertion grants come without a refresh token: a new request renews them.
-    if (tokens && (tokens.refreshToken !== undefined || this.kind !== undefined) && renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())) {
+    if (
+      tokens &&
+      (tokens.refreshToken !== undefined || this.kind !== undefined) &&
+      renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())
+    ) {
       const sent = presentedAuthorization(this.record, this.useIdToken);
       const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
@@ -130,12 +137,14 @@ export class OAuthAuthorizer implements Authorizer {
       return this.browserGate.wait(() => this.once(() => this.authorize(challenge, true)));
     }
     // A browser that failed to open answers this request at once (browser-failure.ts).
-    await this.browserGate.wait(() => this.once(async () => {
-      if (presentedAuthorization(this.record, this.useIdToken) !== sent) return; // renewed while this request was out
-      if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
-      log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
-      await this.authorize(challenge, false);
-    }));
+    await this.browserGate.wait(() =>
+      this.once(async () => {
+        if (presentedAuthorization(this.record, this.useIdToken) !== sent) return; // renewed while this request was out
+        if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
+        log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
+        await this.authorize(challenge, false);
+      }),
+    );
   }
 
   /**
@@ -187,7 +196,11 @@ export class OAuthAuthorizer implements Authorizer {
   private lock<T>(fn: () => Promise<T>): Promise<T> {
     return this.settings.store.withLock(
       this.server,
-      { timeoutMs: this.settings.authTimeoutMs + 30_000, clock: this.settings.clock, onWait: () => log.info('another mcp-auth-proxy is signing in to this server; waiting for it') },
+      {
+        timeoutMs: this.settings.authTimeoutMs + 30_000,
+        clock: this.settings.clock,
+        onWait: () => log.info('another mcp-auth-proxy is signing in to this server; waiting for it'),
+      },
       fn,
     );
   }
@@ -235,7 +248,9 @@ export class OAuthAuthorizer implements Authorizer {
     return this.renew(sent, async (record, client) => {
       const request = { scope: record.requestedScope, resource: record.resource };
       const grant = this.settings.assertionGrant;
-      const tokens = grant ? await grant.token({ issuer: record.issuer, tokenEndpoint: new URL(record.tokenEndpoint) }, client, request) : await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, request);
+      const tokens = grant
+        ? await grant.token({ issuer: record.issuer, tokenEndpoint: new URL(record.tokenEndpoint) }, client, request)
+        : await clientCredentialsToken(this.settings.http, new URL(record.tokenEndpoint), client, request);
       await this.save({ ...record, tokens });
       log.info('access token renewed (client credentials)');
       return true;
@@ -253,23 +268,33 @@ export class OAuthAuthorizer implements Authorizer {
       }
       const { prm, as } = await this.discover(challenge);
       const resource = this.settings.resource === false ? undefined : (this.settings.resource ?? prm?.resource);
-      const scope = chooseScope(this.settings.scope, challenge, prm, as, stepUp ? this.record?.requestedScope : undefined, this.kind !== undefined, this.useIdToken);
+      const scope = chooseScope(
+        this.settings.scope,
+        challenge,
+        prm,
+        as,
+        stepUp ? this.record?.requestedScope : undefined,
+        this.kind !== undefined,
+        this.useIdToken,
+      );
       this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
       const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
       const client = obtained.result;
-      await this.save(await this.dpop.keep({
-        server: this.server,
-        issuer: as.issuer,
-        clientId: client.clientId,
-        clientAuthMethod: client.method,
-        resource,
-        requestedScope: obtained.scope,
-        tokenEndpoint: as.tokenEndpoint.href,
-        revocationEndpoint: as.revocationEndpoint?.href,
-        tokens: client.tokens,
-        ...(this.kind ? { grant: this.kind } : {}),
-        updatedAt: Date.now(),
-      }));
+      await this.save(
+        await this.dpop.keep({
+          server: this.server,
+          issuer: as.issuer,
+          clientId: client.clientId,
+          clientAuthMethod: client.method,
+          resource,
+          requestedScope: obtained.scope,
+          tokenEndpoint: as.tokenEndpoint.href,
+          revocationEndpoint: as.revocationEndpoint?.href,
+          tokens: client.tokens,
+          ...(this.kind ? { grant: this.kind } : {}),
+          updatedAt: Date.now(),
+        }),
+      );
       log.info(`signed in to ${displayUrl(this.server)} through ${as.issuer}`);
     });
   }
@@ -282,7 +307,11 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
-  private async obtainTokens(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
+  private async obtainTokens(
+    as: AuthServerMetadata,
+    resource: string | undefined,
+    scope: string | undefined,
+  ): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const method = signInMethod(as, { kind: this.kind, noBrowser: this.settings.noBrowser });
     if (method.kind === 'client') {
       const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
@@ -307,7 +336,11 @@ export class OAuthAuthorizer implements Authorizer {
   }
 
   /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
-  private async deviceSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<(ClientAuth & { tokens: ServerRecord['tokens'] }) | undefined> {
+  private async deviceSignIn(
+    as: AuthServerMetadata,
+    resource: string | undefined,
+    scope: string | undefined,
+  ): Promise<(ClientAuth & { tokens: ServerRecord['tokens'] }) | undefined> {
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -316,7 +349,13 @@ export class OAuthAuthorizer implements Authorizer {
         log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
         let device: DeviceAuthorization;
         try {
-          device = await requestDeviceAuthorization(this.settings.http, as, auth, { scope, resource, extra: this.settings.signIn?.authorizeParams }, { allowHttp: this.settings.allowHttp });
+          device = await requestDeviceAuthorization(
+            this.settings.http,
+            as,
+            auth,
+            { scope, resource, extra: this.settings.signIn?.authorizeParams },
+            { allowHttp: this.settings.allowHttp },
+          );
         } catch (error) {
           const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
           if (refused && attempt === 0 && client.kind === 'dynamic') {
@@ -331,7 +370,11 @@ export class OAuthAuthorizer implements Authorizer {
           throw error;
         }
         showDeviceCode(device);
-        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, { resource, timeoutMs: this.settings.authTimeoutMs, clock: this.settings.clock });
+        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, {
+          resource,
+          timeoutMs: this.settings.authTimeoutMs,
+          clock: this.settings.clock,
+        });
         logReceived(tokens);
         return { ...auth, tokens };
       }
@@ -340,14 +383,24 @@ export class OAuthAuthorizer implements Authorizer {
     }
   }
 
-  private async browserSignIn(as: AuthServerMetadata, resource: string | undefined, scope: string | undefined): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
+  private async browserSignIn(
+    as: AuthServerMetadata,
+    resource: string | undefined,
+    scope: string | undefined,
+  ): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
     const stored = await this.settings.store.readClient(as.issuer);
     const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
     const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, this.settings.signIn);
     this.signingIn = true;
     try {
       for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'authorization_code', redirectUri: callback.redirectUri }, this.settings.store);
+        const client = await obtainClient(
+          this.settings.http,
+          as,
+          this.settings.client,
+          { grant: 'authorization_code', redirectUri: callback.redirectUri },
+          this.settings.store,
+        );
         const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
         try {
           log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
@@ -355,7 +408,19 @@ export class OAuthAuthorizer implements Authorizer {
           const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
           // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
           const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
-          const tokens = await authorizeInBrowser({ http: this.settings.http, as, client: auth, callback, resource, scope, browser: this.settings.browser, timeoutMs: this.settings.authTimeoutMs, pasteFrom, onBrowserFailed, extraParams: this.settings.signIn?.authorizeParams });
+          const tokens = await authorizeInBrowser({
+            http: this.settings.http,
+            as,
+            client: auth,
+            callback,
+            resource,
+            scope,
+            browser: this.settings.browser,
+            timeoutMs: this.settings.authTimeoutMs,
+            pasteFrom,
+            onBrowserFailed,
+            extraParams: this.settings.signIn?.authorizeParams,
+          });
           logReceived(tokens);
           return { ...auth, tokens };
         } catch (error) {

@@ -28,7 +28,10 @@ function without(scope: string): string | undefined {
  * Runs `obtain` with `scope`; when the AS refuses a scope with offline_access in it
  * (invalid_scope), once more without it. Resolves with the result and the scope it was obtained with.
  */
-export async function obtainRetryingWithoutOfflineAccess<T>(scope: string | undefined, obtain: (scope: string | undefined) => Promise<T>): Promise<{ result: T; scope: string | undefined }> {
+export async function obtainRetryingWithoutOfflineAccess<T>(
+  scope: string | undefined,
+  obtain: (scope: string | undefined) => Promise<T>,
+): Promise<{ result: T; scope: string | undefined }> {
   try {
     return { result: await obtain(scope), scope };
   } catch (error) {

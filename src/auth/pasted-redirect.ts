@@ -12,7 +12,9 @@ import type { CallbackServer, Reply } from './callback-server.js';
 /** Offers the paste; returns the function that stops listening. */
 export function acceptPastedRedirects(callback: CallbackServer, input: NodeJS.ReadableStream): () => void {
   const expected = new URL(callback.redirectUri);
-  log.notice(`if the browser is on another machine, it cannot reach ${expected.origin}: after signing in, copy the address of the page that failed to load and paste it here (then press Enter)`);
+  log.notice(
+    `if the browser is on another machine, it cannot reach ${expected.origin}: after signing in, copy the address of the page that failed to load and paste it here (then press Enter)`,
+  );
   const lines = createInterface({ input, terminal: false, crlfDelay: Infinity });
   let stopped = false;
   const stop = (): void => {

@@ -49,7 +49,18 @@ export async function probeServer(
     res.body.destroy();
     if (res.status === 401 || res.status === 403) {
       const wwwAuthenticate = res.headerList('www-authenticate');
-      return { status, refused: { status, wwwAuthenticate, dpopNonce: res.header('dpop-nonce'), method: req.method, url: res.url, sent: sent['authorization'], sentProof: sent['dpop'] } };
+      return {
+        status,
+        refused: {
+          status,
+          wwwAuthenticate,
+          dpopNonce: res.header('dpop-nonce'),
+          method: req.method,
+          url: res.url,
+          sent: sent['authorization'],
+          sentProof: sent['dpop'],
+        },
+      };
     }
     if (res.status >= 200 && res.status < 300) break;
   }

@@ -40,7 +40,8 @@ const WHERE = 'the client registration response';
 function authMethod(as: AuthServerMetadata, hasSecret: boolean, hasKey = false): string {
   const allowed = as.tokenEndpointAuthMethods;
   if (hasKey) {
-    if (allowed && !allowed.includes('private_key_jwt')) log.warn(`${as.issuer} does not list private_key_jwt among its token endpoint authentication methods; trying it anyway (--client-key)`);
+    if (allowed && !allowed.includes('private_key_jwt'))
+      log.warn(`${as.issuer} does not list private_key_jwt among its token endpoint authentication methods; trying it anyway (--client-key)`);
     return 'private_key_jwt';
   }
   if (!hasSecret) return 'none';
@@ -61,14 +62,26 @@ export function identityFor(as: AuthServerMetadata, settings: ClientSettings, us
   const base = { issuer: as.issuer, redirectUri, createdAt: Date.now(), clientSecretExpiresAt: undefined };
   if (settings.clientId !== undefined) {
     const method = authMethod(as, settings.clientSecret !== undefined, settings.clientKey !== undefined);
-    return { kind: 'pre-registered', client: { ...base, kind: 'pre-registered', clientId: settings.clientId, clientSecret: settings.clientSecret, tokenEndpointAuthMethod: method } };
+    return {
+      kind: 'pre-registered',
+      client: { ...base, kind: 'pre-registered', clientId: settings.clientId, clientSecret: settings.clientSecret, tokenEndpointAuthMethod: method },
+    };
   }
   if (use.grant === 'client_credentials') {
-    throw new ProxyError('AUTH_REGISTRATION', '--grant client_credentials needs a client registered with the provider: pass --client-id with --client-secret or --client-key');
+    throw new ProxyError(
+      'AUTH_REGISTRATION',
+      '--grant client_credentials needs a client registered with the provider: pass --client-id with --client-secret or --client-key',
+    );
   }
   if (settings.clientMetadataUrl !== undefined && as.clientIdMetadataDocumentSupported) {
     // The URL is the client_id (draft-ietf-oauth-client-id-metadata-document); no secret.
-    const client: ClientRecord = { ...base, kind: 'metadata-document', clientId: settings.clientMetadataUrl, clientSecret: undefined, tokenEndpointAuthMethod: 'none' };
+    const client: ClientRecord = {
+      ...base,
+      kind: 'metadata-document',
+      clientId: settings.clientMetadataUrl,
+      clientSecret: undefined,
+      tokenEndpointAuthMethod: 'none',
+    };
     return { kind: 'metadata-document', client };
   }
   const current = stored && !secretExpired(stored) ? stored : undefined;
@@ -95,18 +108,33 @@ export type ClientIdentity =
   /** Dynamic client registration (RFC 7591) with these, replacing `replaces` when it does not fit. */
   | { kind: 'register'; redirectUri: string | undefined; grantTypes: string[]; replaces: ClientRecord | undefined };
 
-export async function obtainClient(http: HttpClient, as: AuthServerMetadata, settings: ClientSettings, use: ClientUse, store: TokenStore): Promise<ClientRecord> {
+export async function obtainClient(
+  http: HttpClient,
+  as: AuthServerMetadata,
+  settings: ClientSettings,
+  use: ClientUse,
+  store: TokenStore,
+): Promise<ClientRecord> {
   const stored = settings.clientId === undefined ? await store.readClient(as.issuer) : undefined;
   const identity = identityFor(as, settings, use, stored);
   if (identity.kind !== 'register') return identity.client;
-  if (identity.replaces) log.info(`the stored registration ${identity.replaces.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`);
+  if (identity.replaces)
+    log.info(
+      `the stored registration ${identity.replaces.clientId} cannot be used for this sign-in (${use.grant === 'device_code' ? 'it lacks the device_code grant' : 'another redirect URI or no authorization_code grant'}); registering again`,
+    );
   const client = await registerWithMethods(http, as, identity.redirectUri, identity.grantTypes, settings.metadata);
   await store.writeClient(client);
   return client;
 }
 
 /** Registers as a public client where the AS offers it, as a confidential one when it refuses that (registration-methods.ts). */
-async function registerWithMethods(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], given?: Readonly<Record<string, unknown>>): Promise<ClientRecord> {
+async function registerWithMethods(
+  http: HttpClient,
+  as: AuthServerMetadata,
+  redirectUri: string | undefined,
+  grantTypes: string[],
+  given?: Readonly<Record<string, unknown>>,
+): Promise<ClientRecord> {
   const methods = registrationMethods(as.tokenEndpointAuthMethods);
   for (let i = 0; ; i++) {
     try {
@@ -159,7 +187,14 @@ function secretExpired(client: ClientRecord): boolean {
 
 // No `scope` in the registration: RFC 7591 §2 makes it the client's allowed set, and a later
 // step-up (MCP 2025-11-25) must be able to ask for more.
-async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: string | undefined, grantTypes: string[], method: string, given?: Readonly<Record<string, unknown>>): Promise<ClientRecord> {
+async function register(
+  http: HttpClient,
+  as: AuthServerMetadata,
+  redirectUri: string | undefined,
+  grantTypes: string[],
+  method: string,
+  given?: Readonly<Record<string, unknown>>,
+): Promise<ClientRecord> {
   const code = grantTypes.includes('authorization_code');
   const metadata: Record<string, unknown> = {
     client_name: 'mcp-auth-proxy',
@@ -179,7 +214,8 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     answer,
     [201, 200],
     'AUTH_REGISTRATION',
-    ({ status, oauth }) => `${as.issuer} refused the client registration (${oauth ? oauthErrorText(oauth) : status}); register a client with the provider and pass --client-id`,
+    ({ status, oauth }) =>
+      `${as.issuer} refused the client registration (${oauth ? oauthErrorText(oauth) : status}); register a client with the provider and pass --client-id`,
   );
   if (!body) throw new ProxyError('AUTH_REGISTRATION', `the client registration answer is unusable: ${answer.problem}`);
   const clientId = body['client_id'];
@@ -195,7 +231,9 @@ async function register(http: HttpClient, as: AuthServerMetadata, redirectUri: s
     clientId,
     clientSecret,
     clientSecretExpiresAt: typeof expiresAt === 'number' ? expiresAt : undefined,
-    tokenEndpointAuthMethod: optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ?? (clientSecret ? String(metadata['token_endpoint_auth_method']) : 'none'),
+    tokenEndpointAuthMethod:
+      optionalString(body, 'token_endpoint_auth_method', WHERE, 'AUTH_REGISTRATION') ??
+      (clientSecret ? String(metadata['token_endpoint_auth_method']) : 'none'),
     redirectUri: code ? redirectUri : undefined,
     grantTypes: granted,
     ...(given === undefined ? {} : { metadataKey: JSON.stringify(given) }),

@@ -27,7 +27,14 @@ export interface RevocationOutcome {
 const TIMEOUT_MS = 15_000;
 
 /** Revokes one token; throws a ProxyError (AUTH_REVOCATION, or the network error) when refused. */
-export async function revokeToken(http: HttpClient, endpoint: URL, client: ClientAuth, token: string, hint: TokenTypeHint, signal?: AbortSignal): Promise<void> {
+export async function revokeToken(
+  http: HttpClient,
+  endpoint: URL,
+  client: ClientAuth,
+  token: string,
+  hint: TokenTypeHint,
+  signal?: AbortSignal,
+): Promise<void> {
   const { body, headers } = authenticateClient(client, { token, token_type_hint: hint });
   const timeout = AbortSignal.timeout(TIMEOUT_MS);
   let answer;
@@ -41,7 +48,8 @@ export async function revokeToken(http: HttpClient, endpoint: URL, client: Clien
     answer,
     [200],
     'AUTH_REVOCATION',
-    ({ status, oauth, problem }) => `the revocation endpoint ${displayUrl(endpoint)} answered ${status} (${oauth ? oauthErrorText(oauth) : (problem ?? 'no reason given')})`,
+    ({ status, oauth, problem }) =>
+      `the revocation endpoint ${displayUrl(endpoint)} answered ${status} (${oauth ? oauthErrorText(oauth) : (problem ?? 'no reason given')})`,
   );
 }
 
@@ -49,7 +57,13 @@ export async function revokeToken(http: HttpClient, endpoint: URL, client: Clien
  * Revokes the refresh token and the access token concurrently, until `signal` (the command's
  * bound) aborts; never throws: each outcome is reported, refresh token first.
  */
-export async function revokeTokens(http: HttpClient, endpoint: URL, client: ClientAuth, tokens: StoredTokens, signal?: AbortSignal): Promise<RevocationOutcome[]> {
+export async function revokeTokens(
+  http: HttpClient,
+  endpoint: URL,
+  client: ClientAuth,
+  tokens: StoredTokens,
+  signal?: AbortSignal,
+): Promise<RevocationOutcome[]> {
   const pairs: Array<[TokenTypeHint, string | undefined]> = [
     ['refresh_token', tokens.refreshToken],
     ['access_token', tokens.accessToken],

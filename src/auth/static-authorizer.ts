@@ -9,7 +9,9 @@ export function staticAuthorizer(bearer: string | undefined): Authorizer {
     headers: async () => headers,
     challenge: async ({ status }) => {
       if (status === 403) {
-        throw new ProxyError('FORBIDDEN', 'the server refused access (403 Forbidden): the credentials are valid but lack permission for this request', { status });
+        throw new ProxyError('FORBIDDEN', 'the server refused access (403 Forbidden): the credentials are valid but lack permission for this request', {
+          status,
+        });
       }
       throw new ProxyError(
         'UNAUTHORIZED',

@@ -72,7 +72,13 @@ export function clientCredentialsToken(
   return tokenRequest(http, tokenEndpoint, client, { grant_type: 'client_credentials', scope: grant.scope, resource: grant.resource });
 }
 
-export async function tokenRequest(http: HttpClient, tokenEndpoint: URL, client: ClientAuth, form: Record<string, string | undefined>, signal?: AbortSignal): Promise<StoredTokens> {
+export async function tokenRequest(
+  http: HttpClient,
+  tokenEndpoint: URL,
+  client: ClientAuth,
+  form: Record<string, string | undefined>,
+  signal?: AbortSignal,
+): Promise<StoredTokens> {
   const { body, headers } = authenticateClient(client, form);
   const send = (extra: Record<string, string>) => postForm(http, tokenEndpoint, body, { ...headers, ...extra }, signal);
   const answer = client.dpop ? await dpopTokenRequest(client.dpop, tokenEndpoint, send) : await send({});

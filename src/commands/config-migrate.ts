@@ -89,7 +89,13 @@ export async function runMigrate(config: ConfigCommandConfig): Promise<number> {
       hideSecrets(result.entry);
       found.push({ name, keyPath, migration: result });
       const notes = result.notes.map((n) => `#   ${n}`);
-      print([`# ${HOSTS[app].label}: ${path}, "${name}"${where} (${result.tool})`, sideBySide(shown(app, name, entry), shown(app, name, result.entry)), ...notes].join('\n') + '\n\n');
+      print(
+        [
+          `# ${HOSTS[app].label}: ${path}, "${name}"${where} (${result.tool})`,
+          sideBySide(shown(app, name, entry), shown(app, name, result.entry)),
+          ...notes,
+        ].join('\n') + '\n\n',
+      );
     }
     count += found.length;
     if (config.write && found.length > 0) {
@@ -98,10 +104,13 @@ export async function runMigrate(config: ConfigCommandConfig): Promise<number> {
         next = withServer(app, path, next, keyPath, HOSTS[app].file === 'toml' ? shown(app, name, migration.entry) + '\n' : migration.entry);
       }
       const backup = writeHostFile(path, next, text);
-      say(`rewrote ${found.length} entr${found.length === 1 ? 'y' : 'ies'} in ${path} (the previous file is ${backup}); restart ${HOSTS[app].label} to use ${found.length === 1 ? 'it' : 'them'}`);
+      say(
+        `rewrote ${found.length} entr${found.length === 1 ? 'y' : 'ies'} in ${path} (the previous file is ${backup}); restart ${HOSTS[app].label} to use ${found.length === 1 ? 'it' : 'them'}`,
+      );
     }
   }
   if (count === 0) print(`No entry runs mcp-remote or supergateway in ${checked.length === 0 ? 'any host config file on this machine' : checked.join(', ')}.`);
-  else if (!config.write) print(`${count} entr${count === 1 ? 'y' : 'ies'} to rewrite. Run mcp-auth-proxy config --migrate --write to apply (a .bak copy of each file is kept).`);
+  else if (!config.write)
+    print(`${count} entr${count === 1 ? 'y' : 'ies'} to rewrite. Run mcp-auth-proxy config --migrate --write to apply (a .bak copy of each file is kept).`);
   return failed ? 1 : 0;
 }

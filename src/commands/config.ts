@@ -19,7 +19,10 @@ function checkProxyArgs(args: readonly string[]): void {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (!arg.startsWith('-') || arg === '-') {
-      throw new UsageError('INVALID_OPTION', `"${arg}" (after --) is not an option; the server URL goes before --, e.g. mcp-auth-proxy config https://example.com/mcp -- --keepalive 60`);
+      throw new UsageError(
+        'INVALID_OPTION',
+        `"${arg}" (after --) is not an option; the server URL goes before --, e.g. mcp-auth-proxy config https://example.com/mcp -- --keepalive 60`,
+      );
     }
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg : arg.slice(0, eq);
@@ -28,7 +31,8 @@ function checkProxyArgs(args: readonly string[]): void {
     if (!spec.flags.includes('<')) continue;
     if (eq < 0 && i + 1 >= args.length) throw new UsageError('INVALID_OPTION', `${flag} (after --) needs a value`);
     const value = eq < 0 ? args[++i]! : arg.slice(eq + 1);
-    if (spec.choices && !spec.choices.includes(value)) throw new UsageError('INVALID_OPTION', `${flag} (after --) must be one of ${spec.choices.join(', ')} (got "${value}")`);
+    if (spec.choices && !spec.choices.includes(value))
+      throw new UsageError('INVALID_OPTION', `${flag} (after --) must be one of ${spec.choices.join(', ')} (got "${value}")`);
   }
 }
 
@@ -58,7 +62,8 @@ function variablesNote(config: ConfigCommandConfig, entry: NewEntry, literals: r
     `#   --header-file ${config.headerFileDir}/${config.name}.headers`,
   ];
   if (config.apps.includes('vscode')) lines.push('# VS Code asks for it once (the "inputs" prompt) and keeps it in its secret storage.');
-  if (config.apps.includes('claude-desktop')) lines.push('# Claude Desktop does not expand variables: it passes on its own environment (or use the header file).');
+  if (config.apps.includes('claude-desktop'))
+    lines.push('# Claude Desktop does not expand variables: it passes on its own environment (or use the header file).');
   if (literals.includes(ENV.bearer)) say(`the token given after -- was left out of the entry: set ${ENV.bearer} to it`);
   for (const name of literals.filter((n) => n !== ENV.bearer)) say(`the secret given after -- was left out of the entry: set ${name} to it`);
   return lines;
@@ -80,7 +85,13 @@ export async function runConfig(config: ConfigCommandConfig): Promise<number> {
 }
 
 /** Adds or replaces one entry in a host's file, saying what was done on stderr. */
-export function writeEntry(app: App, path: string, name: string, entry: Record<string, unknown> | string, inputs: ReadonlyArray<Record<string, unknown>> = []): void {
+export function writeEntry(
+  app: App,
+  path: string,
+  name: string,
+  entry: Record<string, unknown> | string,
+  inputs: ReadonlyArray<Record<string, unknown>> = [],
+): void {
   const previous = readHostFile(path);
   const text = withInputs(path, withServer(app, path, previous ?? '', [name], entry), inputs);
   if (text === previous) {

@@ -14,7 +14,10 @@ import { isProxyError } from '../errors.js';
 import type { Outcome } from './doctor-report.js';
 
 /** The authorization server as the proxy would use it: the sign-in it would start, and who it would be. */
-export type SignInSettings = Pick<Config['oauth'], 'grant' | 'assertion' | 'idp' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort' | 'signIn'>;
+export type SignInSettings = Pick<
+  Config['oauth'],
+  'grant' | 'assertion' | 'idp' | 'noBrowser' | 'clientId' | 'clientSecret' | 'clientMetadataUrl' | 'clientKey' | 'callbackPort' | 'signIn'
+>;
 
 export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
@@ -36,7 +39,13 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
     `DPoP ${as.dpopSigningAlgs ? as.dpopSigningAlgs.join(' ') || 'none' : 'no'}`,
   ].join(', ');
   const detail = `${as.issuer}${source}: ${supports}; ${describeSignIn(method)}`;
-  const settings = { clientId: oauth.clientId, clientSecret: oauth.clientSecret, clientMetadataUrl: oauth.clientMetadataUrl, clientKey: oauth.clientKey, metadata: oauth.signIn.registrationMetadata };
+  const settings = {
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    clientMetadataUrl: oauth.clientMetadataUrl,
+    clientKey: oauth.clientKey,
+    metadata: oauth.signIn.registrationMetadata,
+  };
   let identity: ClientIdentity;
   try {
     // A browser sign-in listens on --callback-port, else prefers the port it registered before (see OAuthAuthorizer).
@@ -57,7 +66,9 @@ export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings
 function describeSignIn(method: SignInMethod): string {
   if (method.kind === 'client') {
     if (method.grant === 'client_credentials') return 'signs in with client credentials (no user)';
-    return method.grant === 'jwt-bearer' ? "gets tokens with the workload's JWT (RFC 7523 jwt-bearer, no user)" : 'gets tokens with an ID-JAG from the enterprise IdP (no user here)';
+    return method.grant === 'jwt-bearer'
+      ? "gets tokens with the workload's JWT (RFC 7523 jwt-bearer, no user)"
+      : 'gets tokens with an ID-JAG from the enterprise IdP (no user here)';
   }
   if (method.kind === 'device') return `signs in with the device authorization grant (no browser here: ${method.noBrowser})`;
   return method.noBrowser === undefined ? 'signs in through the browser' : `prints the sign-in URL to open elsewhere (no browser here: ${method.noBrowser})`;

@@ -78,13 +78,22 @@ const FIRST_EVENT_MS = 3_000;
  * What the server speaks, as the proxy would find out, honouring --protocol and --transport.
  * Throws the ProxyError of anything that is not an answer about the transport.
  */
-export async function detectTransport(endpoint: RemoteEndpoint, choice: { protocol: ProtocolChoice; transport: TransportChoice }, signal: AbortSignal): Promise<TransportFinding> {
+export async function detectTransport(
+  endpoint: RemoteEndpoint,
+  choice: { protocol: ProtocolChoice; transport: TransportChoice },
+  signal: AbortSignal,
+): Promise<TransportFinding> {
   let postEvidence: string | undefined;
   if (probesEra(choice)) {
     const modern = new StreamableHttpTransport(endpoint, { protocolVersion: MODERN_VERSION });
     try {
       const outcome = await withSignal(
-        probeEra(modern, { protocolVersion: MODERN_VERSION, clientInfo: { name: 'mcp-auth-proxy-doctor', version: VERSION }, clientCapabilities: {}, logLevel: undefined }),
+        probeEra(modern, {
+          protocolVersion: MODERN_VERSION,
+          clientInfo: { name: 'mcp-auth-proxy-doctor', version: VERSION },
+          clientCapabilities: {},
+          logLevel: undefined,
+        }),
         signal,
       );
       if (outcome.era === 'modern') return { kind: 'modern', version: outcome.version, discover: outcome.discover };
@@ -122,7 +131,10 @@ async function getProbe(endpoint: RemoteEndpoint, postEvidence: string | undefin
         throw new ProxyError('REMOTE_BAD_RESPONSE', `the event stream's endpoint event does not hold a URL`);
       }
       if (!sameOrigin(target, endpoint.url)) {
-        throw new ProxyError('REMOTE_REDIRECT', `the legacy SSE endpoint event names another origin (${target.origin}); the proxy only sends messages to ${endpoint.url.origin}`);
+        throw new ProxyError(
+          'REMOTE_REDIRECT',
+          `the legacy SSE endpoint event names another origin (${target.origin}); the proxy only sends messages to ${endpoint.url.origin}`,
+        );
       }
       return { kind: 'sse', evidence: `${post}GET opens an event stream whose endpoint event names ${new URL(displayUrl(target)).pathname} for messages` };
     }
@@ -132,14 +144,22 @@ async function getProbe(endpoint: RemoteEndpoint, postEvidence: string | undefin
   res.body.destroy();
   if (res.status === 404) {
     // The POST was not accepted either (else Streamable HTTP was settled above).
-    throw new ProxyError('REMOTE_HTTP_STATUS', `nothing at ${displayUrl(endpoint.url)}: GET answered 404 Not Found${postEvidence ? ` (and ${postEvidence})` : ''}`, { status: 404 });
+    throw new ProxyError(
+      'REMOTE_HTTP_STATUS',
+      `nothing at ${displayUrl(endpoint.url)}: GET answered 404 Not Found${postEvidence ? ` (and ${postEvidence})` : ''}`,
+      { status: 404 },
+    );
   }
   if (NOT_SSE_STATUSES.has(res.status)) {
     return { kind: 'streamable-http', evidence: `${post}GET answered ${res.status}, so this is no legacy SSE endpoint` };
   }
-  throw new ProxyError('REMOTE_HTTP_STATUS', `${postEvidence ? `server/discover: ${postEvidence}; ` : ''}GET ${displayUrl(endpoint.url)} answered ${res.status}, neither MCP transport's answer`, {
-    status: res.status,
-  });
+  throw new ProxyError(
+    'REMOTE_HTTP_STATUS',
+    `${postEvidence ? `server/discover: ${postEvidence}; ` : ''}GET ${displayUrl(endpoint.url)} answered ${res.status}, neither MCP transport's answer`,
+    {
+      status: res.status,
+    },
+  );
 }
 
 async function firstEvent(body: Readable, timeoutMs: number): Promise<ServerSentEvent | undefined> {
@@ -196,18 +216,24 @@ export async function listTools(endpoint: RemoteEndpoint, finding: Exclude<Trans
   transport.onmessage = (message) => {
     if (isRequest(message)) {
       // A server request in the middle (ping, roots…): a host with no capabilities answers so.
-      const answer = message.method === 'ping' ? { jsonrpc: '2.0' as const, id: message.id, result: {} } : errorResponse(message.id, -32601, 'Method not found');
+      const answer =
+        message.method === 'ping' ? { jsonrpc: '2.0' as const, id: message.id, result: {} } : errorResponse(message.id, -32601, 'Method not found');
       transport.send(answer).catch(() => undefined);
     }
   };
   transport.onerror = () => undefined;
   const call = async (method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const { message: reply } = await transport.request({ jsonrpc: '2.0', id: mintId('doctor'), method, params }, { signal });
-    if (reply.error) throw new ProxyError('REMOTE_BAD_RESPONSE', `${method} was answered with error ${reply.error.code}: ${String(reply.error.message).slice(0, 200)}`);
+    if (reply.error)
+      throw new ProxyError('REMOTE_BAD_RESPONSE', `${method} was answered with error ${reply.error.code}: ${String(reply.error.message).slice(0, 200)}`);
     return reply.result ?? {};
   };
   try {
-    const init = await call('initialize', { protocolVersion: LEGACY_VERSIONS[0], capabilities: {}, clientInfo: { name: 'mcp-auth-proxy-doctor', version: VERSION } });
+    const init = await call('initialize', {
+      protocolVersion: LEGACY_VERSIONS[0],
+      capabilities: {},
+      clientInfo: { name: 'mcp-auth-proxy-doctor', version: VERSION },
+    });
     const info = init['serverInfo'] as { name?: unknown; version?: unknown } | undefined;
     const serverInfo = typeof info?.name === 'string' ? `${info.name}${typeof info.version === 'string' ? ` ${info.version}` : ''}` : undefined;
     const protocolVersion = finding.kind === 'modern' ? finding.version : typeof init['protocolVersion'] === 'string' ? init['protocolVersion'] : undefined;

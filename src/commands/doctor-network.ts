@@ -40,7 +40,11 @@ export function describeProxy(target: URL, choice: ProxyChoice): Finding {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    return { ok: false, detail: `${variable} is set but is not an http(s) URL`, hint: `set ${variable} to the proxy's address, e.g. http://proxy.example:3128, or unset it` };
+    return {
+      ok: false,
+      detail: `${variable} is set but is not an http(s) URL`,
+      hint: `set ${variable} to the proxy's address, e.g. http://proxy.example:3128, or unset it`,
+    };
   }
   const loopback = isLoopbackHost(target.hostname)
     ? `; note: loopback is not exempt by itself, add ${target.hostname} to NO_PROXY if this local server should be reached directly`
@@ -75,7 +79,10 @@ export async function checkDns(url: URL, proxied: boolean, timeoutMs: number, ip
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const name = typeof code === 'string' ? code : 'unknown error';
-    const { problem, hint } = name === 'ETIMEDOUT' ? { problem: 'the DNS lookup timed out', hint: 'check your network connection and DNS settings, then try again' } : (connectProblem(name) ?? { problem: 'the DNS lookup failed', hint: 'check the host name in the URL and your network' });
+    const { problem, hint } =
+      name === 'ETIMEDOUT'
+        ? { problem: 'the DNS lookup timed out', hint: 'check your network connection and DNS settings, then try again' }
+        : (connectProblem(name) ?? { problem: 'the DNS lookup failed', hint: 'check the host name in the URL and your network' });
     if (proxied) return { ok: true, detail: `${host} does not resolve here (${problem}, ${name}); fine behind a proxy, which resolves names itself` };
     return { ok: false, detail: `${host}: ${problem} (${name})`, hint };
   } finally {
@@ -89,7 +96,10 @@ function certificateSummary(cert: PeerCertificate | undefined): string {
   if (!cert || !cert.subject) return 'no certificate details';
   const until = validTo(cert);
   const left = until ? until.getTime() - Date.now() : undefined;
-  const expiry = until === undefined ? '' : `, valid until ${until.toISOString().slice(0, 10)} (${left! < 14 * 86_400_000 ? `only ${relativeTime(left!)} left!` : `in ${relativeTime(left!)}`})`;
+  const expiry =
+    until === undefined
+      ? ''
+      : `, valid until ${until.toISOString().slice(0, 10)} (${left! < 14 * 86_400_000 ? `only ${relativeTime(left!)} left!` : `in ${relativeTime(left!)}`})`;
   return `certificate for ${certNames(cert)} issued by ${issuerName(cert)}${expiry}`;
 }
 
@@ -118,7 +128,13 @@ function tcpConnect(host: string, port: number, timeoutMs: number, ipv4: boolean
   );
 }
 
-function tlsHandshake(socket: Socket, host: string, timeoutMs: number, extraCa: readonly string[] | undefined, extraCaCertsFile: string | undefined): Promise<TLSSocket> {
+function tlsHandshake(
+  socket: Socket,
+  host: string,
+  timeoutMs: number,
+  extraCa: readonly string[] | undefined,
+  extraCaCertsFile: string | undefined,
+): Promise<TLSSocket> {
   let tls: TLSSocket | undefined;
   return withTimeout(
     (fail) =>
@@ -168,7 +184,10 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
     socket = await tcpConnect(host, port, timeoutMs, ipv4);
   } catch (error) {
     const code = errorCode(error) ?? 'unknown error';
-    const { problem, hint } = connectProblem(code) ?? { problem: `could not connect (${(error as Error).message})`, hint: 'check the address and your network' };
+    const { problem, hint } = connectProblem(code) ?? {
+      problem: `could not connect (${(error as Error).message})`,
+      hint: 'check the address and your network',
+    };
     return { ok: false, detail: `TCP ${url.host}: ${problem} (${code})`, hint };
   }
   const tcpMs = Math.round(performance.now() - started);
@@ -190,7 +209,11 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
         hint: 'does the server speak https on this port? For a local server without TLS, use http://',
       };
     }
-    return { ok: false, detail: `TLS ${url.host}: the handshake failed (${code})`, hint: 'check the address, and that nothing between you and the server interferes with TLS' };
+    return {
+      ok: false,
+      detail: `TLS ${url.host}: the handshake failed (${code})`,
+      hint: 'check the address, and that nothing between you and the server interferes with TLS',
+    };
   }
   const cert = tls.getPeerCertificate();
   const protocol = tls.getProtocol() ?? 'TLS';
@@ -208,7 +231,13 @@ export async function checkConnect(url: URL, options: ConnectOptions): Promise<F
  * Through a forward proxy the connection is the proxy's tunnel: one request for a well-known
  * document (any HTTP status means the server was reached) shows whether the proxy lets us through.
  */
-export async function checkConnectViaProxy(http: HttpClient, url: URL, proxy: { variable: string; url: string }, timeoutMs: number, caFile?: string): Promise<Finding> {
+export async function checkConnectViaProxy(
+  http: HttpClient,
+  url: URL,
+  proxy: { variable: string; url: string },
+  timeoutMs: number,
+  caFile?: string,
+): Promise<Finding> {
   const via = `through the proxy from ${proxy.variable}`;
   try {
     const res = await http.request({

@@ -65,7 +65,13 @@ export class Report {
     const failed = this.results.filter((r) => r.ok === false);
     const code = failed.length === 0 ? 0 : failed[0]!.auth ? 3 : 1;
     if (this.json) {
-      print(JSON.stringify(this.results.map(({ step, ok, ms, detail, hint }) => ({ step, ok, ms, detail, hint })), null, 2));
+      print(
+        JSON.stringify(
+          this.results.map(({ step, ok, ms, detail, hint }) => ({ step, ok, ms, detail, hint })),
+          null,
+          2,
+        ),
+      );
       return code;
     }
     if (failed.length === 0) {

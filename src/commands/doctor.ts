@@ -76,7 +76,13 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
       ? await step('connect', () =>
           proxy.proxy
             ? checkConnectViaProxy(http, url, proxy.proxy, connectMs, network.caFile)
-            : checkConnect(url, { timeoutMs: connectMs, ca: network.caCertificates, extraCaCertsFile: network.extraCaCertsFile, ipv4: network.ipv4, caFile: network.caFile }),
+            : checkConnect(url, {
+                timeoutMs: connectMs,
+                ca: network.caCertificates,
+                extraCaCertsFile: network.extraCaCertsFile,
+                ipv4: network.ipv4,
+                caFile: network.caFile,
+              }),
         )
       : await skip('connect', 'the host name does not resolve (step 1)');
   await step('proxy', async () => describeProxy(url, proxy));
@@ -92,13 +98,18 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
   const kind = oauth ? 'oauth' : 'static';
   const store = new TokenStore(config.authDir);
   const stored = async (): Promise<ServerRecord | undefined> => keepSecret(await oauth?.credentials());
-  const storedCredentials = async (): Promise<Record<string, string>> => bearerHeaders(presentedToken((await stored())?.tokens, config.oauth.signIn.useIdToken));
+  const storedCredentials = async (): Promise<Record<string, string>> =>
+    bearerHeaders(presentedToken((await stored())?.tokens, config.oauth.signIn.useIdToken));
   const endpoint = (authorizer: NoSignInAuthorizer) => ({ url, headers: config.headers, authorizer, http });
 
   // 4: transport and era, with the credentials as stored (a refresh is step 7's business).
   let finding: TransportFinding | undefined;
   const transport = await step('transport', async () => {
-    finding = await detectTransport(endpoint(new NoSignInAuthorizer(oauth ? storedCredentials : (request) => fixed!.headers(request), kind)), config, AbortSignal.timeout(timeoutMs));
+    finding = await detectTransport(
+      endpoint(new NoSignInAuthorizer(oauth ? storedCredentials : (request) => fixed!.headers(request), kind)),
+      config,
+      AbortSignal.timeout(timeoutMs),
+    );
     const cached = config.protocol === 'auto' ? await new EraCache(config.authDir).readEra(url.href).catch(() => undefined) : undefined;
     return describeFinding(finding, config, cached);
   });
@@ -119,19 +130,30 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
       probe = await probeServer(http, url, config.headers);
       needsAuth = probe.refused !== undefined;
       if (!probe.refused) {
-        const answer = probe.status >= 200 && probe.status < 300 ? `answers a request without credentials (${probe.status})` : `does not ask for authorization (a request without credentials got ${probe.status}, not 401)`;
+        const answer =
+          probe.status >= 200 && probe.status < 300
+            ? `answers a request without credentials (${probe.status})`
+            : `does not ask for authorization (a request without credentials got ${probe.status}, not 401)`;
         return { ok: null, detail: `skipped: the server ${answer}, so no sign-in is needed` };
       }
       const challenge = bearerChallenge(probe.refused.wwwAuthenticate);
       if (refusesAccess(probe.refused.status, challenge)) {
-        return { ok: false, auth: true, detail: 'the server refuses access (403 Forbidden) without asking for a sign-in', hint: "your network, account or IP address may be blocked: ask the server's operators" };
+        return {
+          ok: false,
+          auth: true,
+          detail: 'the server refuses access (403 Forbidden) without asking for a sign-in',
+          hint: "your network, account or IP address may be blocked: ask the server's operators",
+        };
       }
       prm = await discoverResource(http, url, challenge?.resourceMetadata, discovery);
       prmRead = true;
       if (!prm) return { ok: true, detail: `none published (an MCP 2025-03-26 server): the authorization server is looked for at ${url.origin}` };
       const named = challenge?.resourceMetadata?.href === prm.url.href ? ' (named in the 401 challenge)' : '';
       const scopes = prm.scopesSupported?.length ? `, scopes ${prm.scopesSupported.join(' ')}` : '';
-      return { ok: true, detail: `${displayUrl(prm.url)}${named}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}${scopes}` };
+      return {
+        ok: true,
+        detail: `${displayUrl(prm.url)}${named}: resource ${prm.resource}, authorization servers ${prm.authorizationServers.join(', ')}${scopes}`,
+      };
     });
 
     if (needsAuth === false) await skip('authorization-server', 'the server asks for no sign-in (step 5)');
@@ -174,7 +196,10 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
         detected = '; the protocol was detected with these credentials (step 4 could not)';
       }
       const tools = await listTools(endpoint(authorizer), found, signal);
-      const over = found.kind === 'modern' ? `MCP ${found.version}` : `${found.kind === 'sse' ? 'legacy HTTP+SSE' : 'Streamable HTTP'}${tools.protocolVersion ? `, MCP ${tools.protocolVersion}` : ''}`;
+      const over =
+        found.kind === 'modern'
+          ? `MCP ${found.version}`
+          : `${found.kind === 'sse' ? 'legacy HTTP+SSE' : 'Streamable HTTP'}${tools.protocolVersion ? `, MCP ${tools.protocolVersion}` : ''}`;
       const from = `${tools.serverInfo ? `${tools.serverInfo} ` : ''}over ${over}`;
       if (tools.noToolsCapability) return { ok: true, detail: `initialized (${from}); the server offers no tools (no tools capability)${detected}` };
       const names = tools.names.length ? ` (${tools.names.join(', ')}${tools.count > tools.names.length ? ', …' : ''})` : '';
@@ -194,7 +219,9 @@ function keepSecret(record: ServerRecord | undefined): ServerRecord | undefined 
 
 function describeFinding(finding: TransportFinding, config: Config, cached: 'legacy' | 'modern' | undefined): Outcome {
   const remembered = (era: 'legacy' | 'modern'): string =>
-    cached !== undefined && cached !== era ? `; an earlier proxy run remembered it as ${cached === 'modern' ? 'MCP 2026-07-28' : 'initialize-based'}, and the proxy detects it again by itself` : '';
+    cached !== undefined && cached !== era
+      ? `; an earlier proxy run remembered it as ${cached === 'modern' ? 'MCP 2026-07-28' : 'initialize-based'}, and the proxy detects it again by itself`
+      : '';
   switch (finding.kind) {
     case 'refused':
       return {
@@ -208,11 +235,15 @@ function describeFinding(finding: TransportFinding, config: Config, cached: 'leg
     }
     case 'streamable-http':
     case 'sse': {
-      const name = finding.kind === 'sse' ? 'legacy HTTP+SSE (MCP 2024-11-05)' : "Streamable HTTP, initialize-based MCP (2025-03-26 … 2025-11-25; the host's initialize settles the version)";
+      const name =
+        finding.kind === 'sse'
+          ? 'legacy HTTP+SSE (MCP 2024-11-05)'
+          : "Streamable HTTP, initialize-based MCP (2025-03-26 … 2025-11-25; the host's initialize settles the version)";
       const detail = `${name}: ${finding.evidence}${remembered('legacy')}`;
       if (config.protocol === 'modern') return { ok: false, detail, hint: 'the server does not speak MCP 2026-07-28: leave out --protocol modern' };
       if (config.transport === 'sse' && finding.kind !== 'sse') return { ok: false, detail, hint: 'this is no legacy SSE endpoint: leave out --transport sse' };
-      if (config.transport === 'streamable-http' && finding.kind === 'sse') return { ok: false, detail, hint: 'this is a legacy HTTP+SSE endpoint: leave out --transport streamable-http' };
+      if (config.transport === 'streamable-http' && finding.kind === 'sse')
+        return { ok: false, detail, hint: 'this is a legacy HTTP+SSE endpoint: leave out --transport streamable-http' };
       return { ok: true, detail };
     }
   }
@@ -284,7 +315,7 @@ function hintFor(code: string, status: number | undefined, context: { login: str
     case 'REMOTE_HTTP_STATUS':
       if (status === 404) return 'check the server URL: the path matters (often /mcp, or /sse for older servers)';
       if (status === 429) return 'the server is rate-limiting: wait a little and try again';
-      if (status !== undefined && status >= 500) return "the server (or a gateway in front of it) has a problem: try again later, or tell its operators";
+      if (status !== undefined && status >= 500) return 'the server (or a gateway in front of it) has a problem: try again later, or tell its operators';
       return 'check the server URL: it must be the MCP endpoint itself';
     case 'REMOTE_BAD_RESPONSE':
       return 'the answer is not what an MCP server sends: check that the URL is the MCP endpoint (not a web page or a login portal)';

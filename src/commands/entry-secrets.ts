@@ -26,12 +26,22 @@ function referencesIn(value: string): string[] {
 
 /** A value that is nothing but references, spacing and a scheme word: no literal secret left in it. */
 function onlyReferences(value: string): boolean {
-  return value.replace(REFERENCE, '').trim().replace(/^(?:Bearer|Basic|Token|DPoP)$/i, '') === '';
+  return (
+    value
+      .replace(REFERENCE, '')
+      .trim()
+      .replace(/^(?:Bearer|Basic|Token|DPoP)$/i, '') === ''
+  );
 }
 
 /** X-API-Key → X_API_KEY. */
 export function variableFor(headerName: string): string {
-  return headerName.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'MCP_HEADER';
+  return (
+    headerName
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'MCP_HEADER'
+  );
 }
 
 /** `--flag value` and `--flag=value` as one pair; undefined for anything else. */

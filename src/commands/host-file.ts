@@ -32,7 +32,10 @@ export function readHostFile(path: string): string | undefined {
 
 function invalid(path: string, error: unknown): never {
   if (error instanceof JsoncError) {
-    throw new ProxyError('HOST_CONFIG_INVALID', `${path} does not parse (line ${error.line}, column ${error.column}: ${error.message.replace(/^line \d+, column \d+: /, '')}); fix it by hand first, nothing was changed`);
+    throw new ProxyError(
+      'HOST_CONFIG_INVALID',
+      `${path} does not parse (line ${error.line}, column ${error.column}: ${error.message.replace(/^line \d+, column \d+: /, '')}); fix it by hand first, nothing was changed`,
+    );
   }
   throw error;
 }
@@ -65,7 +68,8 @@ export function hostServers(app: App, path: string, text: string, within: readon
       // The last of duplicate names wins, as when the host reads the file.
       const byName = new Map((nodeAt(root, keys)?.members ?? []).map((m) => [m.key, m.value.value]));
       for (const [name, entry] of byName) {
-        if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) found.push({ name, keyPath: [...keys, name], entry: entry as Record<string, unknown> });
+        if (entry !== null && typeof entry === 'object' && !Array.isArray(entry))
+          found.push({ name, keyPath: [...keys, name], entry: entry as Record<string, unknown> });
       }
     }
     return found;

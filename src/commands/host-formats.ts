@@ -70,7 +70,9 @@ function shellWord(word: string): string {
 export function claudeAddCommand(name: string, entry: NewEntry): string {
   // Single-quoted, so that Claude Code stores the reference and expands it at each start.
   const env = entry.variables.flatMap((v) => ['-e', shellWord(`${v}=\${${v}}`)]);
-  return ['claude', 'mcp', 'add', '--scope', 'user', '--transport', 'stdio', ...env, shellWord(name), '--', entry.command, ...entry.args.map(shellWord)].join(' ');
+  return ['claude', 'mcp', 'add', '--scope', 'user', '--transport', 'stdio', ...env, shellWord(name), '--', entry.command, ...entry.args.map(shellWord)].join(
+    ' ',
+  );
 }
 
 /** The block `config` prints for one host: a comment line naming the file, then the snippet. */

@@ -160,7 +160,9 @@ function indentAt(text: string, pos: number): string {
 
 /** `value` as JSON laid out in the file's style, continuation lines indented by `indent`. */
 function render(value: unknown, indent: string, style: Style): string {
-  return JSON.stringify(value, null, style.unit).split('\n').join(style.eol + indent);
+  return JSON.stringify(value, null, style.unit)
+    .split('\n')
+    .join(style.eol + indent);
 }
 
 /**
@@ -237,7 +239,11 @@ export function appendJsoncItem(text: string, path: readonly string[], item: unk
     const inner = outer + style.unit;
     const inside = text.slice(node.start + 1, close);
     const end = node.start + 1 + inside.trimEnd().length;
-    return text.slice(0, end) + `${style.eol}${inner}${render(item, inner, style)}${inside.trim() === '' ? style.eol + outer : ''}` + text.slice(inside.trim() === '' ? close : end);
+    return (
+      text.slice(0, end) +
+      `${style.eol}${inner}${render(item, inner, style)}${inside.trim() === '' ? style.eol + outer : ''}` +
+      text.slice(inside.trim() === '' ? close : end)
+    );
   }
   const inner = indentAt(text, last.start);
   const tail = text.slice(last.end, close);

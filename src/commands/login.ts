@@ -39,7 +39,8 @@ async function login(config: Config, options: { force: boolean }, http: HttpClie
       const credentials = (request: OutgoingRequest) => authorizer.headers(request);
       let probe = await probeServer(http, serverUrl, config.headers, credentials);
       // RFC 9449 §9: a DPoP nonce asked for is not a refused token: once more, with the nonce.
-      if (probe.refused && current.dpop && authorizer.dpop.nonceChallenge(probe.refused)) probe = await probeServer(http, serverUrl, config.headers, credentials);
+      if (probe.refused && current.dpop && authorizer.dpop.nonceChallenge(probe.refused))
+        probe = await probeServer(http, serverUrl, config.headers, credentials);
       if (!probe.refused) {
         print(`${describe('Already signed in to', current)}\n(run mcp-auth-proxy login --force ${displayUrl(serverUrl)} to sign in again)`);
         return 0;

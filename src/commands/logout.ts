@@ -42,7 +42,10 @@ export async function runLogout(config: StoreConfig, options: LogoutOptions): Pr
 
 async function logout(config: StoreConfig, options: LogoutOptions, http: HttpClient, policy: UrlPolicy): Promise<number> {
   if (config.serverUrl === undefined && !options.allServers) {
-    throw new UsageError('INVALID_OPTION', 'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server');
+    throw new UsageError(
+      'INVALID_OPTION',
+      'name the server to sign out of (mcp-auth-proxy logout <server-url>), or pass --all-servers to sign out of every server',
+    );
   }
   if (config.serverUrl !== undefined && options.allServers) {
     throw new UsageError('INVALID_OPTION', 'give either a server URL or --all-servers, not both');
@@ -106,13 +109,23 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
   const tokens = record.tokens;
   if (!tokens) return;
   if (!record.revocationEndpoint) {
-    say(`warning: ${record.issuer} offers no revocation endpoint: the tokens for ${displayUrl(record.server)} are deleted here but stay valid there until they expire`);
+    say(
+      `warning: ${record.issuer} offers no revocation endpoint: the tokens for ${displayUrl(record.server)} are deleted here but stay valid there until they expire`,
+    );
     return;
   }
-  const known = await clientAuthFor(record, { clientId: config.clientId, clientSecret: config.clientSecret, clientMetadataUrl: undefined, clientKey: config.clientKey }, store);
-  const client: ClientAuth | undefined = known ?? (record.clientAuthMethod === 'none' ? { clientId: record.clientId, clientSecret: undefined, method: 'none' } : undefined);
+  const known = await clientAuthFor(
+    record,
+    { clientId: config.clientId, clientSecret: config.clientSecret, clientMetadataUrl: undefined, clientKey: config.clientKey },
+    store,
+  );
+  const client: ClientAuth | undefined =
+    known ?? (record.clientAuthMethod === 'none' ? { clientId: record.clientId, clientSecret: undefined, method: 'none' } : undefined);
   if (!client) {
-    const needs = record.clientAuthMethod === 'private_key_jwt' ? `key (pass --client-id ${record.clientId} --client-key …)` : `secret (pass --client-id ${record.clientId} --client-secret …)`;
+    const needs =
+      record.clientAuthMethod === 'private_key_jwt'
+        ? `key (pass --client-id ${record.clientId} --client-key …)`
+        : `secret (pass --client-id ${record.clientId} --client-secret …)`;
     say(
       `warning: could not revoke the tokens for ${displayUrl(record.server)}: the client ${record.clientId} needs its ${needs}; they are deleted here but stay valid at ${record.issuer} until they expire`,
     );
@@ -130,10 +143,14 @@ async function revoke(record: ServerRecord, store: TokenStore, config: StoreConf
 async function lockedIfPossible(store: TokenStore, server: string, fn: () => Promise<void>): Promise<void> {
   let ran = false;
   try {
-    await store.withLock(server, { timeoutMs: LOCK_WAIT_MS, onWait: () => say('another mcp-auth-proxy is signing in to this server; waiting for it') }, async () => {
-      ran = true;
-      await fn();
-    });
+    await store.withLock(
+      server,
+      { timeoutMs: LOCK_WAIT_MS, onWait: () => say('another mcp-auth-proxy is signing in to this server; waiting for it') },
+      async () => {
+        ran = true;
+        await fn();
+      },
+    );
   } catch (error) {
     if (ran || !isProxyError(error, 'AUTH_LOCK_BUSY')) throw error;
     say(`warning: another mcp-auth-proxy is still signing in to ${displayUrl(server)}; signing out anyway (tokens it obtains later will be stored)`);

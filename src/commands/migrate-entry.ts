@@ -164,7 +164,9 @@ function translate(tool: PeerTool, rest: readonly string[], entryEnv: Record<str
       continue;
     }
     if (arg === '--static-oauth-client-info' && value.includes('${')) {
-      notes.push('--static-oauth-client-info kept as it is: the proxy expands its ${VAR} from the environment the host starts it with, so set that variable there');
+      notes.push(
+        '--static-oauth-client-info kept as it is: the proxy expands its ${VAR} from the environment the host starts it with, so set that variable there',
+      );
     }
     args.push(arg, value);
   }

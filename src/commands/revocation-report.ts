@@ -43,7 +43,11 @@ export function revocationReport(outcomes: readonly RevocationOutcome[], tokens:
   for (const o of outcomes) {
     const what = o.hint === 'refresh_token' ? 'refresh token' : 'access token';
     if (o.result === 'revoked') lines.push({ level: 'say', text: `revoked the ${what} at ${issuer}` });
-    else if (o.result === 'failed') lines.push({ level: 'say', text: `warning: could not revoke the ${what} at ${issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway` });
+    else if (o.result === 'failed')
+      lines.push({
+        level: 'say',
+        text: `warning: could not revoke the ${what} at ${issuer} (${o.error?.message ?? 'unknown error'}); it is deleted here anyway`,
+      });
     // unsupported_token_type: self-contained access tokens; revoking the grant's refresh token
     // ends them where the AS supports that (RFC 7009 §2.1), else they run out by themselves.
     else if (refreshRevoked) lines.push({ level: 'info', text: `${issuer} does not revoke ${what}s on their own` });

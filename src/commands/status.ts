@@ -38,14 +38,22 @@ export async function runStatus(config: StoreConfig, options: { json: boolean })
       ]),
     );
   }
-  if (sessions.length > 0) tables.push(columns([['IDENTITY PROVIDER (--idp)', 'CLIENT ID', 'SIGNED IN AS', 'ID TOKEN', 'REFRESH TOKEN'], ...sessions.map((r) => idpRow(r, now))]));
+  if (sessions.length > 0)
+    tables.push(columns([['IDENTITY PROVIDER (--idp)', 'CLIENT ID', 'SIGNED IN AS', 'ID TOKEN', 'REFRESH TOKEN'], ...sessions.map((r) => idpRow(r, now))]));
   print(tables.join('\n\n'));
   return 0;
 }
 
 function idpRow(r: IdpSessionRecord, now: number): string[] {
   const left = r.idTokenExpiresAt === undefined ? undefined : Math.round((r.idTokenExpiresAt - now) / 1000);
-  const idToken = r.idToken === undefined ? 'none' : left === undefined ? 'no stated expiry' : left > 0 ? `in ${relativeTime(left * 1000)}` : `expired ${relativeTime(left * 1000)} ago`;
+  const idToken =
+    r.idToken === undefined
+      ? 'none'
+      : left === undefined
+        ? 'no stated expiry'
+        : left > 0
+          ? `in ${relativeTime(left * 1000)}`
+          : `expired ${relativeTime(left * 1000)} ago`;
   return [r.issuer, r.clientId, r.subject ?? '-', idToken, r.refreshToken ? 'yes' : 'no'];
 }
 

@@ -42,7 +42,11 @@ export async function runToken(config: Config, options: { proofFor?: { method: s
       );
     }
     if (record.dpop && options.proofFor) {
-      if (!key) throw new ProxyError('AUTH_DPOP', `the DPoP key of the stored token for ${displayUrl(serverUrl)} is missing; sign in again with: mcp-auth-proxy login ${displayUrl(serverUrl)} --force`);
+      if (!key)
+        throw new ProxyError(
+          'AUTH_DPOP',
+          `the DPoP key of the stored token for ${displayUrl(serverUrl)} is missing; sign in again with: mcp-auth-proxy login ${displayUrl(serverUrl)} --force`,
+        );
       printSecret(authorizer.dpop.signer(key).proof(options.proofFor.method, options.proofFor.url, token));
     } else if (options.proofFor) {
       say('the token is a Bearer token (not DPoP-bound): it needs no proof; printing the token only');

@@ -35,7 +35,10 @@ export function tomlValue(value: unknown): string {
   if (typeof value === 'string') return tomlString(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return `[${value.map(tomlValue).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`).join(', ')} }`;
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`)
+      .join(', ')} }`;
   throw new TypeError(`no TOML for ${String(value)}`);
 }
 
@@ -94,7 +97,8 @@ function isServerTable(path: readonly string[]): boolean {
 function parseValue(src: string, line: number): [unknown, string] {
   const s = src.trimStart();
   let m: RegExpExecArray | null;
-  if ((m = /^"((?:[^"\\\n]|\\.)*)"/.exec(s))) return [JSON.parse(`"${m[1]!.replace(/\\U([0-9a-fA-F]{8})/g, (_x, h: string) => String.fromCodePoint(parseInt(h, 16)))}"`) as string, s.slice(m[0].length)];
+  if ((m = /^"((?:[^"\\\n]|\\.)*)"/.exec(s)))
+    return [JSON.parse(`"${m[1]!.replace(/\\U([0-9a-fA-F]{8})/g, (_x, h: string) => String.fromCodePoint(parseInt(h, 16)))}"`) as string, s.slice(m[0].length)];
   if ((m = /^'([^'\n]*)'/.exec(s))) return [m[1], s.slice(m[0].length)];
   if ((m = /^(true|false)\b/.exec(s))) return [m[1] === 'true', s.slice(m[0].length)];
   if ((m = /^[+-]?\d[\d_]*(?:\.\d+)?\b/.exec(s))) return [Number(m[0].replace(/_/g, '')), s.slice(m[0].length)];
@@ -126,7 +130,11 @@ function parseValue(src: string, line: number): [unknown, string] {
       rest = rest.slice(1).trimStart();
     }
   }
-  throw new JsoncError(line, 1, `cannot read the value ${JSON.stringify(s.split('\n')[0]!.slice(0, 40))} (only strings, arrays, inline tables, booleans and numbers are read here)`);
+  throw new JsoncError(
+    line,
+    1,
+    `cannot read the value ${JSON.stringify(s.split('\n')[0]!.slice(0, 40))} (only strings, arrays, inline tables, booleans and numbers are read here)`,
+  );
 }
 
 function skipComments(s: string): string {

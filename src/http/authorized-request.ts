@@ -33,7 +33,14 @@ export async function authorizedRequest(endpoint: AuthorizedEndpoint, req: HttpR
     // What the server said (the challenge's error, or the body's) goes with any refusal to the host.
     const reason = challengeReason(res.headerList('www-authenticate')) ?? serverReason((await errorBody(res)) ?? '', res.header('content-type'));
     if (round > MAX_AUTH_ROUNDS) {
-      throw withServerMessage(new ProxyError(res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED', `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`, { status: res.status }), reason);
+      throw withServerMessage(
+        new ProxyError(
+          res.status === 403 ? 'FORBIDDEN' : 'UNAUTHORIZED',
+          `the server still refused the request (${res.status}) after ${MAX_AUTH_ROUNDS} sign-in attempts`,
+          { status: res.status },
+        ),
+        reason,
+      );
     }
     await endpoint.authorizer
       .challenge({

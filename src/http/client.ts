@@ -157,7 +157,13 @@ export class HttpClient {
     const tls = network.caCertificates ? { secureContext: createSecureContext({ ca: trustedCas(network.caCertificates, network.extraCaCertsFile) }) } : {};
     // --ipv4: look up A records only (no Happy Eyeballs), for networks whose IPv6 is broken.
     const family = network.ipv4 ? { family: 4, autoSelectFamily: false } : {};
-    const options = { headersTimeout: network.headersTimeoutMs, bodyTimeout: network.bodyTimeoutMs, connectTimeout: timeout, keepAliveTimeout: 30_000, connect: { ...tls, ...family } };
+    const options = {
+      headersTimeout: network.headersTimeoutMs,
+      bodyTimeout: network.bodyTimeoutMs,
+      connectTimeout: timeout,
+      keepAliveTimeout: 30_000,
+      connect: { ...tls, ...family },
+    };
     const { http, https, noProxy } = proxyVariables(network.proxyVariables ?? {});
     const variable = [https, http].find((v) => v?.value)?.variable;
     // The UrlPolicy's address check runs where names are resolved: here without a proxy (through
@@ -205,5 +211,8 @@ function refusedCause(error: unknown): UrlRefusedError | undefined {
 }
 
 function refused(url: URL, reason: string): ProxyError {
-  return new ProxyError('URL_REFUSED', `refusing to fetch ${displayUrl(url)}, a URL named by the server: ${reason} (MCP security best practices: server-side request forgery)`);
+  return new ProxyError(
+    'URL_REFUSED',
+    `refusing to fetch ${displayUrl(url)}, a URL named by the server: ${reason} (MCP security best practices: server-side request forgery)`,
+  );
 }

@@ -42,7 +42,10 @@ const TLS_PROBLEMS: Record<string, TlsEntry> = {
   },
   CERT_SIGNATURE_FAILURE: { problem: () => "its certificate's signature does not verify", hint: "tell the server's operators" },
   CERT_REVOKED: { problem: () => 'its certificate has been revoked', hint: "tell the server's operators" },
-  ERR_SSL_WRONG_VERSION_NUMBER: { problem: () => 'it does not speak TLS on that port (an http:// server?)', hint: 'for a local server without TLS, use http://' },
+  ERR_SSL_WRONG_VERSION_NUMBER: {
+    problem: () => 'it does not speak TLS on that port (an http:// server?)',
+    hint: 'for a local server without TLS, use http://',
+  },
 };
 
 /** What to do about a certificate from a CA this computer does not trust (--ca-file: the file given). */
@@ -138,7 +141,10 @@ function certName(subject: PeerCertificate['subject'] | undefined): string {
 
 /** The names a certificate is for (its subjectAltName, else its subject), shortened. */
 export function certNames(cert: PeerCertificate | undefined): string | undefined {
-  const alt = cert?.subjectaltname?.split(/,\s*/).map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  const alt = cert?.subjectaltname
+    ?.split(/,\s*/)
+    .map((n) => n.replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean);
   if (alt && alt.length > 0) return alt.slice(0, 4).join(', ') + (alt.length > 4 ? ', …' : '');
   return cert?.subject ? certName(cert.subject) : undefined;
 }

@@ -14,7 +14,12 @@ export const MAX_REASON_CHARS = 300;
 /** One line, at most MAX_REASON_CHARS characters, redacted. Undefined when nothing is left. */
 export function oneLine(text: string): string | undefined {
   // eslint-disable-next-line no-control-regex
-  const line = redact(text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim());
+  const line = redact(
+    text
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   if (line === '') return undefined;
   return line.length > MAX_REASON_CHARS ? `${line.slice(0, MAX_REASON_CHARS - 1)}…` : line;
 }

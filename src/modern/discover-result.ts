@@ -11,7 +11,8 @@ const asObject = (value: unknown): Json | undefined => (value !== null && typeof
 /** The InitializeResult for a legacy host (2025-11-25 schema: protocolVersion, capabilities, serverInfo, instructions). */
 export function initializeResult(discover: Json, protocolVersion: string): Json {
   // serverInfo moved into _meta in the final 2026-07-28 schema; drafts had it at the top level.
-  const serverInfo = asObject(asObject(discover['_meta'])?.[META.serverInfo]) ?? asObject(discover['serverInfo']) ?? { name: 'remote MCP server', version: 'unknown' };
+  const serverInfo = asObject(asObject(discover['_meta'])?.[META.serverInfo]) ??
+    asObject(discover['serverInfo']) ?? { name: 'remote MCP server', version: 'unknown' };
   const source = asObject(discover['capabilities']) ?? {};
   const capabilities: Json = {};
   // Keys a 2025-11-25 host knows; `extensions` and anything newer stay out.

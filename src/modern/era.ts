@@ -46,7 +46,8 @@ export async function probeEra(transport: RemoteTransport, context: ClientContex
       reply = (await transport.request(request, { headers: { ...modernHeaders(request, undefined), 'mcp-protocol-version': version } })).message;
     } catch (error) {
       // An error status without a JSON-RPC answer of its own: a legacy server refusing the method.
-      if (isProxyError(error, 'REMOTE_HTTP_STATUS') && isFallbackStatus(error.status)) return { era: 'legacy', why: `server/discover answered ${error.status}` };
+      if (isProxyError(error, 'REMOTE_HTTP_STATUS') && isFallbackStatus(error.status))
+        return { era: 'legacy', why: `server/discover answered ${error.status}` };
       throw error;
     }
     const result = reply.result;

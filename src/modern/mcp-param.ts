@@ -21,7 +21,26 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const PRIMITIVES = new Set(['string', 'integer', 'boolean']);
 // Subschemas the annotation must not sit under: only a chain of `properties` is statically
 // reachable; anything below these keywords (or $ref targets in $defs) makes the tool invalid.
-const UNREACHABLE = ['items', 'prefixItems', 'contains', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'propertyNames', 'patternProperties', 'dependentSchemas', 'oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', '$defs', 'definitions'];
+const UNREACHABLE = [
+  'items',
+  'prefixItems',
+  'contains',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'propertyNames',
+  'patternProperties',
+  'dependentSchemas',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'not',
+  'if',
+  'then',
+  'else',
+  '$defs',
+  'definitions',
+];
 const MAPS = new Set(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
 
 export function scanHeaderParams(inputSchema: unknown): ScanResult {

@@ -45,7 +45,8 @@ export function modernRequest(request: JsonRpcRequest, id: JsonRpcId, context: C
 export function modernHeaders(request: JsonRpcRequest, toolParams: readonly HeaderParam[] | undefined): Record<string, string> {
   const headers: Record<string, string> = { 'mcp-method': request.method };
   const params = request.params ?? {};
-  const name = request.method === 'resources/read' ? params['uri'] : request.method === 'tools/call' || request.method === 'prompts/get' ? params['name'] : undefined;
+  const name =
+    request.method === 'resources/read' ? params['uri'] : request.method === 'tools/call' || request.method === 'prompts/get' ? params['name'] : undefined;
   if (typeof name === 'string') headers['mcp-name'] = encodeParamValue(name);
   if (request.method === 'tools/call' && toolParams) Object.assign(headers, paramHeaders(toolParams, params['arguments']));
   return headers;

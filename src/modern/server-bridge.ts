@@ -32,7 +32,16 @@ import { LEGACY_VERSIONS, META, modernHeaders, modernRequest, type ClientContext
 
 const MAX_INPUT_ROUNDS = 10;
 // Methods safe to send again when a response stream broke (2026-07-28: re-issue with a new id).
-const IDEMPOTENT = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'resources/read', 'prompts/get', 'completion/complete', 'server/discover']);
+const IDEMPOTENT = new Set([
+  'tools/list',
+  'prompts/list',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/get',
+  'completion/complete',
+  'server/discover',
+]);
 // What a server may ask the host for, and the host capability it needs.
 const INPUT_CAPABILITY: Record<string, string> = { 'sampling/createMessage': 'sampling', 'elicitation/create': 'elicitation', 'roots/list': 'roots' };
 
@@ -201,7 +210,8 @@ export class ModernServerBridge implements RemoteTransport {
         }
         let params = (ask.params as Record<string, unknown> | undefined) ?? {};
         // 2025-11-25 hosts require an elicitationId on URL-mode elicitation; 2026-07-28 dropped it.
-        if (method === 'elicitation/create' && params['mode'] === 'url' && params['elicitationId'] === undefined) params = { ...params, elicitationId: randomUUID() };
+        if (method === 'elicitation/create' && params['mode'] === 'url' && params['elicitationId'] === undefined)
+          params = { ...params, elicitationId: randomUUID() };
         const answer = await this.askOne(method, params, signal);
         if (answer.error) throw new ProxyError('HOST_DECLINED', `the host declined the server's ${method}: ${answer.error.message}`);
         return [key, answer.result ?? {}] as const;
@@ -263,7 +273,7 @@ export class ModernServerBridge implements RemoteTransport {
     const abort = new AbortController();
     this.listen = abort;
     void (async () => {
-      for (let failures = 0; !abort.signal.aborted && !this.closed; ) {
+      for (let failures = 0; !abort.signal.aborted && !this.closed;) {
         const id = mintId('listen');
         const request = modernRequest({ jsonrpc: '2.0', id, method: 'subscriptions/listen', params: { notifications } }, id, this.context);
         try {

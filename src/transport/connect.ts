@@ -117,8 +117,10 @@ class EraTransport extends ChoosingTransport {
 function contextOf(message: JsonRpcMessage): ClientContext {
   const params = isRequest(message) ? (message.params ?? {}) : {};
   const meta = (params['_meta'] as Record<string, unknown> | undefined) ?? {};
-  const capabilities = (params['capabilities'] as Record<string, unknown> | undefined) ?? (meta[META.clientCapabilities] as Record<string, unknown> | undefined) ?? {};
-  const clientInfo = (params['clientInfo'] as Record<string, unknown> | undefined) ?? (meta[META.clientInfo] as Record<string, unknown> | undefined) ?? { name: 'mcp-auth-proxy', version: '0' };
+  const capabilities =
+    (params['capabilities'] as Record<string, unknown> | undefined) ?? (meta[META.clientCapabilities] as Record<string, unknown> | undefined) ?? {};
+  const clientInfo = (params['clientInfo'] as Record<string, unknown> | undefined) ??
+    (meta[META.clientInfo] as Record<string, unknown> | undefined) ?? { name: 'mcp-auth-proxy', version: '0' };
   const clientCapabilities: Record<string, unknown> = {};
   for (const key of ['roots', 'sampling', 'elicitation', 'experimental']) if (capabilities[key] !== undefined) clientCapabilities[key] = capabilities[key];
   return { protocolVersion: MODERN_VERSION, clientInfo, clientCapabilities, logLevel: undefined };
@@ -178,7 +180,9 @@ class AutoTransport extends ChoosingTransport {
       this.chooseNamed(sse, 'legacy HTTP+SSE');
       return reply;
     } catch (error) {
-      const refused = isProxyError(error, 'REMOTE_BAD_RESPONSE') || (isProxyError(error, 'REMOTE_HTTP_STATUS') && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500 && error.status !== 401 && error.status !== 403);
+      const refused =
+        isProxyError(error, 'REMOTE_BAD_RESPONSE') ||
+        (isProxyError(error, 'REMOTE_HTTP_STATUS') && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500 && error.status !== 401 && error.status !== 403);
       if (!refused) throw error;
       await sse.close().catch(() => undefined);
       log.info(`the legacy SSE stream was refused (${(error as Error).message}); trying Streamable HTTP`);

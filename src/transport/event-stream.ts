@@ -34,7 +34,11 @@ const CR = 0x0d;
 const DATA_PREFIX = Buffer.from('data:');
 const SEPARATOR = 0x0a;
 
-export async function readEventStream(body: AsyncIterable<unknown> | Iterable<unknown>, handlers: EventStreamHandlers, options: EventStreamOptions = {}): Promise<void> {
+export async function readEventStream(
+  body: AsyncIterable<unknown> | Iterable<unknown>,
+  handlers: EventStreamHandlers,
+  options: EventStreamOptions = {},
+): Promise<void> {
   const parser = new EventStreamParser(handlers, options);
   try {
     for await (const chunk of body) {
@@ -135,7 +139,7 @@ class EventStreamParser {
     if (this.kind === 'comment') return undefined;
     this.line.push(piece);
     this.lineBytes += piece.length;
-    if (this.lineBytes > this.limits.maxBytes) throw new MessageTooLarge(this.limits.maxBytes, undefined, 'a line of the server\'s event stream');
+    if (this.lineBytes > this.limits.maxBytes) throw new MessageTooLarge(this.limits.maxBytes, undefined, "a line of the server's event stream");
     if (this.kind === 'other') return undefined;
     const head = this.line.length === 1 ? piece : Buffer.concat(this.line, this.lineBytes);
     if (head[0] === 0x3a) {
@@ -176,12 +180,21 @@ class EventStreamParser {
     }
     const claim = this.options.claim;
     const type = (): string | undefined => this.eventType;
-    this.data = new MessageAssembler(this.limits, claim && ((scan) => (type() === undefined || type() === 'message' ? claim(scan) : undefined)), 'an event from the server');
+    this.data = new MessageAssembler(
+      this.limits,
+      claim && ((scan) => (type() === undefined || type() === 'message' ? claim(scan) : undefined)),
+      'an event from the server',
+    );
   }
 
   private lineEnd(): Promise<void> | undefined {
     const kind = this.kind;
-    const text = kind === 'unknown' || kind === 'other' ? (this.line.length === 1 ? this.line[0]!.toString('utf8') : Buffer.concat(this.line, this.lineBytes).toString('utf8')) : undefined;
+    const text =
+      kind === 'unknown' || kind === 'other'
+        ? this.line.length === 1
+          ? this.line[0]!.toString('utf8')
+          : Buffer.concat(this.line, this.lineBytes).toString('utf8')
+        : undefined;
     this.kind = 'unknown';
     this.line = [];
     this.lineBytes = 0;

@@ -9,13 +9,7 @@ import type { ProxyError } from '../errors.js';
 import type { AuthorizedEndpoint } from '../http/authorized-request.js';
 import type { MessageLimits } from './bounded-read.js';
 import type { ReplyStream } from './reply-stream.js';
-import {
-  isRequest,
-  type JsonRpcMessage,
-  type JsonRpcNotification,
-  type JsonRpcRequest,
-  type JsonRpcResponse,
-} from '../jsonrpc.js';
+import { isRequest, type JsonRpcMessage, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../jsonrpc.js';
 
 export interface SendOptions {
   /** Aborting stops waiting for the response and closes its stream. */

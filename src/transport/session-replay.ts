@@ -71,7 +71,7 @@ export class SessionReplay implements RemoteTransport {
   private async replay(): Promise<void> {
     const host = this.initialize!;
     this.generation++;
-    log.info('the server no longer knows our session; starting a new one with the host\'s initialize');
+    log.info("the server no longer knows our session; starting a new one with the host's initialize");
     // Under an id of ours: the host already has its answer to its initialize.
     const reply = await this.inner.request({ ...host, id: mintId('replay') });
     if (reply.message.error) {

@@ -11,7 +11,8 @@ import { serverReason } from '../http/server-reason.js';
 
 // "No valid session ID provided", "Invalid or missing session ID", "Session not found",
 // "Unknown session", "session expired", "Mcp-Session-Id header is required".
-const UNKNOWN_SESSION = /session.{0,24}\b(not found|unknown|expired|invalid|no longer|does not exist|required|missing|terminated)\b|\b(no valid|invalid|unknown|missing|expired)\b.{0,24}session/i;
+const UNKNOWN_SESSION =
+  /session.{0,24}\b(not found|unknown|expired|invalid|no longer|does not exist|required|missing|terminated)\b|\b(no valid|invalid|unknown|missing|expired)\b.{0,24}session/i;
 
 /** Whether an error body (any shape server-reason.ts reads) says the session is unknown. */
 export function saysSessionUnknown(body: string, contentType: string | undefined): boolean {

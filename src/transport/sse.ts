@@ -108,7 +108,10 @@ export class SseTransport implements RemoteTransport {
     const type = mediaType(res.header('content-type'));
     if (type !== 'text/event-stream') {
       res.body.destroy();
-      throw new ProxyError('REMOTE_BAD_RESPONSE', `GET ${displayUrl(this.endpoint.url)} answered ${type || 'no content type'}, not an event stream: is this an MCP SSE endpoint?`);
+      throw new ProxyError(
+        'REMOTE_BAD_RESPONSE',
+        `GET ${displayUrl(this.endpoint.url)} answered ${type || 'no content type'}, not an event stream: is this an MCP SSE endpoint?`,
+      );
     }
     return new Promise<Connection>((resolve, reject) => {
       let connection: Connection | undefined;
@@ -126,7 +129,12 @@ export class SseTransport implements RemoteTransport {
           // Credentials and custom headers go to the MCP server's origin only (as the SDK does).
           if (!sameOrigin(postUrl, this.endpoint.url)) {
             abort.abort();
-            reject(new ProxyError('REMOTE_BAD_RESPONSE', `the server announced an endpoint on another origin (${postUrl.origin}); refused, since credentials are only sent to ${this.endpoint.url.origin}`));
+            reject(
+              new ProxyError(
+                'REMOTE_BAD_RESPONSE',
+                `the server announced an endpoint on another origin (${postUrl.origin}); refused, since credentials are only sent to ${this.endpoint.url.origin}`,
+              ),
+            );
             return;
           }
           connection = { postUrl, abort };

@@ -134,7 +134,12 @@ export class StreamableHttpTransport implements RemoteTransport {
     return headers;
   }
 
-  private async post(message: JsonRpcMessage, waiter: Waiter | undefined, signal: AbortSignal | undefined, extra?: Readonly<Record<string, string>>): Promise<void> {
+  private async post(
+    message: JsonRpcMessage,
+    waiter: Waiter | undefined,
+    signal: AbortSignal | undefined,
+    extra?: Readonly<Record<string, string>>,
+  ): Promise<void> {
     if (this.expired && !(isRequest(message) && message.method === 'initialize')) {
       // The session is gone and a new one is not set up yet: without a session id this
       // message would only earn a 400. Ask the caller to replay initialize first.
@@ -258,13 +263,17 @@ export class StreamableHttpTransport implements RemoteTransport {
       try {
         // A large response on the stream of this request's POST goes to it as a stream (issue 13).
         const claim = waiter?.acceptsStream ? (scan: JsonStreamScanner) => this.waiters.claim(scan, waiter) : undefined;
-        await readEventStream(res.body, {
-          onEvent: (event) => {
-            if (event.id) lastEventId = event.id;
-            if (this.handleEvent(event)) progressed = true;
+        await readEventStream(
+          res.body,
+          {
+            onEvent: (event) => {
+              if (event.id) lastEventId = event.id;
+              if (this.handleEvent(event)) progressed = true;
+            },
+            onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
           },
-          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
-        }, { limits: this.limits, claim });
+          { limits: this.limits, claim },
+        );
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
         // Over the limit: the rest of that event cannot be skipped but by reading it; not resumed.
@@ -344,13 +353,17 @@ export class StreamableHttpTransport implements RemoteTransport {
         if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {
           throw await statusError(res, 'GET');
         }
-        await readEventStream(res.body, {
-          onEvent: (event) => {
-            if (event.id) lastEventId = event.id;
-            if (this.handleEvent(event)) progressed = true;
+        await readEventStream(
+          res.body,
+          {
+            onEvent: (event) => {
+              if (event.id) lastEventId = event.id;
+              if (this.handleEvent(event)) progressed = true;
+            },
+            onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
           },
-          onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
-        }, { limits: this.limits });
+          { limits: this.limits },
+        );
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
@@ -368,7 +381,9 @@ export class StreamableHttpTransport implements RemoteTransport {
   /** A whole body, held (never streamed), within --max-message-mb. */
   private readBody = (res: HttpResponse): Promise<string> => readMessageBody(res, this.limits).then((text) => text ?? '');
 
-  private get limits(): MessageLimits { return this.endpoint.limits ?? defaultLimits(); }
+  private get limits(): MessageLimits {
+    return this.endpoint.limits ?? defaultLimits();
+  }
 
   /** Returns true when the event carried a message. */
   private handleEvent(event: ServerSentEvent): boolean {
@@ -396,4 +411,3 @@ export class StreamableHttpTransport implements RemoteTransport {
     this.onmessage?.(message, line);
   }
 }
-

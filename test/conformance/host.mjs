@@ -49,14 +49,17 @@ async function onlyClientCredentials(ctx) {
   const resourcePath = server.pathname.replace(/\/+$/, '');
   let issuer = ctx.issuer;
   if (!issuer) {
-    const prm = (await getJson(new URL(`/.well-known/oauth-protected-resource${resourcePath}`, server.origin))) ?? (await getJson(new URL('/.well-known/oauth-protected-resource', server.origin)));
+    const prm =
+      (await getJson(new URL(`/.well-known/oauth-protected-resource${resourcePath}`, server.origin))) ??
+      (await getJson(new URL('/.well-known/oauth-protected-resource', server.origin)));
     issuer = prm?.authorization_servers?.[0];
   }
   if (typeof issuer !== 'string') return false;
   const as = new URL(issuer);
   const asPath = as.pathname.replace(/\/+$/, '');
   const metadata =
-    (await getJson(new URL(`/.well-known/oauth-authorization-server${asPath}`, as.origin))) ?? (await getJson(new URL(`/.well-known/openid-configuration${asPath}`, as.origin)));
+    (await getJson(new URL(`/.well-known/oauth-authorization-server${asPath}`, as.origin))) ??
+    (await getJson(new URL(`/.well-known/openid-configuration${asPath}`, as.origin)));
   const grants = metadata?.grant_types_supported;
   return Array.isArray(grants) && grants.includes('client_credentials') && !grants.includes('authorization_code');
 }
@@ -66,13 +69,18 @@ async function cliArgs(authDir, browserLog) {
   const args = [
     path.join(repo, 'bin/mcp-auth-proxy.js'),
     serverUrl,
-    '--auth-dir', authDir,
-    '--client-metadata-url', CIMD_URL,
+    '--auth-dir',
+    authDir,
+    '--client-metadata-url',
+    CIMD_URL,
     // Our stand-in browser; split by the CLI without a shell, the URL appended last.
-    '--browser', `"${process.execPath}" "${path.join(here, 'browser.mjs')}" --log "${browserLog}"`,
+    '--browser',
+    `"${process.execPath}" "${path.join(here, 'browser.mjs')}" --log "${browserLog}"`,
     // Well under the runner's 30 s default, so a stuck sign-in surfaces as an error, not a kill.
-    '--auth-timeout', '15',
-    '--log-level', 'debug',
+    '--auth-timeout',
+    '15',
+    '--log-level',
+    'debug',
   ];
   const ctx = process.env.MCP_CONFORMANCE_CONTEXT ? JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT) : {};
   if (ctx.client_id) args.push('--client-id', ctx.client_id);
@@ -200,10 +208,7 @@ async function main() {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && (say('orphaned; exiting'), finish(1)), 250).unref();
 
-  const client = new Client(
-    { name: 'mcp-auth-proxy-conformance-host', version: '1.0.0' },
-    { capabilities: { sampling: {}, elicitation: { form: {} } } },
-  );
+  const client = new Client({ name: 'mcp-auth-proxy-conformance-host', version: '1.0.0' }, { capabilities: { sampling: {}, elicitation: { form: {} } } });
   // Elicitation: accept, filling every field from the requested schema (defaults first).
   client.setRequestHandler(ElicitRequestSchema, async (req) => {
     say(`elicitation: ${req.params.message}`);

@@ -35,7 +35,13 @@ class TestOAuthClient implements OAuthClientProvider {
     return this.callback.redirectUri;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'fixture-check', redirect_uris: [this.callback.redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+    return {
+      client_name: 'fixture-check',
+      redirect_uris: [this.callback.redirectUri],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    };
   }
   state(): string {
     return (this.lastState = `st-${Math.random().toString(36).slice(2)}`);
@@ -102,7 +108,11 @@ describe('oidc-server + protected-mcp-server', () => {
     const r = await fetch(mcp.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(r.status).toBe(401);
     expect(r.headers.get('www-authenticate')).toBe(`Bearer scope="mcp:read", resource_metadata="${mcp.origin}/.well-known/oauth-protected-resource"`);
-    expect(await (await fetch(mcp.prmUrl)).json()).toMatchObject({ resource: mcp.url, authorization_servers: [oidc.issuer], scopes_supported: ['mcp:read', 'mcp:write'] });
+    expect(await (await fetch(mcp.prmUrl)).json()).toMatchObject({
+      resource: mcp.url,
+      authorization_servers: [oidc.issuer],
+      scopes_supported: ['mcp:read', 'mcp:write'],
+    });
     expect(oidc.metadataUrl).toBe(`${oidc.origin}/.well-known/oauth-authorization-server/tenant1`);
     const meta = (await (await fetch(oidc.metadataUrl)).json()) as Record<string, unknown>;
     expect(meta).toMatchObject({ issuer: oidc.issuer, code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true });
@@ -114,7 +124,9 @@ describe('oidc-server + protected-mcp-server', () => {
     const mcp = await startProtectedMcpServer({ authServer: oidc });
     const callback = await startCallbackListener();
     const oauth = new TestOAuthClient(callback, (url) => runStandInBrowser(url, { mode: 'deny' }));
-    await expect(new Client({ name: 'x', version: '0' }).connect(new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: oauth }))).rejects.toThrow(UnauthorizedError);
+    await expect(new Client({ name: 'x', version: '0' }).connect(new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: oauth }))).rejects.toThrow(
+      UnauthorizedError,
+    );
     const query = await callback.next();
     expect(query.get('error')).toBe('access_denied');
     expect(query.get('iss')).toBe(oidc.issuer);

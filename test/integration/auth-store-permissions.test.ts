@@ -53,7 +53,7 @@ describe.runIf(asRoot)('TokenStore in a directory someone else controls', () => 
     expect((error as Error).message).toMatch(/chmod 700/);
   });
 
-  it("refuses to read a credentials file planted by another user; tightens a loose one of ours", async () => {
+  it('refuses to read a credentials file planted by another user; tightens a loose one of ours', async () => {
     const dir = tempDir();
     const store = new TokenStore(dir);
     await store.writeServer(record);

@@ -34,10 +34,15 @@ function remoteFor(server: TestMcpServer): RemoteTransport {
   return new SessionReplay(new StreamableHttpTransport({ url: new URL(server.url), headers: {}, authorizer: staticAuthorizer(undefined), http: httpClient() }));
 }
 
-const INITIALIZE = { jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'in-process', version: '1' } } };
+const INITIALIZE = {
+  jsonrpc: '2.0',
+  id: 'init',
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'in-process', version: '1' } },
+};
 const INITIALIZED = { jsonrpc: '2.0', method: 'notifications/initialized' };
 const echo = (id: string | number, text: string) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text } } });
-const textOf = (m: JsonRpcMessage) => ((m as { result?: { content?: Array<{ text?: string }> } }).result?.content?.[0]?.text);
+const textOf = (m: JsonRpcMessage) => (m as { result?: { content?: Array<{ text?: string }> } }).result?.content?.[0]?.text;
 
 /** A host on a pair of streams: writes lines to the bridge's stdin, reads its stdout. */
 function streamHost(server: TestMcpServer, options: { keepaliveMs?: number } = {}) {
@@ -104,7 +109,7 @@ describe('Bridge in-process', () => {
     expect(host.received.entries.filter((m) => isOwnId(m['id'] as string))).toEqual([]);
   });
 
-  it('an in-memory host side: the server\'s replies are handed over through reply(), messages through send()', async () => {
+  it("an in-memory host side: the server's replies are handed over through reply(), messages through send()", async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const replies = new Log<Reply>();
     const sent = new Log<JsonRpcMessage>();

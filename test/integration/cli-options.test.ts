@@ -189,7 +189,7 @@ describe('secrets never reach stderr', () => {
     }
   });
 
-  it('a key in the server URL\'s query string is sent on every request but never logged', async () => {
+  it("a key in the server URL's query string is sent on every request but never logged", async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const proxy = spawnProxy([`${server.url}?api_key=q-SECRET-s1t2u3`, '--log-level', 'debug']);
     resultOf(await proxy.initialize());

@@ -36,7 +36,12 @@ async function postInitialize(url: string, token: string | undefined): Promise<n
       'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '0' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'curl', version: '0' } },
+    }),
   });
   await res.body?.cancel();
   return res.status;
@@ -88,7 +93,14 @@ describe('login → status → token → logout', () => {
     expect(json.code, json.stderr).toBe(0);
     const entries = JSON.parse(json.stdout) as Array<Record<string, unknown>>;
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ server: mcp.url, issuer: oidc.issuer, clientId: client!.clientId, accessToken: 'valid', refreshToken: true, resource: mcp.resource });
+    expect(entries[0]).toMatchObject({
+      server: mcp.url,
+      issuer: oidc.issuer,
+      clientId: client!.clientId,
+      accessToken: 'valid',
+      refreshToken: true,
+      resource: mcp.resource,
+    });
     expect(entries[0]!['scope']).toContain('mcp:read');
     expect(entries[0]!['expiresIn']).toBeGreaterThan(0);
     expect(Date.parse(entries[0]!['expiresAt'] as string)).toBe(tokens.expiresAt);
@@ -176,7 +188,7 @@ describe('login → status → token → logout', () => {
     expect(await postInitialize(mcp.url, storedTokens(h.authDir).accessToken)).toBe(200);
   });
 
-  it('options before the command name are the command\'s', async () => {
+  it("options before the command name are the command's", async () => {
     const { mcp } = await protectedServer();
     const h = oauthHarness();
     expect((await cli(h, [...h.args(), 'login', mcp.url])).code).toBe(0);

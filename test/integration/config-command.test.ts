@@ -82,23 +82,50 @@ describe('config <url>', () => {
     expect(server.stderr).toContain("--port is one of supergateway's server options");
   });
 
-  it('takes the options after -- in mcp-remote\'s and supergateway\'s spelling too, and writes ours; the entry lists tools', async () => {
+  it("takes the options after -- in mcp-remote's and supergateway's spelling too, and writes ours; the entry lists tools", async () => {
     const server = await startMcpServer({ kind: 'stateless', token: 'tok-SECRET-7' });
     const h = home();
-    const given = ['--oauth2-bearer', 'tok-SECRET-7', '--disable-cookies', '--host', 'localhost', '--ping-interval', '30', '--transport', 'http-only', '--headers-timeout', '60', '--enable-proxy'];
+    const given = [
+      '--oauth2-bearer',
+      'tok-SECRET-7',
+      '--disable-cookies',
+      '--host',
+      'localhost',
+      '--ping-interval',
+      '30',
+      '--transport',
+      'http-only',
+      '--headers-timeout',
+      '60',
+      '--enable-proxy',
+    ];
     const run = await h.config([server.url, '--app', 'cursor', '--write', '--', ...given]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('after --: --enable-proxy: accepted');
     expect(run.stdout + run.stderr).not.toContain('tok-SECRET-7');
     const entry = servers(h.paths.cursor)['mcp-server']!;
-    expect(entry.args).toEqual(['-y', 'mcp-auth-proxy', server.url, '--no-cookies', '--callback-host', 'localhost', '--keepalive', '30', '--transport', 'streamable-http', '--headers-timeout', '60']);
+    expect(entry.args).toEqual([
+      '-y',
+      'mcp-auth-proxy',
+      server.url,
+      '--no-cookies',
+      '--callback-host',
+      'localhost',
+      '--keepalive',
+      '30',
+      '--transport',
+      'streamable-http',
+      '--headers-timeout',
+      '60',
+    ]);
     expect(await toolsOf(entry, { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-7' })).toContain('echo');
   });
 
   it('--write adds the entry to a commented VS Code mcp.json (other bytes kept, a .bak), and the entry lists tools', async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const h = home();
-    const before = '// my servers\r\n{\r\n  "servers": {\r\n    /* a local one */\r\n    "git": { "type": "stdio", "command": "uvx", "args": ["mcp-server-git"] },\r\n  },\r\n  "inputs": [],\r\n}\r\n';
+    const before =
+      '// my servers\r\n{\r\n  "servers": {\r\n    /* a local one */\r\n    "git": { "type": "stdio", "command": "uvx", "args": ["mcp-server-git"] },\r\n  },\r\n  "inputs": [],\r\n}\r\n';
     h.put(h.paths.vscode, before);
     const run = await h.config([server.url, '--app', 'vscode', '--name', 'local', '--write', '--', '--timeout', '60']);
     expect(run.code, run.stderr).toBe(0);
@@ -126,11 +153,13 @@ describe('config <url>', () => {
     const file = readFileSync(h.paths.vscode, 'utf8');
     expect(file).not.toContain('tok-SECRET-6');
     const doc = parseJsonc(file).value as { inputs: unknown[]; servers: Record<string, Entry> };
-    expect(doc.inputs).toEqual([{ type: 'promptString', id: 'mcp-auth-proxy-bearer', description: 'MCP_AUTH_PROXY_BEARER for mcp-auth-proxy', password: true }]);
+    expect(doc.inputs).toEqual([
+      { type: 'promptString', id: 'mcp-auth-proxy-bearer', description: 'MCP_AUTH_PROXY_BEARER for mcp-auth-proxy', password: true },
+    ]);
     expect(doc.servers['local']!.env).toEqual({ MCP_AUTH_PROXY_BEARER: '${input:mcp-auth-proxy-bearer}' });
   });
 
-  it('--write creates Cursor\'s and Codex\'s files, with a token only referenced, and both entries list tools', async () => {
+  it("--write creates Cursor's and Codex's files, with a token only referenced, and both entries list tools", async () => {
     const server = await startMcpServer({ kind: 'stateless', token: 'tok-SECRET-3' });
     const h = home();
     for (const app of ['cursor', 'codex']) {
@@ -192,19 +221,62 @@ describe('config --migrate', () => {
 }
 `;
     h.put(h.paths.cursor, cursor);
-    h.put(h.paths.claudeDesktop, JSON.stringify({ mcpServers: { locked: { command: 'cmd', args: ['/c', 'npx', 'mcp-remote', locked.url, '--header', 'Authorization: Bearer tok-SECRET-4'] } } }, null, 2));
+    h.put(
+      h.paths.claudeDesktop,
+      JSON.stringify(
+        { mcpServers: { locked: { command: 'cmd', args: ['/c', 'npx', 'mcp-remote', locked.url, '--header', 'Authorization: Bearer tok-SECRET-4'] } } },
+        null,
+        2,
+      ),
+    );
     h.put(
       h.paths.vscode,
-      JSON.stringify({ servers: { ref: { type: 'stdio', command: '/usr/local/bin/mcp-remote', args: [locked.url, '--header', 'Authorization: Bearer ${AUTH_TOKEN}', '--debug'], env: { AUTH_TOKEN: 'tok-SECRET-4' } } } }, null, 2),
+      JSON.stringify(
+        {
+          servers: {
+            ref: {
+              type: 'stdio',
+              command: '/usr/local/bin/mcp-remote',
+              args: [locked.url, '--header', 'Authorization: Bearer ${AUTH_TOKEN}', '--debug'],
+              env: { AUTH_TOKEN: 'tok-SECRET-4' },
+            },
+          },
+        },
+        null,
+        2,
+      ),
     );
-    h.put(h.paths.windsurf, JSON.stringify({ mcpServers: { stream: { command: 'npx', args: ['supergateway', '--streamableHttp', http.url, '--logLevel', 'none'] } } }));
-    h.put(h.paths.codex, `model = "o3"\n\n[mcp_servers.sg]\ncommand = "npx"\nargs = ["-y", "supergateway", "--sse", "${sse.url}"]\nstartup_timeout_sec = 30\n\n[mcp_servers.local]\ncommand = "supergateway"\nargs = ["--stdio", "uvx mcp-server-git"]\n`);
+    h.put(
+      h.paths.windsurf,
+      JSON.stringify({ mcpServers: { stream: { command: 'npx', args: ['supergateway', '--streamableHttp', http.url, '--logLevel', 'none'] } } }),
+    );
+    h.put(
+      h.paths.codex,
+      `model = "o3"\n\n[mcp_servers.sg]\ncommand = "npx"\nargs = ["-y", "supergateway", "--sse", "${sse.url}"]\nstartup_timeout_sec = 30\n\n[mcp_servers.local]\ncommand = "supergateway"\nargs = ["--stdio", "uvx mcp-server-git"]\n`,
+    );
     h.put(
       h.paths.claudeCode,
-      JSON.stringify({ numStartups: 3, mcpServers: {}, projects: { '/work/app': { allowedTools: [], mcpServers: { proj: { type: 'stdio', command: 'npx', args: ['-y', 'mcp-remote', http.url] } } } } }, null, 2),
+      JSON.stringify(
+        {
+          numStartups: 3,
+          mcpServers: {},
+          projects: { '/work/app': { allowedTools: [], mcpServers: { proj: { type: 'stdio', command: 'npx', args: ['-y', 'mcp-remote', http.url] } } } },
+        },
+        null,
+        2,
+      ),
     );
-    h.put(h.paths.vscodeSettings, '{\n  "editor.fontSize": 14,\n  "mcp": {\n    "servers": {\n      "old": { "command": "npx", "args": ["mcp-remote", "' + sse.url + '", "--transport", "sse-only"] }\n    }\n  }\n}\n');
-    const originals = Object.fromEntries(Object.entries(h.paths).filter(([, p]) => existsSync(p)).map(([k, p]) => [k, readFileSync(p, 'utf8')]));
+    h.put(
+      h.paths.vscodeSettings,
+      '{\n  "editor.fontSize": 14,\n  "mcp": {\n    "servers": {\n      "old": { "command": "npx", "args": ["mcp-remote", "' +
+        sse.url +
+        '", "--transport", "sse-only"] }\n    }\n  }\n}\n',
+    );
+    const originals = Object.fromEntries(
+      Object.entries(h.paths)
+        .filter(([, p]) => existsSync(p))
+        .map(([k, p]) => [k, readFileSync(p, 'utf8')]),
+    );
 
     const dry = await h.config(['--migrate']);
     expect(dry.code, dry.stderr).toBe(0);
@@ -217,7 +289,12 @@ describe('config --migrate', () => {
     for (const secret of ['tok-SECRET-4', 'unused-but-SECRET-5']) expect(dry.stdout + dry.stderr).not.toContain(secret);
     // Redacted values keep the columns aligned.
     for (const block of dry.stdout.split('\n\n')) {
-      const columns = new Set(block.split('\n').filter((l) => l.includes('│') || l.includes('┼')).map((l) => Math.max(l.indexOf('│'), l.indexOf('┼'))));
+      const columns = new Set(
+        block
+          .split('\n')
+          .filter((l) => l.includes('│') || l.includes('┼'))
+          .map((l) => Math.max(l.indexOf('│'), l.indexOf('┼'))),
+      );
       expect(columns.size, block).toBeLessThanOrEqual(1);
     }
     for (const [k, text] of Object.entries(originals)) expect(readFileSync(h.paths[k as keyof typeof h.paths], 'utf8')).toBe(text);
@@ -238,10 +315,15 @@ describe('config --migrate', () => {
       servers(h.paths.vscode, 'servers')['ref']!,
       servers(h.paths.windsurf)['stream']!,
       readCodexServers(readFileSync(h.paths.codex, 'utf8')).find((s) => s.name === 'sg')!.entry as Entry,
-      (parseJsonc(readFileSync(h.paths.claudeCode, 'utf8')).value as { projects: Record<string, { mcpServers: Record<string, Entry> }> }).projects['/work/app']!.mcpServers['proj']!,
+      (parseJsonc(readFileSync(h.paths.claudeCode, 'utf8')).value as { projects: Record<string, { mcpServers: Record<string, Entry> }> }).projects['/work/app']!
+        .mcpServers['proj']!,
       (parseJsonc(readFileSync(h.paths.vscodeSettings, 'utf8')).value as { mcp: { servers: Record<string, Entry> } }).mcp.servers['old']!,
     ];
-    expect(rewritten[2]).toMatchObject({ command: 'cmd', args: ['/c', 'npx', '-y', 'mcp-auth-proxy', locked.url], env: { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-4' } });
+    expect(rewritten[2]).toMatchObject({
+      command: 'cmd',
+      args: ['/c', 'npx', '-y', 'mcp-auth-proxy', locked.url],
+      env: { MCP_AUTH_PROXY_BEARER: 'tok-SECRET-4' },
+    });
     for (const entry of rewritten) expect(JSON.stringify(entry.args)).not.toMatch(/mcp-remote|supergateway|SECRET/);
     for (const entry of rewritten) expect(await toolsOf(entry), JSON.stringify(entry)).toContain('echo');
 

@@ -40,7 +40,13 @@ function handler(answer: Answer): RawHandler {
     }
     if (method === 'initialize') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ jsonrpc: '2.0', id: body['id'], result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'deep', version: '1' } } }));
+      res.end(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: body['id'],
+          result: { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 'deep', version: '1' } },
+        }),
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -69,7 +75,12 @@ async function hostFor(answer: Answer, ignoreTools?: string[]) {
     await http.close();
   });
   const write = (message: unknown): void => void stdin.write(`${typeof message === 'string' ? message : JSON.stringify(message)}\n`);
-  write({ jsonrpc: '2.0', id: 'init', method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  write({
+    jsonrpc: '2.0',
+    id: 'init',
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
   await received.waitFor((m) => m['id'] === 'init');
   write({ jsonrpc: '2.0', method: 'notifications/initialized' });
   return { server, received, write, answer: (id: unknown) => received.waitFor((m) => m['id'] === id && !('method' in m)) };
@@ -80,7 +91,9 @@ process.on('unhandledRejection', (reason) => unhandled.push(reason));
 
 describe('deeply nested JSON from a hostile server', () => {
   it('a pretty-printed deep tool result (not one line as received) is forwarded untouched, not dropped', async () => {
-    const host = await hostFor((id) => `{\n  "jsonrpc": "2.0",\n  "id": ${JSON.stringify(id)},\n  "result": { "content": [], "structuredContent": { "deep": ${deepText()} } }\n}`);
+    const host = await hostFor(
+      (id) => `{\n  "jsonrpc": "2.0",\n  "id": ${JSON.stringify(id)},\n  "result": { "content": [], "structuredContent": { "deep": ${deepText()} } }\n}`,
+    );
     host.write({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'x', arguments: {} } });
     const answer = await host.answer(1);
     expect('error' in answer).toBe(false);
@@ -90,7 +103,8 @@ describe('deeply nested JSON from a hostile server', () => {
 
   it('a deep tool list the proxy must rewrite (--ignore-tool) is answered with MESSAGE_TOO_DEEP, once', async () => {
     const host = await hostFor(
-      (id) => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[{"name":"hidden","inputSchema":{}},{"name":"deep","inputSchema":{"type":"object","default":${deepText()}}}]}}`,
+      (id) =>
+        `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{"tools":[{"name":"hidden","inputSchema":{}},{"name":"deep","inputSchema":{"type":"object","default":${deepText()}}}]}}`,
       ['hidden'],
     );
     host.write({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} });
@@ -112,8 +126,9 @@ describe('deeply nested JSON from a hostile server', () => {
   });
 
   it('a deep notification in a batch is dropped with a warning; the reply next to it still arrives', async () => {
-    const host = await hostFor((id) =>
-      `[{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":${deepText()}}},${JSON.stringify({ jsonrpc: '2.0', id, result: { ok: true } })}]`,
+    const host = await hostFor(
+      (id) =>
+        `[{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":${deepText()}}},${JSON.stringify({ jsonrpc: '2.0', id, result: { ok: true } })}]`,
     );
     host.write({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'x' } });
     const answer = await host.answer(5);

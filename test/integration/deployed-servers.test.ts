@@ -44,7 +44,7 @@ describe('lost session answered with 400, as the SDK servers do (issue 9 item 1)
     expect(proxy.running).toBe(true);
   });
 
-  it('a 400 that is not about the session (the session is alive) is the request\'s error, with no new session', async () => {
+  it("a 400 that is not about the session (the session is alive) is the request's error, with no new session", async () => {
     const server = await startMcpServer({ kind: 'stateful', unknownSession: 400 });
     const proxy = spawnProxy([server.url]);
     resultOf(await proxy.initialize());
@@ -74,7 +74,7 @@ describe.each<EverythingTransport>(['streamableHttp', 'sse'])('the MCP everythin
   });
 });
 
-describe('the server\'s reason reaches the host (issue 9 item 2)', () => {
+describe("the server's reason reaches the host (issue 9 item 2)", () => {
   it('a JSON-RPC error body with a null id: its message is in the error message and data.serverMessage', async () => {
     const server = await startMcpServer({ kind: 'stateless' });
     const proxy = spawnProxy([server.url]);

@@ -67,7 +67,11 @@ function expectNoSecrets(run: { stdout: string; stderr: string }, secrets: Array
   }
 }
 
-async function signedIn(): Promise<{ mcp: Awaited<ReturnType<typeof startProtectedMcpServer>>; oidc: Awaited<ReturnType<typeof startOidcServer>>; h: OAuthHarness }> {
+async function signedIn(): Promise<{
+  mcp: Awaited<ReturnType<typeof startProtectedMcpServer>>;
+  oidc: Awaited<ReturnType<typeof startOidcServer>>;
+  h: OAuthHarness;
+}> {
   const oidc = await startOidcServer();
   const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
   const h = oauthHarness();
@@ -257,7 +261,9 @@ describe('doctor: protocol eras and transports', () => {
     expect(run.code, explain(run)).toBe(0);
     expect(oks(run), explain(run)).toEqual([true, true, true, true, null, null, null, true]);
     expect(step(run, 'transport').detail).toMatch(/^MCP 2026-07-28 \(stateless Streamable HTTP; server\/discover answered\); server modern-fixture 2\.0\.0/);
-    expect(step(run, 'resource-metadata').detail).toMatch(/^skipped: the server does not ask for authorization \(a request without credentials got 405, not 401\)/);
+    expect(step(run, 'resource-metadata').detail).toMatch(
+      /^skipped: the server does not ask for authorization \(a request without credentials got 405, not 401\)/,
+    );
     const tools = step(run, 'tools').detail;
     expect(tools).toMatch(/^\d+ tools \(echo, add, /);
     expect(tools).toContain('over MCP 2026-07-28');

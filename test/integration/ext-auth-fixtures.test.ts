@@ -38,13 +38,26 @@ function dpopKey(): DpopKey {
 /** An RFC 9449 §4.2 proof, ES256 (JWS signatures are raw r||s: ieee-p1363). */
 function proof(key: DpopKey, htm: string, htu: string, claims: { ath?: string; nonce?: string; iat?: number; jti?: string } = {}): string {
   const header = b64(JSON.stringify({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk }));
-  const payload = b64(JSON.stringify({ jti: claims.jti ?? randomUUID(), htm, htu, iat: claims.iat ?? now(), ...(claims.ath ? { ath: claims.ath } : {}), ...(claims.nonce ? { nonce: claims.nonce } : {}) }));
+  const payload = b64(
+    JSON.stringify({
+      jti: claims.jti ?? randomUUID(),
+      htm,
+      htu,
+      iat: claims.iat ?? now(),
+      ...(claims.ath ? { ath: claims.ath } : {}),
+      ...(claims.nonce ? { nonce: claims.nonce } : {}),
+    }),
+  );
   const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${header}.${payload}.${b64(signature)}`;
 }
 
 async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, string> };
 }
 
@@ -53,7 +66,15 @@ async function signIn(issuer: string, clientId: string, params: Record<string, s
   const callback = track(await startCallbackListener());
   const verifier = b64(randomUUID() + randomUUID());
   const url = new URL(`${issuer}/auth`);
-  const q = { client_id: clientId, response_type: 'code', redirect_uri: callback.redirectUri, code_challenge: sha256(verifier), code_challenge_method: 'S256', state: 'st', ...params };
+  const q = {
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: callback.redirectUri,
+    code_challenge: sha256(verifier),
+    code_challenge_method: 'S256',
+    state: 'st',
+    ...params,
+  };
   for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
   await runStandInBrowser(url.href);
   const query = await callback.next();
@@ -66,12 +87,24 @@ async function callMcp(url: string, authorization: string | undefined, dpop: str
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
   if (authorization) headers.authorization = authorization;
   if (dpop) headers.dpop = dpop;
-  const body = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fixture-check', version: '0' } } };
+  const body = {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fixture-check', version: '0' } },
+  };
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
   return { status: res.status, wwwAuthenticate: res.headers.get('www-authenticate'), nonce: res.headers.get('dpop-nonce'), body: await res.text() };
 }
 
-const DPOP_CLIENT = { client_id: 'dpop-client', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: ['http://127.0.0.1/callback'], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] };
+const DPOP_CLIENT = {
+  client_id: 'dpop-client',
+  token_endpoint_auth_method: 'none',
+  application_type: 'native',
+  redirect_uris: ['http://127.0.0.1/callback'],
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+};
 
 /** Token request with a proof, retrying once with the AS's nonce when it demands one (RFC 9449 §8). */
 async function dpopTokenRequest(as: OidcServer, key: DpopKey, form: Record<string, string>) {
@@ -145,7 +178,8 @@ describe('DPoP: oidc-server (dpop) + dpop-resource-server', () => {
     expect(first.status).toBe(401);
     expect(first.wwwAuthenticate).toMatch(/^DPoP error="use_dpop_nonce"/);
     expect(first.nonce).toBe(rs.nonce);
-    for (let i = 0; i < 2; i++) expect((await callMcp(rs.url, `DPoP ${at}`, proof(key, 'POST', rs.url, { ath: sha256(at), nonce: first.nonce! }))).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await callMcp(rs.url, `DPoP ${at}`, proof(key, 'POST', rs.url, { ath: sha256(at), nonce: first.nonce! }))).status).toBe(200);
     expect(rs.nonceChallenges).toBe(1);
 
     // Refresh (a public client's refresh token is bound to the key, RFC 9449 §5): same key works
@@ -169,7 +203,16 @@ describe('Enterprise-managed authorization: enterprise-idp + jwt-bearer-as', () 
     return r.body.id_token!;
   }
   const exchange = (idp: EnterpriseIdp, subjectToken: string, audience: string, resource: string) =>
-    postForm(idp.tokenEndpoint, { grant_type: TOKEN_EXCHANGE, client_id: idp.clientId, requested_token_type: ID_JAG_TOKEN_TYPE, subject_token: subjectToken, subject_token_type: ID_TOKEN_TYPE, audience, resource, scope: 'mcp:read' });
+    postForm(idp.tokenEndpoint, {
+      grant_type: TOKEN_EXCHANGE,
+      client_id: idp.clientId,
+      requested_token_type: ID_JAG_TOKEN_TYPE,
+      subject_token: subjectToken,
+      subject_token_type: ID_TOKEN_TYPE,
+      audience,
+      resource,
+      scope: 'mcp:read',
+    });
   const basic = `Basic ${Buffer.from('mcp-client:mcp-client-secret').toString('base64')}`;
 
   it('one IdP sign-in, two MCP servers: ID-JAG by token exchange, access token by jwt-bearer', async () => {
@@ -191,13 +234,25 @@ describe('Enterprise-managed authorization: enterprise-idp + jwt-bearer-as', () 
 
       const tok = await postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, assertion: jag, scope: 'mcp:read' }, { authorization: basic });
       expect(tok.status).toBe(200);
-      const r = await fetch(mcp.url, { method: 'POST', headers: { authorization: `Bearer ${tok.body.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '0' } } }) });
+      const r = await fetch(mcp.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tok.body.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '0' } },
+        }),
+      });
       expect(r.status).toBe(200);
       expect(mcp.acceptedTokens.at(-1)).toMatchObject({ sub: 'alice', aud: mcp.url, client_id: 'mcp-client', scope: 'mcp:read' });
     }
     expect(idp.oidc.counters.authorizations).toBe(1);
     expect(idp.exchanges.map((e) => e.issued?.resource)).toEqual(servers.map((s) => s.url));
-    expect(as.grants.map((g) => [g.kind, g.error])).toEqual([['id-jag', undefined], ['id-jag', undefined]]);
+    expect(as.grants.map((g) => [g.kind, g.error])).toEqual([
+      ['id-jag', undefined],
+      ['id-jag', undefined],
+    ]);
   });
 
   it('refuses a tampered or replayed ID-JAG, a foreign audience, and a subject token of another client', async () => {
@@ -219,7 +274,15 @@ describe('Enterprise-managed authorization: enterprise-idp + jwt-bearer-as', () 
     expect(again.body.error_description).toMatch(/"jti"/);
 
     // The ID token was issued to idp-client, so another client may not exchange it (draft §4.3).
-    const foreign = await postForm(idp.tokenEndpoint, { grant_type: TOKEN_EXCHANGE, client_id: 'other', requested_token_type: ID_JAG_TOKEN_TYPE, subject_token: subjectToken, subject_token_type: ID_TOKEN_TYPE, audience: as.issuer, resource: 'https://mcp.example/mcp' });
+    const foreign = await postForm(idp.tokenEndpoint, {
+      grant_type: TOKEN_EXCHANGE,
+      client_id: 'other',
+      requested_token_type: ID_JAG_TOKEN_TYPE,
+      subject_token: subjectToken,
+      subject_token_type: ID_TOKEN_TYPE,
+      audience: as.issuer,
+      resource: 'https://mcp.example/mcp',
+    });
     expect([foreign.body.error, foreign.body.error_description]).toEqual(['invalid_grant', expect.stringMatching(/^subject_token: .*"aud"/)]);
     expect(idp.exchanges.at(-1)?.params.subject_token).toBe('<ID token of alice>');
   });
@@ -230,7 +293,8 @@ describe('Workload identity federation: jwt-bearer-as with a platform key', () =
     const platform = await createWorkloadPlatform();
     const as = track(await startJwtBearerAs({ platforms: [{ issuer: platform.issuer, jwks: platform.jwks }] }));
     const mcp = track(await startProtectedMcpServer({ authServer: as.oidc }));
-    const grant = async (assertion: string) => postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, client_id: 'workload-client', assertion, resource: mcp.url, scope: 'mcp:read' });
+    const grant = async (assertion: string) =>
+      postForm(as.tokenEndpoint, { grant_type: JWT_BEARER, client_id: 'workload-client', assertion, resource: mcp.url, scope: 'mcp:read' });
 
     const ok = await grant(await platform.sign(as.issuer));
     expect(ok.status).toBe(200);

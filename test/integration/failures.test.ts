@@ -48,7 +48,7 @@ describe('remote unreachable', () => {
 });
 
 describe('session lost (server restarted, Streamable HTTP answers 404 to the old session id)', () => {
-  it('re-initializes transparently, replaying the host\'s initialize; the host sees only the response', async () => {
+  it("re-initializes transparently, replaying the host's initialize; the host sees only the response", async () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const proxy = spawnProxy([server.url]);
     resultOf(await proxy.initialize({ sampling: {} }));
@@ -190,7 +190,7 @@ describe.each<ServerKind>(['stateful', 'sse'])('--timeout with a %s server', (ki
     expect(toolText(await proxy.callTool('echo', { text: 'next' }))).toBe('next');
   });
 
-  it('an initialize the server never answers times out, and the host\'s retry succeeds', async () => {
+  it("an initialize the server never answers times out, and the host's retry succeeds", async () => {
     const server = await startMcpServer({ kind });
     server.failNext(faults.hang, { match: (r) => rpcMethod(r) === 'initialize' });
     const proxy = spawnProxy([server.url, '--timeout', '1', ...(kind === 'sse' ? ['--transport', 'sse'] : [])]);
@@ -203,7 +203,12 @@ describe.each<ServerKind>(['stateful', 'sse'])('--timeout with a %s server', (ki
     const server = await startMcpServer({ kind });
     const proxy = spawnProxy([server.url, '--timeout', '1']);
     resultOf(await proxy.initialize());
-    proxy.send({ jsonrpc: '2.0', id: 'prog', method: 'tools/call', params: { name: 'slow', arguments: { durationMs: 2500, progressEveryMs: 200 }, _meta: { progressToken: 'pt' } } });
+    proxy.send({
+      jsonrpc: '2.0',
+      id: 'prog',
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { durationMs: 2500, progressEveryMs: 200 }, _meta: { progressToken: 'pt' } },
+    });
     expect(toolText(await proxy.response('prog'))).toBe('slept 2500ms');
     expect(proxy.messages.filter((m) => m.method === 'notifications/progress').length).toBeGreaterThanOrEqual(5);
   });

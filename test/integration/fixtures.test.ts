@@ -19,7 +19,10 @@ import { closedWithTest } from '../fixtures/teardown.js';
 function transportFor(server: TestMcpServer, headers: Record<string, string> = {}): Transport {
   const url = new URL(server.url);
   return server.kind === 'sse'
-    ? new SSEClientTransport(url, { requestInit: { headers }, eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) } })
+    ? new SSEClientTransport(url, {
+        requestInit: { headers },
+        eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+      })
     : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
 }
 
@@ -53,7 +56,9 @@ describe.each<ServerKind>(['stateful', 'stateless', 'sse'])('fixture %s server',
     await client.callTool({ name: 'notify', arguments: {} });
     expect(logs).toEqual(['hello from notify']);
     expect(listChanged).toBe(1);
-    await client.callTool({ name: 'slow', arguments: { durationMs: 120, progressEveryMs: 30 } }, undefined, { onprogress: (p) => void progress.push(p.progress) });
+    await client.callTool({ name: 'slow', arguments: { durationMs: 120, progressEveryMs: 30 } }, undefined, {
+      onprogress: (p) => void progress.push(p.progress),
+    });
     expect(progress.length).toBeGreaterThan(0);
     expect(server.log.rpc('initialize')).toHaveLength(1);
   });
@@ -70,7 +75,10 @@ describe.each<ServerKind>(['stateful', 'sse'])('fixture %s server, server→clie
       c.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: 'Ada' } }));
     });
     expect(textOf(await client.callTool({ name: 'sample', arguments: { prompt: 'hi' } }))).toBe('sampled:hi');
-    expect(JSON.parse(textOf(await client.callTool({ name: 'elicit', arguments: { message: 'name?' } })))).toEqual({ action: 'accept', content: { name: 'Ada' } });
+    expect(JSON.parse(textOf(await client.callTool({ name: 'elicit', arguments: { message: 'name?' } })))).toEqual({
+      action: 'accept',
+      content: { name: 'Ada' },
+    });
   });
 });
 

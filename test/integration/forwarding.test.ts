@@ -43,7 +43,10 @@ describe.each([
       // auto probes for a 2026-07-28 server (server/discover, 405), POSTs the host's own
       // initialize (405), then falls back to one SSE GET.
       const posts = server.log.entries.filter((e) => e.method === 'POST' && e.path === '/sse');
-      expect(posts.map((e) => [rpcMethod(e), e.status])).toEqual([['server/discover', 405], ['initialize', 405]]);
+      expect(posts.map((e) => [rpcMethod(e), e.status])).toEqual([
+        ['server/discover', 405],
+        ['initialize', 405],
+      ]);
       expect((posts[1]!.body as { params: { clientInfo: { name: string } } }).params.clientInfo.name).toBe('sdk-test-host');
     }
     if (kind !== 'sse') expect(server.log.entries.filter((e) => e.path.startsWith('/sse'))).toHaveLength(0);
@@ -101,11 +104,16 @@ describe.each(ALL_KINDS)('%s server, raw host', (kind) => {
     expect(log.params).toEqual({ level: 'info', logger: 'fixture', data: 'hello from notify' });
   });
 
-  it('progress notifications reach the host with the host\'s progressToken', async () => {
+  it("progress notifications reach the host with the host's progressToken", async () => {
     const server = await startMcpServer({ kind });
     const proxy = spawnProxy([server.url]);
     await proxy.initialize();
-    proxy.send({ jsonrpc: '2.0', id: 'p', method: 'tools/call', params: { name: 'slow', arguments: { durationMs: 300, progressEveryMs: 40 }, _meta: { progressToken: 'tok-1' } } });
+    proxy.send({
+      jsonrpc: '2.0',
+      id: 'p',
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { durationMs: 300, progressEveryMs: 40 }, _meta: { progressToken: 'tok-1' } },
+    });
     const progress = await proxy.next((m) => m.method === 'notifications/progress');
     expect(progress.params).toMatchObject({ progressToken: 'tok-1', progress: 1 });
     expect(toolText(await proxy.response('p'))).toBe('slept 300ms');
@@ -138,7 +146,11 @@ describe.each<ServerKind>(['stateful', 'sse'])('%s server, large and many', (kin
     const proxy = spawnProxy([server.url]);
     await proxy.initialize();
     const ids = Array.from({ length: 1000 }, (_, i) => (i % 2 ? `r-${i}` : i + 1000));
-    proxy.sendRaw(ids.map((id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text: `msg-${String(id)}` } } })).join('\n'));
+    proxy.sendRaw(
+      ids
+        .map((id) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { text: `msg-${String(id)}` } } }))
+        .join('\n'),
+    );
     const responses = await Promise.all(ids.map((id) => proxy.response(id, 50_000)));
     responses.forEach((r, i) => expect(toolText(r)).toBe(`msg-${String(ids[i])}`));
     const wanted = new Set<unknown>(ids);
@@ -276,7 +288,9 @@ describe('stdin framing', () => {
     const server = await startMcpServer({ kind: 'stateful' });
     const proxy = spawnProxy([server.url]);
     await proxy.initialize();
-    const line = Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 'split', method: 'tools/call', params: { name: 'echo', arguments: { text: 'a€😀b' } } })}\n`);
+    const line = Buffer.from(
+      `${JSON.stringify({ jsonrpc: '2.0', id: 'split', method: 'tools/call', params: { name: 'echo', arguments: { text: 'a€😀b' } } })}\n`,
+    );
     const cut = line.indexOf(Buffer.from('😀')) + 2; // in the middle of a 4-byte character
     await proxy.sendBytes(line.subarray(0, cut));
     await proxy.sendBytes(line.subarray(cut));

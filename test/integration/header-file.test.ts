@@ -19,7 +19,9 @@ describe('--header-file', () => {
   it('its headers (comments and blank lines skipped, ${VAR} expanded) and the --header ones reach the server on every request', async () => {
     const server = await startMcpServer({ kind: 'stateful', token: 'file-tok' });
     const file = headerFile(
-      ['# credentials for example.com', '', 'Authorization: Bearer ${FILE_TOKEN}', '  X-Tenant: acme corp  ', '# X-Disabled: yes', 'X-Trace: a#b', ''].join('\r\n'),
+      ['# credentials for example.com', '', 'Authorization: Bearer ${FILE_TOKEN}', '  X-Tenant: acme corp  ', '# X-Disabled: yes', 'X-Trace: a#b', ''].join(
+        '\r\n',
+      ),
     );
     const proxy = spawnProxy([server.url, '--header-file', file, '-H', 'X-Extra: from-flag'], { env: { FILE_TOKEN: 'file-tok' } });
     resultOf(await proxy.initialize());

@@ -66,16 +66,20 @@ function* hugeResult(id: unknown, blocks: number, separator: string): Generator<
   yield `"}]},${separator}"id":${JSON.stringify(id)}}`;
 }
 
-const hugeJson = (blocks: number): RawHandler => (_req, res, entry) => {
-  res.writeHead(200, { 'Content-Type': 'application/json' });
-  void pump(res, hugeResult(idOf(entry), blocks, '\r\n')).then(() => res.end());
-};
+const hugeJson =
+  (blocks: number): RawHandler =>
+  (_req, res, entry) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    void pump(res, hugeResult(idOf(entry), blocks, '\r\n')).then(() => res.end());
+  };
 
 // One SSE event whose JSON spans several data: lines (joined with LF, whitespace to JSON).
-const hugeEvent = (blocks: number): RawHandler => (_req, res, entry) => {
-  res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-  void pump(res, ['event: message\ndata: ', ...hugeResult(idOf(entry), blocks, '\ndata: '), '\n\n']).then(() => res.end());
-};
+const hugeEvent =
+  (blocks: number): RawHandler =>
+  (_req, res, entry) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    void pump(res, ['event: message\ndata: ', ...hugeResult(idOf(entry), blocks, '\ndata: '), '\n\n']).then(() => res.end());
+  };
 
 function* forever(head: string): Generator<string | Buffer> {
   yield head;

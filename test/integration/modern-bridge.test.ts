@@ -9,7 +9,8 @@ import { COUNTER_URI, startModernMcpServer, type ModernMcpServer } from '../fixt
 import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
-const bodyOf = (e: RecordedRequest) => e.body as { id?: unknown; method?: string; params?: Record<string, unknown> & { notifications?: Record<string, unknown> } };
+const bodyOf = (e: RecordedRequest) =>
+  e.body as { id?: unknown; method?: string; params?: Record<string, unknown> & { notifications?: Record<string, unknown> } };
 const textOf = (r: unknown) => ((r as CallToolResult).content[0] as { text: string }).text;
 const isListen = (e: RecordedRequest) => rpcMethod(e) === 'subscriptions/listen';
 
@@ -127,7 +128,9 @@ describe('MRTR edge cases', () => {
             id: bodyOf(entry).id,
             result: {
               resultType: 'input_required',
-              inputRequests: { llm: { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'p' } }], maxTokens: 5 } } },
+              inputRequests: {
+                llm: { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'p' } }], maxTokens: 5 } },
+              },
               requestState: 's',
             },
           }),

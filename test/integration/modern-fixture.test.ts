@@ -58,7 +58,10 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   const type = res.headers.get('content-type') ?? '';
   const raw = await res.text();
   const json: unknown = type.startsWith('text/event-stream')
-    ? raw.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as unknown)
+    ? raw
+        .split('\n')
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => JSON.parse(l.slice(6)) as unknown)
     : raw
       ? (JSON.parse(raw) as unknown)
       : undefined;
@@ -71,7 +74,12 @@ const envelope = (version = MODERN, caps: Record<string, unknown> = {}) => ({
   'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '0' },
 });
 const modernHeaders = (method: string, version = MODERN) => ({ 'mcp-protocol-version': version, 'mcp-method': method });
-const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+};
 
 describe('modern fixture with the v2 modern client', () => {
   it('discovers, lists, calls, and sends the 2026-07-28 envelope and headers', async () => {
@@ -86,7 +94,8 @@ describe('modern fixture with the v2 modern client', () => {
     // The client drops bad_header (invalid x-mcp-header) although the server lists it.
     expect(tools).toEqual(['add', 'ask_elicitation', 'ask_roots', 'ask_sampling', 'echo', 'log', 'notify_changes', 'regional', 'slow']);
     expect(tools).not.toContain(INVALID_HEADER_TOOL);
-    const listed = (await post(server.url, { jsonrpc: '2.0', id: 9, method: 'tools/list', params: { _meta: envelope() } }, modernHeaders('tools/list'))).json as {
+    const listed = (await post(server.url, { jsonrpc: '2.0', id: 9, method: 'tools/list', params: { _meta: envelope() } }, modernHeaders('tools/list')))
+      .json as {
       result: { tools: Array<{ name: string }> };
     };
     expect(listed.result.tools.map((t) => t.name)).toContain(INVALID_HEADER_TOOL);
@@ -184,7 +193,10 @@ describe('modern fixture with the v2 modern client', () => {
     const { client } = await connect(server);
     const progress: number[] = [];
     const ac = new AbortController();
-    const call = client.callTool({ name: 'slow', arguments: { ms: 10_000, progressEveryMs: 50 } }, { signal: ac.signal, onprogress: (p) => void progress.push(p.progress) });
+    const call = client.callTool(
+      { name: 'slow', arguments: { ms: 10_000, progressEveryMs: 50 } },
+      { signal: ac.signal, onprogress: (p) => void progress.push(p.progress) },
+    );
     call.catch(() => undefined); // asserted below; keeps a failing poll from leaving an unhandled rejection
     await expect.poll(() => progress.length).toBeGreaterThanOrEqual(2);
     ac.abort();
@@ -198,7 +210,11 @@ describe('modern fixture with the v2 modern client', () => {
 
   it('checks the bearer token', async () => {
     const server = await start('modern', 's3cret');
-    const denied = await post(server.url, { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: envelope() } }, modernHeaders('server/discover'));
+    const denied = await post(
+      server.url,
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: envelope() } },
+      modernHeaders('server/discover'),
+    );
     expect(denied.status).toBe(401);
     expect(server.log.entries[0]!.status).toBe(401);
     const { client } = await connect(server, { Authorization: 'Bearer s3cret' });
@@ -225,7 +241,11 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
 
   it.each<ModernEras>(['modern', 'dual'])('%s: server/discover, -32022, and the modern validation ladder', async (eras) => {
     const server = await start(eras);
-    const discover = await post(server.url, { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: envelope() } }, modernHeaders('server/discover'));
+    const discover = await post(
+      server.url,
+      { jsonrpc: '2.0', id: 1, method: 'server/discover', params: { _meta: envelope() } },
+      modernHeaders('server/discover'),
+    );
     expect(discover).toMatchObject({ status: 200, type: 'application/json', sessionId: null });
     expect(discover.json).toEqual({
       jsonrpc: '2.0',
@@ -242,9 +262,13 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     });
 
     // Unsupported version named in header + envelope: 400 + -32022 with data.supported.
-    expect(await post(server.url, { jsonrpc: '2.0', id: 2, method: 'server/discover', params: { _meta: envelope('2099-01-01') } }, modernHeaders('server/discover', '2099-01-01'))).toMatchObject(
-      unsupported(2, '2099-01-01'),
-    );
+    expect(
+      await post(
+        server.url,
+        { jsonrpc: '2.0', id: 2, method: 'server/discover', params: { _meta: envelope('2099-01-01') } },
+        modernHeaders('server/discover', '2099-01-01'),
+      ),
+    ).toMatchObject(unsupported(2, '2099-01-01'));
     // Envelope without the MCP-Protocol-Version header: 400 + -32020 HeaderMismatch.
     expect(await post(server.url, { jsonrpc: '2.0', id: 3, method: 'tools/list', params: { _meta: envelope() } })).toMatchObject({
       status: 400,
@@ -256,15 +280,21 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
       json: { id: 4, error: { code: -32602, data: { envelope: { missing: ['_meta'] } } } },
     });
     // Mcp-Method / Mcp-Name disagreeing with the body: 400 + -32020.
-    expect(await post(server.url, { jsonrpc: '2.0', id: 5, method: 'tools/list', params: { _meta: envelope() } }, modernHeaders('prompts/list'))).toMatchObject({
-      status: 400,
-      json: { error: { code: -32020, data: { mismatch: { header: 'prompts/list' } } } },
-    });
+    expect(await post(server.url, { jsonrpc: '2.0', id: 5, method: 'tools/list', params: { _meta: envelope() } }, modernHeaders('prompts/list'))).toMatchObject(
+      {
+        status: 400,
+        json: { error: { code: -32020, data: { mismatch: { header: 'prompts/list' } } } },
+      },
+    );
     expect(
-      await post(server.url, { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'regional', arguments: { region: 'eu', query: 'q' }, _meta: envelope() } }, {
-        ...modernHeaders('tools/call'),
-        'mcp-name': 'regional',
-      }),
+      await post(
+        server.url,
+        { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'regional', arguments: { region: 'eu', query: 'q' }, _meta: envelope() } },
+        {
+          ...modernHeaders('tools/call'),
+          'mcp-name': 'regional',
+        },
+      ),
     ).toMatchObject({ status: 400, json: { error: { code: -32020, data: { mismatch: { header: 'Mcp-Param-Region' } } } } });
     // Removed methods are unknown: 404 + -32601. An unknown tool is an in-band -32602 with HTTP 200.
     expect(await post(server.url, { jsonrpc: '2.0', id: 7, method: 'ping', params: { _meta: envelope() } }, modernHeaders('ping'))).toMatchObject({
@@ -272,20 +302,40 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
       json: { id: 7, error: { code: -32601, message: 'Method not found' } },
     });
     expect(
-      await post(server.url, { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'nope', arguments: {}, _meta: envelope() } }, { ...modernHeaders('tools/call'), 'mcp-name': 'nope' }),
+      await post(
+        server.url,
+        { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'nope', arguments: {}, _meta: envelope() } },
+        { ...modernHeaders('tools/call'), 'mcp-name': 'nope' },
+      ),
     ).toMatchObject({ status: 200, json: { id: 8, error: { code: -32602, message: 'Tool nope not found' } } });
     // An input request the envelope's capabilities do not cover: 400 + -32021.
     expect(
-      await post(server.url, { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, _meta: envelope() } }, {
-        ...modernHeaders('tools/call'),
-        'mcp-name': 'ask_sampling',
-      }),
+      await post(
+        server.url,
+        { jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, _meta: envelope() } },
+        {
+          ...modernHeaders('tools/call'),
+          'mcp-name': 'ask_sampling',
+        },
+      ),
     ).toMatchObject({ status: 400, json: { id: 9, error: { code: -32021, data: { requiredCapabilities: { sampling: {} } } } } });
     // Notifications: 202. Mcp-Session-Id is ignored (no 400/404, none issued).
-    expect(await post(server.url, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, _meta: envelope() } }, { 'mcp-protocol-version': MODERN })).toMatchObject({
+    expect(
+      await post(
+        server.url,
+        { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, _meta: envelope() } },
+        { 'mcp-protocol-version': MODERN },
+      ),
+    ).toMatchObject({
       status: 202,
     });
-    expect(await post(server.url, { jsonrpc: '2.0', id: 10, method: 'tools/list', params: { _meta: envelope() } }, { ...modernHeaders('tools/list'), 'mcp-session-id': 'stale' })).toMatchObject({
+    expect(
+      await post(
+        server.url,
+        { jsonrpc: '2.0', id: 10, method: 'tools/list', params: { _meta: envelope() } },
+        { ...modernHeaders('tools/list'), 'mcp-session-id': 'stale' },
+      ),
+    ).toMatchObject({
       status: 200,
       sessionId: null,
     });
@@ -300,7 +350,9 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     expect(init.sessionId).toBeNull();
     expect(await post(server.url, { jsonrpc: '2.0', id: 2, method: 'tools/list' })).toMatchObject(unsupported(2));
     expect(await post(server.url, { jsonrpc: '2.0', id: 3, method: 'server/discover' })).toMatchObject(unsupported(3));
-    expect(await post(server.url, { jsonrpc: '2.0', id: 4, method: 'tools/list' }, { 'mcp-protocol-version': '2025-06-18' })).toMatchObject(unsupported(4, '2025-06-18'));
+    expect(await post(server.url, { jsonrpc: '2.0', id: 4, method: 'tools/list' }, { 'mcp-protocol-version': '2025-06-18' })).toMatchObject(
+      unsupported(4, '2025-06-18'),
+    );
     expect(await post(server.url, { jsonrpc: '2.0', method: 'notifications/initialized' })).toMatchObject({ status: 202 });
     // So a legacy-only client (or the v2 client in its default 'legacy' mode) cannot connect.
     const legacyClient = new Client({ name: 'legacy', version: '0' });
@@ -316,7 +368,12 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
       {
         jsonrpc: '2.0',
         id: 1,
-        result: { protocolVersion: '2025-11-25', capabilities, serverInfo: { name: 'modern-fixture', version: '2.0.0' }, instructions: 'Fixture server for mcp-auth-proxy tests.' },
+        result: {
+          protocolVersion: '2025-11-25',
+          capabilities,
+          serverInfo: { name: 'modern-fixture', version: '2.0.0' },
+          instructions: 'Fixture server for mcp-auth-proxy tests.',
+        },
       },
     ]);
     const list = await post(server.url, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
@@ -353,14 +410,20 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     const server = await start('modern');
     const caps = { sampling: {} };
     const headers = { ...modernHeaders('tools/call'), 'mcp-name': 'ask_sampling' };
-    const first = await post(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, _meta: envelope(MODERN, caps) } }, headers);
+    const first = await post(
+      server.url,
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, _meta: envelope(MODERN, caps) } },
+      headers,
+    );
     expect(first).toMatchObject({ status: 200, type: 'application/json' });
     expect(first.json).toEqual({
       jsonrpc: '2.0',
       id: 1,
       result: {
         resultType: 'input_required',
-        inputRequests: { llm: { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'p' } }], maxTokens: 50 } } },
+        inputRequests: {
+          llm: { method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'p' } }], maxTokens: 50 } },
+        },
         requestState: 'sampling:p',
         _meta: serverInfo,
       },
@@ -368,14 +431,24 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     const inputResponses = { llm: { model: 'm', role: 'assistant', content: { type: 'text', text: 'T' } } };
     const retry = await post(
       server.url,
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, inputResponses, requestState: 'sampling:p', _meta: envelope(MODERN, caps) } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'ask_sampling', arguments: { prompt: 'p' }, inputResponses, requestState: 'sampling:p', _meta: envelope(MODERN, caps) },
+      },
       headers,
     );
     expect(retry.json).toEqual({ jsonrpc: '2.0', id: 2, result: { content: [{ type: 'text', text: 'T' }], resultType: 'complete', _meta: serverInfo } });
     // The SDK does not verify requestState unless the server configures a verify hook.
     const forged = await post(
       server.url,
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'ask_sampling', arguments: { prompt: 'p' }, inputResponses, requestState: 'forged', _meta: envelope(MODERN, caps) } },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'ask_sampling', arguments: { prompt: 'p' }, inputResponses, requestState: 'forged', _meta: envelope(MODERN, caps) },
+      },
       headers,
     );
     expect(forged.json).toMatchObject({ result: { resultType: 'complete' } });
@@ -383,7 +456,12 @@ describe('what @modelcontextprotocol/server 2.4 answers on the wire', () => {
     const listen = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...modernHeaders('subscriptions/listen') },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 'l1', method: 'subscriptions/listen', params: { notifications: { toolsListChanged: true, promptsListChanged: true }, _meta: envelope() } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'l1',
+        method: 'subscriptions/listen',
+        params: { notifications: { toolsListChanged: true, promptsListChanged: true }, _meta: envelope() },
+      }),
     });
     expect(listen.status).toBe(200);
     expect(listen.headers.get('content-type')).toBe('text/event-stream');

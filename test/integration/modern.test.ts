@@ -2,7 +2,13 @@
 // real 2026-07-28 server (the v2 server SDK): the proxy detects the era by itself and bridges.
 import { describe, expect, it } from 'vitest';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
 import { connectClient } from '../fixtures/cli.js';
 import { INVALID_HEADER_TOOL, startModernMcpServer } from '../fixtures/modern-mcp-server.js';
 import { rpcMethod, type RecordedRequest } from '../fixtures/raw-server.js';
@@ -18,7 +24,11 @@ async function legacyHost(url: string, args: string[] = []) {
     ...(await connectClient(url, args, {
       capabilities,
       setup: (client) => {
-        client.setRequestHandler(CreateMessageRequestSchema, async () => ({ model: 'host-model', role: 'assistant', content: { type: 'text', text: 'sampled by the host' } }));
+        client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+          model: 'host-model',
+          role: 'assistant',
+          content: { type: 'text', text: 'sampled by the host' },
+        }));
         client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada' } }));
         client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
         client.setNotificationHandler(ToolListChangedNotificationSchema, async (n) => void notes.push(n.method));

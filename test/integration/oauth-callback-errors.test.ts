@@ -37,7 +37,11 @@ describe('iss (RFC 9207)', () => {
     { name: 'missing although the AS advertises it', iss: 'absent', message: /lacks the "iss" parameter/ },
     { name: 'another issuer', iss: { value: 'http://127.0.0.1:1' }, message: /names the issuer http:\/\/127\.0\.0\.1:1, expected/ },
     { name: 'the issuer with a trailing slash (no normalisation)', iss: 'trailing-slash', message: /names the issuer http:\/\/127\.0\.0\.1:\d+\/, expected/ },
-    { name: 'the issuer with an upper-case scheme (no normalisation)', iss: 'uppercase-scheme', message: /names the issuer HTTP:\/\/127\.0\.0\.1:\d+, expected/ },
+    {
+      name: 'the issuer with an upper-case scheme (no normalisation)',
+      iss: 'uppercase-scheme',
+      message: /names the issuer HTTP:\/\/127\.0\.0\.1:\d+, expected/,
+    },
   ])('iss $name: AUTH_CALLBACK at once, the code is not exchanged', async ({ iss, message }) => {
     const fake = await startFakeAuthServer({ iss });
     const h = oauthHarness({ authTimeout: 30 });

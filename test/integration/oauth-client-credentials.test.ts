@@ -36,7 +36,18 @@ describe('--grant client_credentials', () => {
   it('with a client secret: the client gets its own token (Basic auth, resource, scope), no browser, no registration', async () => {
     const { oidc, mcp } = await servers([m2mClient({ client_id: 'm2m-basic', client_secret: SECRET, token_endpoint_auth_method: 'client_secret_basic' })]);
     const authDir = tempDir();
-    const { client, stderr } = await connectClient(mcp.url, ['--grant', 'client_credentials', '--client-id', 'm2m-basic', '--client-secret', SECRET, '--auth-dir', authDir, '--log-level', 'debug']);
+    const { client, stderr } = await connectClient(mcp.url, [
+      '--grant',
+      'client_credentials',
+      '--client-id',
+      'm2m-basic',
+      '--client-secret',
+      SECRET,
+      '--auth-dir',
+      authDir,
+      '--log-level',
+      'debug',
+    ]);
     expect(await echo(client, 'no user here')).toBe('no user here');
     expect(await whoami(client)).toMatchObject({ client_id: 'm2m-basic', aud: mcp.url, iss: oidc.issuer, scope: 'mcp:read' });
 
@@ -66,7 +77,18 @@ describe('--grant client_credentials', () => {
     writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
     const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' };
     const { oidc, mcp } = await servers([m2mClient({ client_id: 'm2m-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } })]);
-    const { client } = await connectClient(mcp.url, ['--grant', 'client_credentials', '--client-id', 'm2m-jwt', '--client-key', keyFile, '--client-key-id', 'k1', '--auth-dir', tempDir()]);
+    const { client } = await connectClient(mcp.url, [
+      '--grant',
+      'client_credentials',
+      '--client-id',
+      'm2m-jwt',
+      '--client-key',
+      keyFile,
+      '--client-key-id',
+      'k1',
+      '--auth-dir',
+      tempDir(),
+    ]);
     expect(await whoami(client)).toMatchObject({ client_id: 'm2m-jwt', aud: mcp.url });
 
     const form = formOf(tokenRequests(oidc.log)[0]!);
@@ -84,7 +106,9 @@ describe('--grant client_credentials', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const keyFile = join(tempDir(), 'client-key.pem');
     writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-    const { oidc, mcp } = await servers([m2mClient({ client_id: 'm2m-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicKey.export({ format: 'jwk' })] } })]);
+    const { oidc, mcp } = await servers([
+      m2mClient({ client_id: 'm2m-jwt', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicKey.export({ format: 'jwk' })] } }),
+    ]);
     const authDir = tempDir();
     const client = ['--client-id', 'm2m-jwt', '--client-key', keyFile, '--auth-dir', authDir];
     const login = await runCli(['login', mcp.url, '--grant', 'client_credentials', ...client], { timeoutMs: 15_000 });
@@ -101,15 +125,35 @@ describe('--grant client_credentials', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const keyFile = join(tempDir(), 'rsa.pem');
     writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs1' }), { mode: 0o600 });
-    const { oidc, mcp } = await servers([m2mClient({ client_id: 'm2m-rsa', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicKey.export({ format: 'jwk' })] } })]);
-    const { client } = await connectClient(mcp.url, ['--grant', 'client_credentials', '--client-id', 'm2m-rsa', '--client-key', keyFile, '--auth-dir', tempDir()]);
+    const { oidc, mcp } = await servers([
+      m2mClient({ client_id: 'm2m-rsa', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicKey.export({ format: 'jwk' })] } }),
+    ]);
+    const { client } = await connectClient(mcp.url, [
+      '--grant',
+      'client_credentials',
+      '--client-id',
+      'm2m-rsa',
+      '--client-key',
+      keyFile,
+      '--auth-dir',
+      tempDir(),
+    ]);
     expect(await echo(client, 'rsa')).toBe('rsa');
     expect(decodeProtectedHeader(formOf(tokenRequests(oidc.log)[0]!).get('client_assertion')!)).toMatchObject({ alg: 'RS256' });
   });
 
   it('a token the server refuses (401) is replaced by a new client_credentials request', async () => {
     const { oidc, mcp } = await servers([m2mClient({ client_id: 'm2m-basic', client_secret: SECRET, token_endpoint_auth_method: 'client_secret_basic' })]);
-    const { client } = await connectClient(mcp.url, ['--grant', 'client_credentials', '--client-id', 'm2m-basic', '--client-secret', SECRET, '--auth-dir', tempDir()]);
+    const { client } = await connectClient(mcp.url, [
+      '--grant',
+      'client_credentials',
+      '--client-id',
+      'm2m-basic',
+      '--client-secret',
+      SECRET,
+      '--auth-dir',
+      tempDir(),
+    ]);
     expect(await echo(client, 'one')).toBe('one');
     oidc.expireAccessTokens();
     expect(await echo(client, 'two')).toBe('two');
@@ -149,7 +193,10 @@ describe('--grant client_credentials', () => {
 
   it('refused by the authorization server: AUTH_TOKEN with its error, exit 3 from login', async () => {
     const { mcp } = await servers([m2mClient({ client_id: 'm2m-basic', client_secret: SECRET, token_endpoint_auth_method: 'client_secret_basic' })]);
-    const run = await runCli(['login', mcp.url, '--grant', 'client_credentials', '--client-id', 'm2m-basic', '--client-secret', 'wrong-secret-value', '--auth-dir', tempDir()], { timeoutMs: 15_000 });
+    const run = await runCli(
+      ['login', mcp.url, '--grant', 'client_credentials', '--client-id', 'm2m-basic', '--client-secret', 'wrong-secret-value', '--auth-dir', tempDir()],
+      { timeoutMs: 15_000 },
+    );
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('invalid_client');
     expect(run.stderr).not.toContain('wrong-secret-value');

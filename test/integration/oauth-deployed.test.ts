@@ -36,7 +36,9 @@ describe('registration with a server that refuses public clients (issue 9 item 3
     // The code exchange authenticates with the secret (RFC 6749 §2.3.1 Basic), not as a public client.
     const exchange = cf.requests.find((r) => r.path === '/token' && r.form?.['grant_type'] === 'authorization_code');
     expect(exchange!.status).toBe(200);
-    expect(exchange!.authorization).toBe(`Basic ${Buffer.from(`${encodeURIComponent(client!.clientId)}:${encodeURIComponent(client!.clientSecret!)}`).toString('base64')}`);
+    expect(exchange!.authorization).toBe(
+      `Basic ${Buffer.from(`${encodeURIComponent(client!.clientId)}:${encodeURIComponent(client!.clientSecret!)}`).toString('base64')}`,
+    );
     expect(login.stderr).not.toContain(client!.clientSecret);
 
     // The stored token works through the proxy, against the MCP server on the other origin.
@@ -117,7 +119,11 @@ describe('a browser that cannot be launched (issue 9 item 6)', () => {
 
 describe('offline_access listed but refused (issue 9 item 4)', () => {
   it('asks for offline_access where the AS lists it; on invalid_scope asks again without it, and the sign-in completes', async () => {
-    const fake = await startFakeAuthServer({ scopesSupported: ['mcp:read', 'offline_access'], challenge: { scope: 'mcp:read' }, refuseScope: 'offline_access' });
+    const fake = await startFakeAuthServer({
+      scopesSupported: ['mcp:read', 'offline_access'],
+      challenge: { scope: 'mcp:read' },
+      refuseScope: 'offline_access',
+    });
     const h = oauthHarness();
     const login = await cli(h, ['login', fake.url, ...h.args(['--log-level', 'info'])]);
     expect(login.code, login.stderr).toBe(0);

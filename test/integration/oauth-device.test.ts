@@ -15,7 +15,8 @@ import { oauthHarness, readStore, storedTokens, tempDir } from '../fixtures/oaut
 vi.setConfig({ testTimeout: 30_000 });
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-const requestsTo = (log: RequestLog, method: string, path: string): RecordedRequest[] => log.entries.filter((e) => e.method === method && pathnameOf(e) === path);
+const requestsTo = (log: RequestLog, method: string, path: string): RecordedRequest[] =>
+  log.entries.filter((e) => e.method === method && pathnameOf(e) === path);
 
 async function servers(options: OidcServerOptions = {}) {
   const oidc = await startOidcServer({ deviceInterval: 1, ...options });
@@ -36,7 +37,12 @@ async function promptOf(proxy: ProxyProcess, timeoutMs = 10_000): Promise<Device
 }
 
 function initialize(proxy: ProxyProcess, timeoutMs = 25_000) {
-  return proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'device-test-host', version: '0' } }, 'init', timeoutMs);
+  return proxy.request(
+    'initialize',
+    { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'device-test-host', version: '0' } },
+    'init',
+    timeoutMs,
+  );
 }
 
 /** A proxy with no browser: `--browser none`, or (browser undefined) the given environment decides. */

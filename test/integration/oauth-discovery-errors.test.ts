@@ -58,11 +58,26 @@ describe('authorization server metadata', () => {
   });
 
   it.each<{ name: string; field: string; value: string; message: RegExp }>([
-    { name: 'a javascript: authorization endpoint', field: 'authorization_endpoint', value: 'javascript:alert(document.cookie)', message: /"authorization_endpoint".*javascript:/ },
+    {
+      name: 'a javascript: authorization endpoint',
+      field: 'authorization_endpoint',
+      value: 'javascript:alert(document.cookie)',
+      message: /"authorization_endpoint".*javascript:/,
+    },
     { name: 'a file: authorization endpoint', field: 'authorization_endpoint', value: 'file:///etc/passwd', message: /"authorization_endpoint".*file:/ },
     { name: 'a file: token endpoint', field: 'token_endpoint', value: 'file:///tmp/token', message: /"token_endpoint".*file:/ },
-    { name: 'an http authorization endpoint on a non-loopback host', field: 'authorization_endpoint', value: 'http://auth.example.com/authorize', message: /"authorization_endpoint".*http:\/\/ on auth\.example\.com.*--allow-http/ },
-    { name: 'an http token endpoint on a non-loopback host', field: 'token_endpoint', value: 'http://auth.example.com/token', message: /"token_endpoint".*http:\/\/ on auth\.example\.com.*--allow-http/ },
+    {
+      name: 'an http authorization endpoint on a non-loopback host',
+      field: 'authorization_endpoint',
+      value: 'http://auth.example.com/authorize',
+      message: /"authorization_endpoint".*http:\/\/ on auth\.example\.com.*--allow-http/,
+    },
+    {
+      name: 'an http token endpoint on a non-loopback host',
+      field: 'token_endpoint',
+      value: 'http://auth.example.com/token',
+      message: /"token_endpoint".*http:\/\/ on auth\.example\.com.*--allow-http/,
+    },
   ])('$name: AUTH_DISCOVERY, never opened', async ({ field, value, message }) => {
     const { error } = await refused(() => ({ metadata: { [field]: value } }));
     expect(error.data?.code).toBe('AUTH_DISCOVERY');

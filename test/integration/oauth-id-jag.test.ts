@@ -26,7 +26,18 @@ async function setup() {
   return { idp, as, mcp };
 }
 
-const enterpriseFlags = (idpIssuer: string) => ['--idp', idpIssuer, '--idp-client-id', 'idp-client', '--client-id', 'mcp-client', '--client-secret', 'mcp-client-secret', '--log-level', 'debug'];
+const enterpriseFlags = (idpIssuer: string) => [
+  '--idp',
+  idpIssuer,
+  '--idp-client-id',
+  'idp-client',
+  '--client-id',
+  'mcp-client',
+  '--client-secret',
+  'mcp-client-secret',
+  '--log-level',
+  'debug',
+];
 
 describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
   it('one IdP sign-in serves two MCP servers: token exchange for an ID-JAG, then the JWT bearer grant at their AS', async () => {
@@ -51,7 +62,16 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
 
     // Per server: an exchange for that server (audience = its AS, resource = it), then jwt-bearer.
     expect(idp.exchanges.map((e) => e.params)).toEqual(
-      [first!, second!].map((s) => expect.objectContaining({ requested_token_type: ID_JAG_TOKEN_TYPE, subject_token_type: ID_TOKEN_TYPE, subject_token: '<ID token of alice>', audience: as.issuer, resource: s.resource, scope: 'mcp:read' })),
+      [first!, second!].map((s) =>
+        expect.objectContaining({
+          requested_token_type: ID_JAG_TOKEN_TYPE,
+          subject_token_type: ID_TOKEN_TYPE,
+          subject_token: '<ID token of alice>',
+          audience: as.issuer,
+          resource: s.resource,
+          scope: 'mcp:read',
+        }),
+      ),
     );
     expect(as.grants.map((g) => [g.kind, g.error, g.clientId])).toEqual([
       ['id-jag', undefined, 'mcp-client'],
@@ -84,8 +104,13 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
     idp.audiences.set(as.issuer, 'mcp-client');
     const servers = [await mcp(), await mcp(), await mcp()];
     const h = oauthHarness();
-    const sessionFile = () => join(h.authDir, readdirSync(h.authDir).find((f) => f.startsWith('idp-'))!);
-    const edit = (change: Record<string, unknown>) => writeFileSync(sessionFile(), JSON.stringify({ ...JSON.parse(readFileSync(sessionFile(), 'utf8')), ...change }), { mode: 0o600 });
+    const sessionFile = () =>
+      join(
+        h.authDir,
+        readdirSync(h.authDir).find((f) => f.startsWith('idp-'))!,
+      );
+    const edit = (change: Record<string, unknown>) =>
+      writeFileSync(sessionFile(), JSON.stringify({ ...JSON.parse(readFileSync(sessionFile(), 'utf8')), ...change }), { mode: 0o600 });
 
     const one = await connectClient(servers[0]!.url, h.args(enterpriseFlags(idp.issuer)), { env: h.env() });
     expect(await echo(one.client, 'signed in')).toBe('signed in');
@@ -105,14 +130,26 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
   });
 
   it('no browser here: the IdP sign-in shows a device code where the IdP offers the device grant', async () => {
-    const deviceClient = { client_id: 'idp-device', token_endpoint_auth_method: 'none', application_type: 'native', grant_types: [DEVICE_GRANT, 'refresh_token', TOKEN_EXCHANGE], response_types: [], redirect_uris: [] };
+    const deviceClient = {
+      client_id: 'idp-device',
+      token_endpoint_auth_method: 'none',
+      application_type: 'native',
+      grant_types: [DEVICE_GRANT, 'refresh_token', TOKEN_EXCHANGE],
+      response_types: [],
+      redirect_uris: [],
+    };
     const idp = closedWithTest(await startEnterpriseIdp({ server: { clients: [deviceClient], deviceInterval: 1 } }));
     const as = closedWithTest(await startJwtBearerAs({ idps: [{ issuer: idp.issuer, jwksUri: idp.jwksUri }] }));
     idp.audiences.set(as.issuer, 'mcp-client');
     const server = closedWithTest(await startProtectedMcpServer({ authServer: as.oidc, scopesSupported: ['mcp:read'] }));
     const flags = enterpriseFlags(idp.issuer).map((f) => (f === 'idp-client' ? 'idp-device' : f));
     const proxy = spawnProxy([server.url, '--browser', 'none', '--auth-dir', oauthHarness().authDir, '--auth-timeout', '20', ...flags]);
-    const init = proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-device', version: '0' } }, 'init', 30_000);
+    const init = proxy.request(
+      'initialize',
+      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-device', version: '0' } },
+      'init',
+      30_000,
+    );
     let prompt = devicePrompt(proxy.stderr);
     while (!prompt) {
       await new Promise<void>((resolve) => setTimeout(resolve, 50)); // polls what the proxy printed for the user
@@ -133,7 +170,12 @@ describe('--idp (enterprise-managed authorization, ID-JAG)', () => {
     const server = await mcp();
     const h = oauthHarness();
     const proxy = spawnProxy([server.url, ...h.args(enterpriseFlags(idp.issuer))], { env: h.env() });
-    const init = await proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-test', version: '0' } }, 'init', 30_000);
+    const init = await proxy.request(
+      'initialize',
+      { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'ema-test', version: '0' } },
+      'init',
+      30_000,
+    );
     const error = errorOf(init);
     expect(error.data?.code).toBe('AUTH_IDP_REFUSED');
     expect(error.message).toContain(idp.issuer);

@@ -33,7 +33,18 @@ describe('--grant jwt-bearer (workload identity)', () => {
     const first = await platform.sign(as.issuer);
     writeFileSync(assertionFile, `${first}\n`, { mode: 0o600 });
     const authDir = tempDir();
-    const { client, stderr } = await connectClient(mcp.url, ['--grant', 'jwt-bearer', '--client-id', 'workload-client', '--assertion-file', assertionFile, '--auth-dir', authDir, '--log-level', 'debug']);
+    const { client, stderr } = await connectClient(mcp.url, [
+      '--grant',
+      'jwt-bearer',
+      '--client-id',
+      'workload-client',
+      '--assertion-file',
+      assertionFile,
+      '--auth-dir',
+      authDir,
+      '--log-level',
+      'debug',
+    ]);
     expect(await echo(client, 'no user, no secret')).toBe('no user, no secret');
 
     // The platform rotates the token; the AS refuses the access token, so a new grant is needed.
@@ -66,8 +77,21 @@ describe('--grant jwt-bearer (workload identity)', () => {
     const { platform, as, mcp, assertionFile } = await setup();
     const wrong = await platform.sign('https://another-as.example');
     writeFileSync(assertionFile, wrong, { mode: 0o600 });
-    const proxy = spawnProxy([mcp.url, '--grant', 'jwt-bearer', '--client-id', 'workload-client', '--assertion-file', assertionFile, '--auth-dir', tempDir(), '--log-level', 'debug']);
-    const initialize = (id: string) => proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'wif-test', version: '0' } }, id, 20_000);
+    const proxy = spawnProxy([
+      mcp.url,
+      '--grant',
+      'jwt-bearer',
+      '--client-id',
+      'workload-client',
+      '--assertion-file',
+      assertionFile,
+      '--auth-dir',
+      tempDir(),
+      '--log-level',
+      'debug',
+    ]);
+    const initialize = (id: string) =>
+      proxy.request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'wif-test', version: '0' } }, id, 20_000);
     const init = await initialize('init');
     const error = errorOf(init);
     expect(error.data?.code).toBe('AUTH_ASSERTION_REJECTED');

@@ -32,9 +32,13 @@ describe('secrets', () => {
     const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'], prmAt: 'root', resourceMetadataInChallenge: false });
     const h = oauthHarness();
     // The client secret comes from the environment (MCP_AUTH_PROXY_CLIENT_SECRET).
-    const { client, stderr } = await connectClient(mcp.url, h.args(['--log-level', 'debug', '--client-id', 'secret-client', '-H', `X-Api-Key: ${HEADER_VALUE}`]), {
-      env: h.env({ MCP_AUTH_PROXY_CLIENT_SECRET: clientSecret }),
-    });
+    const { client, stderr } = await connectClient(
+      mcp.url,
+      h.args(['--log-level', 'debug', '--client-id', 'secret-client', '-H', `X-Api-Key: ${HEADER_VALUE}`]),
+      {
+        env: h.env({ MCP_AUTH_PROXY_CLIENT_SECRET: clientSecret }),
+      },
+    );
     expect(await echo(client, 'one')).toBe('one');
     const first = storedTokens(h.authDir);
     oidc.expireAccessTokens();
@@ -66,8 +70,15 @@ describe('secrets', () => {
 
     // The MCP server got the custom header and the tokens; the AS got neither.
     expect(mcp.log.entries.filter((e) => pathnameOf(e) === '/mcp').every((e) => e.headers['x-api-key'] === HEADER_VALUE)).toBe(true);
-    for (const [what, value] of Object.entries({ 'first access token': first.accessToken, 'second access token': second.accessToken, 'custom header value': HEADER_VALUE })) {
-      expect(requestsContaining(oidc.log, value).map((e) => `${e.method} ${e.path}`), `${what} sent to the AS`).toEqual([]);
+    for (const [what, value] of Object.entries({
+      'first access token': first.accessToken,
+      'second access token': second.accessToken,
+      'custom header value': HEADER_VALUE,
+    })) {
+      expect(
+        requestsContaining(oidc.log, value).map((e) => `${e.method} ${e.path}`),
+        `${what} sent to the AS`,
+      ).toEqual([]);
     }
     // Token endpoint requests carry no bearer at all.
     for (const e of oidc.log.entries.filter((x) => pathnameOf(x) === '/token')) expect(e.headers.authorization ?? '').not.toMatch(/^Bearer /i);

@@ -24,7 +24,8 @@ async function call(client: Client, name: string, args: Record<string, unknown> 
   return (r.content[0] as { text: string }).text;
 }
 
-const requestsTo = (log: RequestLog, method: string, path: string): RecordedRequest[] => log.entries.filter((e) => e.method === method && pathnameOf(e) === path);
+const requestsTo = (log: RequestLog, method: string, path: string): RecordedRequest[] =>
+  log.entries.filter((e) => e.method === method && pathnameOf(e) === path);
 
 describe('oidc-provider AS + protected MCP server (separate authorization server)', () => {
   it('discovers, registers as a native app, signs in with PKCE S256 + state + resource, and the host only sees results', async () => {
@@ -69,7 +70,11 @@ describe('oidc-provider AS + protected MCP server (separate authorization server
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(form.get('redirect_uri')).toBe(redirectUri);
     expect(form.get('resource')).toBe(mcp.resource);
-    expect(createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url')).toBe(q.get('code_challenge'));
+    expect(
+      createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url'),
+    ).toBe(q.get('code_challenge'));
     expect(oidc.counters).toMatchObject({ registrations: 1, authorizations: 1, consents: { allow: 1, deny: 0 } });
 
     // The browser page says "signed in" (after the token exchange succeeded).
@@ -79,7 +84,11 @@ describe('oidc-provider AS + protected MCP server (separate authorization server
 
   // RFC 9728 §3.1 + MCP: the header's URL, else the path-inserted well-known URL, then the root one.
   it.each<{ name: string; server: ProtectedMcpServerOptions; probes: (prmUrl: string) => string[] }>([
-    { name: 'PRM at the path-inserted well-known URL (no hint in the challenge)', server: { prmAt: 'path', resourceMetadataInChallenge: false }, probes: () => ['/.well-known/oauth-protected-resource/mcp'] },
+    {
+      name: 'PRM at the path-inserted well-known URL (no hint in the challenge)',
+      server: { prmAt: 'path', resourceMetadataInChallenge: false },
+      probes: () => ['/.well-known/oauth-protected-resource/mcp'],
+    },
     {
       name: 'PRM at the root well-known URL (no hint in the challenge)',
       server: { prmAt: 'root', resourceMetadataInChallenge: false },
@@ -114,10 +123,23 @@ describe('oidc-provider AS + protected MCP server (separate authorization server
 
 describe('scope selection: --scope, else the challenge scope, else PRM scopes_supported, else none', () => {
   it.each<{ name: string; server: ProtectedMcpServerOptions; args?: string[]; scope: string | null }>([
-    { name: 'challenge scope over PRM scopes_supported', server: { challengeScope: 'mcp:read', scopesSupported: ['mcp:read', 'mcp:write'] }, scope: 'mcp:read offline_access' },
-    { name: 'all of PRM scopes_supported without a challenge scope', server: { challengeScope: '', scopesSupported: ['mcp:read', 'mcp:write'] }, scope: 'mcp:read mcp:write offline_access' },
+    {
+      name: 'challenge scope over PRM scopes_supported',
+      server: { challengeScope: 'mcp:read', scopesSupported: ['mcp:read', 'mcp:write'] },
+      scope: 'mcp:read offline_access',
+    },
+    {
+      name: 'all of PRM scopes_supported without a challenge scope',
+      server: { challengeScope: '', scopesSupported: ['mcp:read', 'mcp:write'] },
+      scope: 'mcp:read mcp:write offline_access',
+    },
     { name: 'omitted when neither names one (and no lone offline_access)', server: { challengeScope: '' }, scope: null },
-    { name: '--scope over the challenge', server: { challengeScope: 'mcp:read', scopesSupported: ['mcp:read', 'mcp:write'] }, args: ['--scope', 'mcp:write'], scope: 'mcp:write offline_access' },
+    {
+      name: '--scope over the challenge',
+      server: { challengeScope: 'mcp:read', scopesSupported: ['mcp:read', 'mcp:write'] },
+      args: ['--scope', 'mcp:write'],
+      scope: 'mcp:write offline_access',
+    },
   ])('$name', async ({ server, args = [], scope }) => {
     const oidc = await startOidcServer();
     const mcp = await startProtectedMcpServer({ authServer: oidc, ...server });
@@ -164,7 +186,11 @@ describe('2025-03-26 servers (no protected resource metadata)', () => {
     expect(fake.tokenRequests.map((f) => f.get('grant_type'))).toEqual(['authorization_code']);
     const gets = fake.log.entries.filter((e) => e.method === 'GET').map((e) => `${pathnameOf(e)} ${e.status}`);
     expect(gets).toEqual(
-      expect.arrayContaining(['/.well-known/oauth-protected-resource/mcp 404', '/.well-known/oauth-protected-resource 404', '/.well-known/oauth-authorization-server 200']),
+      expect.arrayContaining([
+        '/.well-known/oauth-protected-resource/mcp 404',
+        '/.well-known/oauth-protected-resource 404',
+        '/.well-known/oauth-authorization-server 200',
+      ]),
     );
     expect(`${h.authorizationRequests()[0]!.pathname}`).toBe('/oauth2/authorize');
   });

@@ -53,7 +53,12 @@ describe('step-up', () => {
         },
       ],
     });
-    const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'], requiredScopes: ['mcp:read'], stepUpScope: 'mcp:admin' });
+    const mcp = await startProtectedMcpServer({
+      authServer: oidc,
+      scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'],
+      requiredScopes: ['mcp:read'],
+      stepUpScope: 'mcp:admin',
+    });
     const h = oauthHarness();
     const { client } = await connectClient(mcp.url, h.args(['--client-id', 'pre-public']), { env: h.env() });
     await expectStepUp(client, h, oidc.issuer, mcp);
@@ -62,9 +67,14 @@ describe('step-up', () => {
   // Regression: the registration sent `scope` = the first sign-in's scope, which oidc-provider
   // (like any AS honouring RFC 7591 `scope`) enforces as the client's allow-list, so the step-up
   // authorization request ended in error=invalid_scope and the host got an error.
-  it('step-up after dynamic registration: the registration does not pin the client to the first sign-in\'s scope', async () => {
+  it("step-up after dynamic registration: the registration does not pin the client to the first sign-in's scope", async () => {
     const oidc = await startOidcServer({ scopes: ['mcp:read', 'mcp:write', 'mcp:admin'] });
-    const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'], requiredScopes: ['mcp:read'], stepUpScope: 'mcp:admin' });
+    const mcp = await startProtectedMcpServer({
+      authServer: oidc,
+      scopesSupported: ['mcp:read', 'mcp:write', 'mcp:admin'],
+      requiredScopes: ['mcp:read'],
+      stepUpScope: 'mcp:admin',
+    });
     const h = oauthHarness();
     const { client } = await connectClient(mcp.url, h.args(), { env: h.env() });
     await expectStepUp(client, h, oidc.issuer, mcp);

@@ -28,28 +28,84 @@ const MR = 'mcp-remote README';
 
 const LINES: Line[] = [
   // supergateway (client mode: SSE → stdio, Streamable HTTP → stdio)
-  { source: 'seed: "bearer token for Cursor" guides', args: ['--sse', '{url}', '--oauth2Bearer', 'your-bearer-token'], server: 'sse', token: 'your-bearer-token' },
+  {
+    source: 'seed: "bearer token for Cursor" guides',
+    args: ['--sse', '{url}', '--oauth2Bearer', 'your-bearer-token'],
+    server: 'sse',
+    token: 'your-bearer-token',
+  },
   { source: `${SG}, SSE → stdio`, args: ['--sse', '{url}'], server: 'sse' },
-  { source: `${SG}, SSE → stdio with auth`, args: ['--sse', '{url}', '--oauth2Bearer', 'some-access-token', '--header', 'X-My-Header: another-header-value'], server: 'sse', token: 'some-access-token' },
+  {
+    source: `${SG}, SSE → stdio with auth`,
+    args: ['--sse', '{url}', '--oauth2Bearer', 'some-access-token', '--header', 'X-My-Header: another-header-value'],
+    server: 'sse',
+    token: 'some-access-token',
+  },
   { source: `${SG}, Streamable HTTP → stdio`, args: ['--streamableHttp', '{url}'], server: 'stateful' },
-  { source: `${SG}, Streamable HTTP → stdio with auth`, args: ['--streamableHttp', '{url}', '--oauth2Bearer', 'some-access-token', '--header', 'X-My-Header: another-header-value'], server: 'stateless', token: 'some-access-token' },
+  {
+    source: `${SG}, Streamable HTTP → stdio with auth`,
+    args: ['--streamableHttp', '{url}', '--oauth2Bearer', 'some-access-token', '--header', 'X-My-Header: another-header-value'],
+    server: 'stateless',
+    token: 'some-access-token',
+  },
   { source: `${SG}, --outputTransport`, args: ['--sse', '{url}', '--outputTransport', 'stdio'], server: 'sse' },
   { source: `${SG}, --logLevel none`, args: ['--sse', '{url}', '--logLevel', 'none'], server: 'sse' },
   { source: `${SG}, --logLevel debug`, args: ['--streamableHttp', '{url}', '--logLevel', 'debug'], server: 'stateful' },
-  { source: `${SG}, --protocolVersion`, args: ['--streamableHttp', '{url}', '--outputTransport', 'stdio', '--protocolVersion', '2024-11-05'], server: 'stateful' },
+  {
+    source: `${SG}, --protocolVersion`,
+    args: ['--streamableHttp', '{url}', '--outputTransport', 'stdio', '--protocolVersion', '2024-11-05'],
+    server: 'stateful',
+  },
   { source: `${SG}, header only (x-user-id)`, args: ['--sse', '{url}', '--header', 'x-user-id: 123'], server: 'sse' },
   { source: 'supergateway with yargs --flag=value', args: ['--sse={url}', '--oauth2Bearer=tok-1'], server: 'sse', token: 'tok-1' },
-  { source: 'supergateway with yargs kebab-case', args: ['--streamable-http', '{url}', '--oauth2-bearer', 'tok-2', '--log-level', 'info', '--output-transport', 'stdio'], server: 'stateful', token: 'tok-2' },
-  { source: 'supergateway with a yargs header array', args: ['--sse', '{url}', '--header', 'Authorization: Bearer tok-6', 'X-My-Header: another-header-value'], server: 'sse', token: 'tok-6' },
-  { source: 'supergateway in Cursor (args split at spaces)', args: ['--sse', '{url}', '--header', 'Authorization:', 'Bearer', 'tok-3'], server: 'sse', token: 'tok-3' },
+  {
+    source: 'supergateway with yargs kebab-case',
+    args: ['--streamable-http', '{url}', '--oauth2-bearer', 'tok-2', '--log-level', 'info', '--output-transport', 'stdio'],
+    server: 'stateful',
+    token: 'tok-2',
+  },
+  {
+    source: 'supergateway with a yargs header array',
+    args: ['--sse', '{url}', '--header', 'Authorization: Bearer tok-6', 'X-My-Header: another-header-value'],
+    server: 'sse',
+    token: 'tok-6',
+  },
+  {
+    source: 'supergateway in Cursor (args split at spaces)',
+    args: ['--sse', '{url}', '--header', 'Authorization:', 'Bearer', 'tok-3'],
+    server: 'sse',
+    token: 'tok-3',
+  },
   // mcp-remote
   { source: `${MR}, basic (SSE URL)`, args: ['{url}'], server: 'sse' },
   { source: `${MR}, basic (Streamable HTTP URL)`, args: ['{url}'], server: 'stateful' },
-  { source: `${MR}, custom headers`, args: ['{url}', '--header', 'Authorization: Bearer ${AUTH_TOKEN}'], server: 'sse', token: 'tok-4', env: { AUTH_TOKEN: 'tok-4' } },
-  { source: `${MR}, header without spaces`, args: ['{url}', '--header', 'Authorization:${AUTH_HEADER}'], server: 'stateful', token: 'tok-5', env: { AUTH_HEADER: 'Bearer tok-5' } },
-  { source: `${MR}, --header-file`, args: ['{url}', '--header-file', '{dir}/headers.txt'], server: 'sse', token: 'my-token', files: { 'headers.txt': '# credentials for the example server\nAuthorization: Bearer my-token\nX-Custom-Header: custom-value\n' } },
+  {
+    source: `${MR}, custom headers`,
+    args: ['{url}', '--header', 'Authorization: Bearer ${AUTH_TOKEN}'],
+    server: 'sse',
+    token: 'tok-4',
+    env: { AUTH_TOKEN: 'tok-4' },
+  },
+  {
+    source: `${MR}, header without spaces`,
+    args: ['{url}', '--header', 'Authorization:${AUTH_HEADER}'],
+    server: 'stateful',
+    token: 'tok-5',
+    env: { AUTH_HEADER: 'Bearer tok-5' },
+  },
+  {
+    source: `${MR}, --header-file`,
+    args: ['{url}', '--header-file', '{dir}/headers.txt'],
+    server: 'sse',
+    token: 'my-token',
+    files: { 'headers.txt': '# credentials for the example server\nAuthorization: Bearer my-token\nX-Custom-Header: custom-value\n' },
+  },
   { source: `${MR}, multiple instances`, args: ['{url}', '--resource', 'https://tenant1.atlassian.net/'], server: 'sse' },
-  { source: `${MR}, extra authorization parameters`, args: ['{url}', '--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent'], server: 'stateful' },
+  {
+    source: `${MR}, extra authorization parameters`,
+    args: ['{url}', '--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent'],
+    server: 'stateful',
+  },
   { source: `${MR}, --disable-resource-parameter`, args: ['{url}', '--disable-resource-parameter'], server: 'stateful' },
   { source: `${MR}, empty --resource`, args: ['{url}', '--resource', ''], server: 'stateful' },
   { source: `${MR}, custom callback port`, args: ['{url}', '9696'], server: 'sse' },
@@ -73,14 +129,48 @@ const LINES: Line[] = [
   { source: `${MR}, --transport sse-first (a Streamable HTTP server)`, args: ['{url}', '--transport', 'sse-first'], server: 'stateful' },
   { source: `${MR}, --protocol auto`, args: ['{url}', '--protocol', 'auto'], server: 'stateful' },
   { source: `${MR}, --protocol legacy`, args: ['{url}', '--protocol', 'legacy'], server: 'stateless' },
-  { source: `${MR}, static client metadata (scope)`, args: ['{url}', '--static-oauth-client-metadata', '{ "scope": "space separated scopes" }'], server: 'sse' },
-  { source: `${MR}, static client metadata (auth method)`, args: ['{url}', '--static-oauth-client-metadata', '{ "token_endpoint_auth_method": "client_secret_post" }'], server: 'sse' },
-  { source: `${MR}, static client metadata from @file`, args: ['{url}', '--static-oauth-client-metadata', '@{dir}/oauth_client_metadata.json'], server: 'sse', files: { 'oauth_client_metadata.json': '{"client_name":"My MCP client"}' } },
-  { source: `${MR}, static client info with \${VAR}`, args: ['{url}', '--static-oauth-client-info', '{ "client_id": "${MCP_REMOTE_CLIENT_ID}", "client_secret": "${MCP_REMOTE_CLIENT_SECRET}" }'], server: 'stateful', env: { MCP_REMOTE_CLIENT_ID: 'my-id', MCP_REMOTE_CLIENT_SECRET: 'my-secret' } },
-  { source: `${MR}, static client info from @file`, args: ['{url}', '--static-oauth-client-info', '@{dir}/oauth_client_info.json'], server: 'stateful', files: { 'oauth_client_info.json': '{"client_id":"file-id"}' } },
+  {
+    source: `${MR}, static client metadata (scope)`,
+    args: ['{url}', '--static-oauth-client-metadata', '{ "scope": "space separated scopes" }'],
+    server: 'sse',
+  },
+  {
+    source: `${MR}, static client metadata (auth method)`,
+    args: ['{url}', '--static-oauth-client-metadata', '{ "token_endpoint_auth_method": "client_secret_post" }'],
+    server: 'sse',
+  },
+  {
+    source: `${MR}, static client metadata from @file`,
+    args: ['{url}', '--static-oauth-client-metadata', '@{dir}/oauth_client_metadata.json'],
+    server: 'sse',
+    files: { 'oauth_client_metadata.json': '{"client_name":"My MCP client"}' },
+  },
+  {
+    source: `${MR}, static client info with \${VAR}`,
+    args: ['{url}', '--static-oauth-client-info', '{ "client_id": "${MCP_REMOTE_CLIENT_ID}", "client_secret": "${MCP_REMOTE_CLIENT_SECRET}" }'],
+    server: 'stateful',
+    env: { MCP_REMOTE_CLIENT_ID: 'my-id', MCP_REMOTE_CLIENT_SECRET: 'my-secret' },
+  },
+  {
+    source: `${MR}, static client info from @file`,
+    args: ['{url}', '--static-oauth-client-info', '@{dir}/oauth_client_info.json'],
+    server: 'stateful',
+    files: { 'oauth_client_info.json': '{"client_id":"file-id"}' },
+  },
   { source: `${MR}, --client-metadata-url`, args: ['{url}', '--client-metadata-url', 'https://example.com/oauth/client.json'], server: 'stateful' },
   { source: `${MR}, --device-code`, args: ['{url}', '--device-code'], server: 'stateful' },
-  { source: `${MR}, --client-credentials --token-endpoint`, args: ['{url}', '--static-oauth-client-info', '{"client_id":"bot","client_secret":"s"}', '--client-credentials', '--token-endpoint', 'https://auth.example.com/oauth2/token'], server: 'stateful' },
+  {
+    source: `${MR}, --client-credentials --token-endpoint`,
+    args: [
+      '{url}',
+      '--static-oauth-client-info',
+      '{"client_id":"bot","client_secret":"s"}',
+      '--client-credentials',
+      '--token-endpoint',
+      'https://auth.example.com/oauth2/token',
+    ],
+    server: 'stateful',
+  },
   { source: `${MR}, --use-id-token`, args: ['{url}', '--use-id-token'], server: 'stateful' },
   { source: `${MR}, --disable-cookies`, args: ['{url}', '--disable-cookies'], server: 'stateful' },
 ];
@@ -129,7 +219,8 @@ describe('what stays refused, and --help', () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('supergateway and mcp-remote command lines are accepted too');
-    for (const theirs of ['--sse ', '--streamableHttp', '--static-oauth-client-info', '--disable-cookies', '--debug', '--silent', '--host ']) expect(stdout).not.toContain(theirs);
+    for (const theirs of ['--sse ', '--streamableHttp', '--static-oauth-client-info', '--disable-cookies', '--debug', '--silent', '--host '])
+      expect(stdout).not.toContain(theirs);
   });
 
   it('--protocolVersion is accepted and noted at debug level only', async () => {

@@ -24,10 +24,14 @@ async function echo(client: Awaited<ReturnType<typeof connectClient>>['client'],
 }
 
 describe('--authorize-param', () => {
-  it('reaches the authorization request, refuses the flow-owned, and is part of the tokens\' key', async () => {
+  it("reaches the authorization request, refuses the flow-owned, and is part of the tokens' key", async () => {
     const { mcp } = await servers();
     const h = oauthHarness();
-    const first = await connectClient(mcp.url, h.args(['--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com']), { env: h.env() });
+    const first = await connectClient(
+      mcp.url,
+      h.args(['--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com']),
+      { env: h.env() },
+    );
     expect(await echo(first.client, 'one')).toBe('one');
     const [request] = h.authorizationRequests();
     expect(request!.searchParams.get('access_type')).toBe('offline');
@@ -37,7 +41,11 @@ describe('--authorize-param', () => {
     await first.client.close();
 
     // The same parameters: the stored tokens are used, no browser.
-    const same = await connectClient(mcp.url, h.args(['--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com', '--authorize-param', 'access_type=offline']), { env: h.env() });
+    const same = await connectClient(
+      mcp.url,
+      h.args(['--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com', '--authorize-param', 'access_type=offline']),
+      { env: h.env() },
+    );
     expect(await echo(same.client, 'two')).toBe('two');
     expect(h.authorizationRequests()).toHaveLength(1);
     await same.client.close();
@@ -50,7 +58,11 @@ describe('--authorize-param', () => {
     await other.client.close();
 
     // Both sets are kept side by side: back to the first, no browser.
-    const back = await connectClient(mcp.url, h.args(['--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com']), { env: h.env() });
+    const back = await connectClient(
+      mcp.url,
+      h.args(['--authorize-param', 'access_type=offline', '--authorize-param', 'prompt=consent', '--authorize-param', 'login_hint=me@example.com']),
+      { env: h.env() },
+    );
     expect(await echo(back.client, 'four')).toBe('four');
     expect(h.authorizationRequests()).toHaveLength(2);
   });
@@ -66,9 +78,24 @@ describe('the callback and the page after it', () => {
   it('--callback-host localhost and --callback-path make the redirect URI of a pre-registered client; the listener is loopback', async () => {
     const port = await deadPort();
     const redirectUri = `http://localhost:${port}/oauth/callback`;
-    const { mcp } = await servers({ clients: [{ client_id: 'pre-reg', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }] });
+    const { mcp } = await servers({
+      clients: [
+        {
+          client_id: 'pre-reg',
+          token_endpoint_auth_method: 'none',
+          application_type: 'native',
+          redirect_uris: [redirectUri],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+        },
+      ],
+    });
     const h = oauthHarness();
-    const { client } = await connectClient(mcp.url, h.args(['--client-id', 'pre-reg', '--callback-host', 'localhost', '--callback-port', String(port), '--callback-path', '/oauth/callback']), { env: h.env() });
+    const { client } = await connectClient(
+      mcp.url,
+      h.args(['--client-id', 'pre-reg', '--callback-host', 'localhost', '--callback-port', String(port), '--callback-path', '/oauth/callback']),
+      { env: h.env() },
+    );
     expect(await echo(client, 'pinned')).toBe('pinned');
     expect(h.authorizationRequests()[0]!.searchParams.get('redirect_uri')).toBe(redirectUri);
   });
@@ -76,7 +103,18 @@ describe('the callback and the page after it', () => {
   it("mcp-remote's spelling (--host, the positional port) does the same", async () => {
     const port = await deadPort();
     const redirectUri = `http://localhost:${port}/callback`;
-    const { mcp } = await servers({ clients: [{ client_id: 'pre-reg-2', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }] });
+    const { mcp } = await servers({
+      clients: [
+        {
+          client_id: 'pre-reg-2',
+          token_endpoint_auth_method: 'none',
+          application_type: 'native',
+          redirect_uris: [redirectUri],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+        },
+      ],
+    });
     const h = oauthHarness();
     const { client } = await connectClient(mcp.url, [String(port), ...h.args(['--client-id', 'pre-reg-2', '--host', 'localhost'])], { env: h.env() });
     expect(await echo(client, 'mcp-remote')).toBe('mcp-remote');
@@ -98,10 +136,19 @@ describe('what registration sends', () => {
     const { oidc, mcp } = await servers();
     const h = oauthHarness();
     const registrations = () => oidc.log.entries.filter((e) => e.method === 'POST' && e.path.startsWith('/reg')).map((e) => e.body as Record<string, unknown>);
-    const first = await connectClient(mcp.url, h.args(['--static-oauth-client-metadata', '{"logo_uri":"https://example.com/logo.png","client_name":"from json"}', '--client-name', 'My Team Proxy']), { env: h.env() });
+    const first = await connectClient(
+      mcp.url,
+      h.args(['--static-oauth-client-metadata', '{"logo_uri":"https://example.com/logo.png","client_name":"from json"}', '--client-name', 'My Team Proxy']),
+      { env: h.env() },
+    );
     expect(await echo(first.client, 'a')).toBe('a');
     expect(registrations()).toHaveLength(1);
-    expect(registrations()[0]).toMatchObject({ client_name: 'My Team Proxy', logo_uri: 'https://example.com/logo.png', application_type: 'native', grant_types: expect.arrayContaining(['authorization_code']) });
+    expect(registrations()[0]).toMatchObject({
+      client_name: 'My Team Proxy',
+      logo_uri: 'https://example.com/logo.png',
+      application_type: 'native',
+      grant_types: expect.arrayContaining(['authorization_code']),
+    });
     await first.client.close();
     // Signed out (the registration is kept): the next sign-in sees other metadata and registers anew.
     expect((await runCli(['logout', mcp.url, '--auth-dir', h.authDir])).code).toBe(0);
@@ -115,10 +162,23 @@ describe('what registration sends', () => {
 describe('--use-id-token', () => {
   it('sends the OIDC ID token as the bearer (a gateway that takes ID tokens, aud = the client)', async () => {
     const port = await deadPort();
-    const oidc = await startOidcServer({ clients: [{ client_id: 'gateway-app', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [`http://127.0.0.1:${port}/callback`], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }] });
+    const oidc = await startOidcServer({
+      clients: [
+        {
+          client_id: 'gateway-app',
+          token_endpoint_auth_method: 'none',
+          application_type: 'native',
+          redirect_uris: [`http://127.0.0.1:${port}/callback`],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+        },
+      ],
+    });
     const mcp = await startProtectedMcpServer({ authServer: oidc, audience: 'gateway-app', typ: null });
     const h = oauthHarness();
-    const { client } = await connectClient(mcp.url, h.args(['--use-id-token', '--client-id', 'gateway-app', '--callback-port', String(port)]), { env: h.env() });
+    const { client } = await connectClient(mcp.url, h.args(['--use-id-token', '--client-id', 'gateway-app', '--callback-port', String(port)]), {
+      env: h.env(),
+    });
     expect(await echo(client, 'id token')).toBe('id token');
     expect(h.authorizationRequests()[0]!.searchParams.get('scope')?.split(' ')).toContain('openid');
     const token = mcp.acceptedTokens.at(-1)!;
@@ -178,7 +238,17 @@ describe('--headers-timeout', () => {
     const server = createServer(() => undefined); // accepts, never answers
     const { port } = await listen(server);
     whenTestEnds(() => server.closeAllConnections());
-    const proxy = spawnProxy([`http://127.0.0.1:${port}/mcp`, '--protocol', 'legacy', '--transport', 'streamable-http', '--headers-timeout', '1', '--timeout', '600']);
+    const proxy = spawnProxy([
+      `http://127.0.0.1:${port}/mcp`,
+      '--protocol',
+      'legacy',
+      '--transport',
+      'streamable-http',
+      '--headers-timeout',
+      '1',
+      '--timeout',
+      '600',
+    ]);
     const error = errorOf(await proxy.initialize());
     expect(error.data?.code).toBe('REMOTE_UNREACHABLE');
     expect(error.message).toContain('--headers-timeout');
@@ -187,12 +257,28 @@ describe('--headers-timeout', () => {
 
 describe('--token-endpoint (mcp-remote, with client credentials)', () => {
   it('uses that endpoint without any discovery', async () => {
-    const oidc = await startOidcServer({ clients: [{ client_id: 'bot', client_secret: 'bot-secret-0123456789abcdef', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }] });
+    const oidc = await startOidcServer({
+      clients: [{ client_id: 'bot', client_secret: 'bot-secret-0123456789abcdef', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
+    });
     const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'] });
     const tokenEndpoint = `${oidc.issuer.replace(/\/$/, '')}/token`;
-    const { client } = await connectClient(mcp.url, ['--client-credentials', '--static-oauth-client-info', '{"client_id":"bot","client_secret":"${BOT_SECRET}"}', '--token-endpoint', tokenEndpoint, '--resource', mcp.url, '--auth-dir', tempDir()], {
-      env: { BOT_SECRET: 'bot-secret-0123456789abcdef' },
-    });
+    const { client } = await connectClient(
+      mcp.url,
+      [
+        '--client-credentials',
+        '--static-oauth-client-info',
+        '{"client_id":"bot","client_secret":"${BOT_SECRET}"}',
+        '--token-endpoint',
+        tokenEndpoint,
+        '--resource',
+        mcp.url,
+        '--auth-dir',
+        tempDir(),
+      ],
+      {
+        env: { BOT_SECRET: 'bot-secret-0123456789abcdef' },
+      },
+    );
     expect(await echo(client, 'm2m')).toBe('m2m');
     expect(oidc.log.entries.filter((e) => e.path.includes('.well-known'))).toEqual([]);
     expect(oidc.counters.tokenRequests).toEqual({ client_credentials: 1 });

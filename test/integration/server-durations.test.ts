@@ -60,7 +60,10 @@ describe('device grant', () => {
     const warnings = overflowWarnings();
     const { url, posts } = await startFormEndpoint('/token', scripted([[400, { error: 'authorization_pending' }]]));
     const device = parseDeviceAuthorization(body, { allowHttp: false });
-    const error = await pollDeviceToken(http, url, { clientId: 'c', clientSecret: undefined, method: 'none' }, device, { resource: undefined, timeoutMs: 300 }).catch((e: unknown) => e);
+    const error = await pollDeviceToken(http, url, { clientId: 'c', clientSecret: undefined, method: 'none' }, device, {
+      resource: undefined,
+      timeoutMs: 300,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'AUTH_TIMEOUT' });
     expect(posts).toHaveLength(0);
     expect(warnings).toEqual([]);
@@ -88,7 +91,13 @@ it('an SSE retry: of 10^10 ms (past the 2^31-1 ms a timer holds) does not turn G
     const message = entry.body as { id?: unknown; method?: string };
     if (message.id === undefined) return void res.writeHead(202).end();
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: message.id, result: message.method === 'initialize' ? { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } } : {} }));
+    res.end(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: message.id,
+        result: message.method === 'initialize' ? { protocolVersion: '2025-11-25', capabilities: {}, serverInfo: { name: 's', version: '1' } } : {},
+      }),
+    );
   });
   const transport = new StreamableHttpTransport({ url: new URL(server.url), headers: {}, authorizer: staticAuthorizer(undefined), http });
   whenTestEnds(() => transport.close());

@@ -82,7 +82,9 @@ describe('UrlPolicy.refusal', () => {
 describe('HttpClient with a UrlPolicy', () => {
   it('refuses a server-named link-local URL before connecting', async () => {
     const http = client(policy());
-    const error = await http.request({ url: new URL('http://169.254.169.254/latest/meta-data/'), method: 'GET', headers: {}, namedByServer: true }).catch((e: unknown) => e);
+    const error = await http
+      .request({ url: new URL('http://169.254.169.254/latest/meta-data/'), method: 'GET', headers: {}, namedByServer: true })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'URL_REFUSED' });
     expect((error as Error).message).toMatch(/link-local/);
   });
@@ -96,7 +98,10 @@ describe('HttpClient with a UrlPolicy', () => {
     });
     const http = client(p);
     const get = (host: string) => http.request({ url: new URL(`http://${host}:${server.port}/x`), method: 'GET', headers: {}, namedByServer: true });
-    await expect(get('metadata.attacker.test')).rejects.toMatchObject({ code: 'URL_REFUSED', message: expect.stringMatching(/resolves to 169\.254\.169\.254 is a link-local/) });
+    await expect(get('metadata.attacker.test')).rejects.toMatchObject({
+      code: 'URL_REFUSED',
+      message: expect.stringMatching(/resolves to 169\.254\.169\.254 is a link-local/),
+    });
     await expect(get('intranet.attacker.test')).rejects.toMatchObject({ code: 'URL_REFUSED', message: expect.stringMatching(/private/) });
     expect((await get('fine.attacker.test')).status).toBe(200);
     expect(server.log.entries).toHaveLength(1);
@@ -118,7 +123,9 @@ describe('discovery under the policy', () => {
   it('a WWW-Authenticate resource_metadata at the metadata service is not fetched; the well-known PRM is', async () => {
     const server = await startRawServer((req, res) => {
       if (req.url?.startsWith('/.well-known/oauth-protected-resource')) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ resource: `http://127.0.0.1:${server.port}/mcp`, authorization_servers: ['https://as.example.com'] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ resource: `http://127.0.0.1:${server.port}/mcp`, authorization_servers: ['https://as.example.com'] }));
       } else res.writeHead(404).end();
     });
     const serverUrl = new URL(server.url);

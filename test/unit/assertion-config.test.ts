@@ -39,15 +39,21 @@ describe('--grant jwt-bearer', () => {
 });
 
 describe('--idp', () => {
-  it('needs its client at the IdP and the client at the MCP server\'s AS; the secret may come from the environment', () => {
-    const config = buildConfig(URL_, { idp: 'https://login.example.com', idpClientId: 'proxy', clientId: 'mcp', idpIdTokenFile: '/tmp/id.jwt' }, { MCP_AUTH_PROXY_IDP_CLIENT_SECRET: 'idp-s3cret' });
+  it("needs its client at the IdP and the client at the MCP server's AS; the secret may come from the environment", () => {
+    const config = buildConfig(
+      URL_,
+      { idp: 'https://login.example.com', idpClientId: 'proxy', clientId: 'mcp', idpIdTokenFile: '/tmp/id.jwt' },
+      { MCP_AUTH_PROXY_IDP_CLIENT_SECRET: 'idp-s3cret' },
+    );
     expect(config.oauth.idp).toEqual({ issuer: 'https://login.example.com', clientId: 'proxy', clientSecret: 'idp-s3cret', idTokenFile: '/tmp/id.jwt' });
     expect(config.secrets).toContain('idp-s3cret');
     expect(failure({ idp: 'https://login.example.com', clientId: 'mcp' }).message).toContain('--idp-client-id');
     expect(failure({ idp: 'https://login.example.com', idpClientId: 'proxy' }).message).toContain('--client-id');
     expect(failure({ idpClientId: 'proxy' }).message).toContain('needs --idp');
     expect(failure({ idp: 'http://login.example.com', idpClientId: 'p', clientId: 'm' }).code).toBe('INSECURE_URL');
-    expect(failure({ idp: 'https://login.example.com', idpClientId: 'p', clientId: 'm', grant: 'client_credentials', clientSecret: 's' }).message).toContain('cannot be combined');
+    expect(failure({ idp: 'https://login.example.com', idpClientId: 'p', clientId: 'm', grant: 'client_credentials', clientSecret: 's' }).message).toContain(
+      'cannot be combined',
+    );
   });
 });
 

@@ -59,7 +59,10 @@ describe('authorizedRequest', () => {
   it('gives up with UNAUTHORIZED after three rounds of new credentials that do not help', async () => {
     const { url, seen } = await nonceServer();
     const authorizer: Authorizer = { headers: async () => ({}), challenge: async () => undefined };
-    await expect(authorizedRequest({ url, headers: {}, authorizer, http }, { url, method: 'GET', headers: {} })).rejects.toMatchObject({ code: 'UNAUTHORIZED', status: 401 });
+    await expect(authorizedRequest({ url, headers: {}, authorizer, http }, { url, method: 'GET', headers: {} })).rejects.toMatchObject({
+      code: 'UNAUTHORIZED',
+      status: 401,
+    });
     expect(seen).toHaveLength(4);
   });
 });

@@ -17,8 +17,22 @@ describe('parseChallenges', () => {
         { scheme: 'bearer', params: { resource_metadata: 'https://a/.well-known/oauth-protected-resource' } },
       ],
     ],
-    ['token68 then another challenge', ['Negotiate abc==, Bearer scope="s"'], [{ scheme: 'negotiate', params: {} }, { scheme: 'bearer', params: { scope: 's' } }]],
-    ['two header lines', ['DPoP algs="ES256"', 'Bearer scope="s"'], [{ scheme: 'dpop', params: { algs: 'ES256' } }, { scheme: 'bearer', params: { scope: 's' } }]],
+    [
+      'token68 then another challenge',
+      ['Negotiate abc==, Bearer scope="s"'],
+      [
+        { scheme: 'negotiate', params: {} },
+        { scheme: 'bearer', params: { scope: 's' } },
+      ],
+    ],
+    [
+      'two header lines',
+      ['DPoP algs="ES256"', 'Bearer scope="s"'],
+      [
+        { scheme: 'dpop', params: { algs: 'ES256' } },
+        { scheme: 'bearer', params: { scope: 's' } },
+      ],
+    ],
     ['duplicate parameter keeps the first', ['Bearer scope="a", scope="b"'], [{ scheme: 'bearer', params: { scope: 'a' } }]],
     ['spaces around =', ['Bearer scope = "a"'], [{ scheme: 'bearer', params: { scope: 'a' } }]],
     ['unterminated quote keeps the scheme', ['Bearer scope="a'], [{ scheme: 'bearer', params: {} }]],

@@ -3,7 +3,7 @@ import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY } from '../../src/command-table
 import { DEFAULTS } from '../../src/config.js';
 
 describe('the command table', () => {
-  it('doctor takes every option of the proxy, so that a host\'s arguments can be checked as they are', () => {
+  it("doctor takes every option of the proxy, so that a host's arguments can be checked as they are", () => {
     for (const name of PROXY.options) expect(COMMANDS.doctor.options, name).toContain(name);
   });
 
@@ -12,7 +12,7 @@ describe('the command table', () => {
     expect(new Set(PROXY.options).size).toBe(PROXY.options.length);
   });
 
-  it('the defaults shown in --help are the config\'s', () => {
+  it("the defaults shown in --help are the config's", () => {
     expect(OPTIONS.transport.default).toBe(DEFAULTS.transport);
     expect(OPTIONS.protocol.default).toBe(DEFAULTS.protocol);
     expect(OPTIONS.grant.default).toBe(DEFAULTS.grant);

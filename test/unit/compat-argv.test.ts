@@ -21,7 +21,11 @@ const VECTORS: Array<[string, string[], string[]]> = [
   ['--logLevel none = error', ['--sse', U, '--logLevel', 'none'], [U, '--transport', 'sse', '--log-level', 'error']],
   ['--logLevel info', ['--sse', U, '--logLevel', 'info'], [U, '--transport', 'sse', '--log-level', 'info']],
   ['--log-level none (kebab)', [U, '--log-level', 'none'], [U, '--log-level', 'error']],
-  ['supergateway --header array', ['--sse', U, '--header', 'A: 1', 'B: 2', '--oauth2Bearer', 't'], [U, '--transport', 'sse', '--header', 'A: 1', '--header', 'B: 2', '--oauth2Bearer', 't']],
+  [
+    'supergateway --header array',
+    ['--sse', U, '--header', 'A: 1', 'B: 2', '--oauth2Bearer', 't'],
+    [U, '--transport', 'sse', '--header', 'A: 1', '--header', 'B: 2', '--oauth2Bearer', 't'],
+  ],
   ['a URL after a header is no header', ['--header', 'A: 1', U], ['--header', 'A: 1', U]],
   ['--protocolVersion dropped', ['--sse', U, '--protocolVersion', '2024-11-05'], [U, '--transport', 'sse']],
   // mcp-remote
@@ -45,7 +49,11 @@ const VECTORS: Array<[string, string[], string[]]> = [
   ['--keep-alive', [U, '--keep-alive'], [U, '--keepalive', '30']],
   ['--ping-interval', [U, '--ping-interval', '15'], [U, '--keepalive', '15']],
   ['--keep-alive with --ping-interval', [U, '--keep-alive', '--ping-interval', '15'], [U, '--keepalive', '15']],
-  ['--header-file, --ignore-tool, --ipv4 are ours', [U, '--header-file', 'h.txt', '--ignore-tool', 'x*', '--ipv4'], [U, '--header-file', 'h.txt', '--ignore-tool', 'x*', '--ipv4']],
+  [
+    '--header-file, --ignore-tool, --ipv4 are ours',
+    [U, '--header-file', 'h.txt', '--ignore-tool', 'x*', '--ipv4'],
+    [U, '--header-file', 'h.txt', '--ignore-tool', 'x*', '--ipv4'],
+  ],
 ];
 
 describe('translateCompatArgv', () => {
@@ -59,13 +67,22 @@ describe('translateCompatArgv', () => {
     expect(notes.join('\n')).not.toContain('secret-t');
   });
 
-  it.each([['--stdio', 'cmd'], ['--port', '8000'], ['--baseUrl', 'http://x'], ['--ssePath', '/sse'], ['--messagePath', '/m'], ['--cors'], ['--healthEndpoint', '/h'], ['--stateful'], ['--sessionTimeout', '1'], ['--streamableHttpPath', '/mcp'], ['--outputTransport', 'ws']])(
-    'refuses supergateway server mode %s',
-    (...args) => {
-      expect(() => translateCompatArgv(['--sse', U, ...args])).toThrow(/does not serve a stdio server/);
-      expect(() => translateCompatArgv(['--sse', U, ...args])).toThrow(UsageError);
-    },
-  );
+  it.each([
+    ['--stdio', 'cmd'],
+    ['--port', '8000'],
+    ['--baseUrl', 'http://x'],
+    ['--ssePath', '/sse'],
+    ['--messagePath', '/m'],
+    ['--cors'],
+    ['--healthEndpoint', '/h'],
+    ['--stateful'],
+    ['--sessionTimeout', '1'],
+    ['--streamableHttpPath', '/mcp'],
+    ['--outputTransport', 'ws'],
+  ])('refuses supergateway server mode %s', (...args) => {
+    expect(() => translateCompatArgv(['--sse', U, ...args])).toThrow(/does not serve a stdio server/);
+    expect(() => translateCompatArgv(['--sse', U, ...args])).toThrow(UsageError);
+  });
 
   it('refuses --sse and --streamableHttp together', () => {
     expect(() => translateCompatArgv(['--sse', U, '--streamableHttp', U])).toThrow(/give one server/);

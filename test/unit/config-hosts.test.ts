@@ -6,7 +6,7 @@ import { splitSecrets } from '../../src/commands/entry-secrets.js';
 import { JsoncError } from '../../src/commands/jsonc-edit.js';
 import { emitCodexServer, readCodexServers, setCodexServer } from '../../src/commands/toml-edit.js';
 
-describe('hostConfigPaths: each host\'s documented file, per OS', () => {
+describe("hostConfigPaths: each host's documented file, per OS", () => {
   it('Linux (XDG for Claude Desktop and VS Code)', () => {
     expect(hostConfigPaths({ HOME: '/h' }, 'linux')).toEqual({
       cursor: '/h/.cursor/mcp.json',
@@ -16,7 +16,10 @@ describe('hostConfigPaths: each host\'s documented file, per OS', () => {
       windsurf: '/h/.codeium/windsurf/mcp_config.json',
       codex: '/h/.codex/config.toml',
     });
-    expect(hostConfigPaths({ HOME: '/h', XDG_CONFIG_HOME: '/x', CODEX_HOME: '/c' }, 'linux')).toMatchObject({ vscode: '/x/Code/User/mcp.json', codex: '/c/config.toml' });
+    expect(hostConfigPaths({ HOME: '/h', XDG_CONFIG_HOME: '/x', CODEX_HOME: '/c' }, 'linux')).toMatchObject({
+      vscode: '/x/Code/User/mcp.json',
+      codex: '/c/config.toml',
+    });
   });
 
   it('macOS (Application Support)', () => {
@@ -66,27 +69,53 @@ describe('secrets never inlined', () => {
     expect([...ref.variables]).toEqual([['MY_TOKEN', undefined]]);
   });
 
-  it('prints env references in each host\'s syntax, and none for Claude Desktop', () => {
+  it("prints env references in each host's syntax, and none for Claude Desktop", () => {
     const entry = { command: 'npx', args: ['-y', 'mcp-auth-proxy', 'https://x.example/mcp'], variables: ['MCP_AUTH_PROXY_BEARER'] };
     expect(printedBlock('cursor', 'x', entry, '/p')).toContain('"MCP_AUTH_PROXY_BEARER": "${env:MCP_AUTH_PROXY_BEARER}"');
     expect(printedBlock('claude-code', 'x', entry, '/p')).toContain('"MCP_AUTH_PROXY_BEARER": "${MCP_AUTH_PROXY_BEARER}"');
     expect(printedBlock('claude-desktop', 'x', entry, '/p')).not.toContain('"env"');
     expect(printedBlock('vscode', 'x', entry, '/p')).toContain('"type": "stdio"');
     expect(printedBlock('codex', 'x', entry, '/p')).toContain('env_vars = ["MCP_AUTH_PROXY_BEARER"]');
-    expect(claudeAddCommand('x', entry)).toBe("claude mcp add --scope user --transport stdio -e 'MCP_AUTH_PROXY_BEARER=${MCP_AUTH_PROXY_BEARER}' x -- npx -y mcp-auth-proxy https://x.example/mcp");
+    expect(claudeAddCommand('x', entry)).toBe(
+      "claude mcp add --scope user --transport stdio -e 'MCP_AUTH_PROXY_BEARER=${MCP_AUTH_PROXY_BEARER}' x -- npx -y mcp-auth-proxy https://x.example/mcp",
+    );
   });
 });
 
 const U = 'https://mcp.example.com/mcp';
 
 describe('newEntry: the options after --', () => {
-  it('takes mcp-remote\'s and supergateway\'s spellings and writes ours, secrets still out of args', () => {
-    const { entry, literals } = newEntry(U, ['--host', 'localhost', '--disable-cookies', '--keep-alive', '--authorize-param', 'prompt=consent', '--oauth2-bearer', 'tok-1234', '--logLevel', 'none']);
-    expect(entry.args).toEqual(['-y', 'mcp-auth-proxy', U, '--callback-host', 'localhost', '--no-cookies', '--keepalive', '30', '--authorize-param', 'prompt=consent', '--log-level', 'error']);
+  it("takes mcp-remote's and supergateway's spellings and writes ours, secrets still out of args", () => {
+    const { entry, literals } = newEntry(U, [
+      '--host',
+      'localhost',
+      '--disable-cookies',
+      '--keep-alive',
+      '--authorize-param',
+      'prompt=consent',
+      '--oauth2-bearer',
+      'tok-1234',
+      '--logLevel',
+      'none',
+    ]);
+    expect(entry.args).toEqual([
+      '-y',
+      'mcp-auth-proxy',
+      U,
+      '--callback-host',
+      'localhost',
+      '--no-cookies',
+      '--keepalive',
+      '30',
+      '--authorize-param',
+      'prompt=consent',
+      '--log-level',
+      'error',
+    ]);
     expect(literals).toEqual(['MCP_AUTH_PROXY_BEARER']);
   });
 
-  it('refuses supergateway\'s server modes and options neither tool has', () => {
+  it("refuses supergateway's server modes and options neither tool has", () => {
     expect(() => newEntry(U, ['--stdio', 'uvx mcp-server-git'])).toThrow(/does not serve a stdio server/);
     expect(() => newEntry(U, ['--frobnicate'])).toThrow(/--frobnicate \(after --\) is not an option/);
   });
@@ -128,7 +157,11 @@ describe('Codex config.toml', () => {
   });
 
   it('replaces one table (with its sub-tables), every other line as it was', () => {
-    const table = emitCodexServer('linear', { command: 'npx', args: ['-y', 'mcp-auth-proxy', 'https://mcp.linear.app/sse'], extra: { startup_timeout_sec: 20 } });
+    const table = emitCodexServer('linear', {
+      command: 'npx',
+      args: ['-y', 'mcp-auth-proxy', 'https://mcp.linear.app/sse'],
+      extra: { startup_timeout_sec: 20 },
+    });
     const out = setCodexServer(file, 'linear', table);
     const lines = file.split('\n');
     expect(out).toBe([...lines.slice(0, 3), ...table.trimEnd().split('\n'), ...lines.slice(13)].join('\n'));

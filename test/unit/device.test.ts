@@ -1,7 +1,14 @@
 // RFC 8628 at the boundary: the device authorization response is validated before anything is
 // shown, and the polling loop ends as the token endpoint says (pending, slow_down, denied, expired).
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEVICE_GRANT, deviceFlowSupported, parseDeviceAuthorization, pollDeviceToken, requestDeviceAuthorization, type DeviceAuthorization } from '../../src/auth/device.js';
+import {
+  DEVICE_GRANT,
+  deviceFlowSupported,
+  parseDeviceAuthorization,
+  pollDeviceToken,
+  requestDeviceAuthorization,
+  type DeviceAuthorization,
+} from '../../src/auth/device.js';
 import type { AuthServerMetadata } from '../../src/auth/discovery.js';
 import { buildNetwork } from '../../src/config.js';
 import { ProxyError } from '../../src/errors.js';
@@ -29,7 +36,9 @@ describe('parseDeviceAuthorization', () => {
     expect(parseDeviceAuthorization({ ...valid, interval: 0 }, local).intervalS).toBe(1);
     // Google's spelling.
     const { verification_uri: _u, ...google } = valid;
-    expect(parseDeviceAuthorization({ ...google, verification_url: 'https://www.google.com/device' }, local).verificationUri.href).toBe('https://www.google.com/device');
+    expect(parseDeviceAuthorization({ ...google, verification_url: 'https://www.google.com/device' }, local).verificationUri.href).toBe(
+      'https://www.google.com/device',
+    );
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -51,7 +60,8 @@ describe('parseDeviceAuthorization', () => {
 });
 
 describe('deviceFlowSupported', () => {
-  const as = (device: string | undefined, grants: string[] | undefined) => ({ deviceAuthorizationEndpoint: device ? new URL(device) : undefined, grantTypes: grants }) as AuthServerMetadata;
+  const as = (device: string | undefined, grants: string[] | undefined) =>
+    ({ deviceAuthorizationEndpoint: device ? new URL(device) : undefined, grantTypes: grants }) as AuthServerMetadata;
   it('needs the endpoint, and the grant when grant_types_supported is listed', () => {
     expect(deviceFlowSupported(as('https://as/device', undefined))).toBe(true);
     expect(deviceFlowSupported(as('https://as/device', ['authorization_code', DEVICE_GRANT]))).toBe(true);
@@ -81,7 +91,11 @@ describe('pollDeviceToken', () => {
     ...over,
   });
   const client = { clientId: 'cli', clientSecret: undefined, method: 'none' };
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as ProxyError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as ProxyError,
+    );
 
   it('keeps polling while authorization_pending, then returns the tokens; sends the grant, code, client and resource', async () => {
     const { url, polls } = await tokenEndpoint([
@@ -91,17 +105,30 @@ describe('pollDeviceToken', () => {
     const tokens = await pollDeviceToken(http, url, client, device(), { resource: 'https://mcp.example/mcp', timeoutMs: 10_000, clock });
     expect(tokens).toMatchObject({ accessToken: 'at', refreshToken: 'rt' });
     expect(polls).toHaveLength(2);
-    expect(Object.fromEntries(polls[0]!.form)).toEqual({ grant_type: DEVICE_GRANT, device_code: 'dc-1', resource: 'https://mcp.example/mcp', client_id: 'cli' });
+    expect(Object.fromEntries(polls[0]!.form)).toEqual({
+      grant_type: DEVICE_GRANT,
+      device_code: 'dc-1',
+      resource: 'https://mcp.example/mcp',
+      client_id: 'cli',
+    });
     expect(polls[1]!.at - polls[0]!.at).toBeGreaterThanOrEqual(950);
   });
 
   it('access_denied → AUTH_DENIED; expired_token → AUTH_TIMEOUT; any other error → AUTH_TOKEN', async () => {
     let { url } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_DENIED' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({
+      code: 'AUTH_DENIED',
+    });
     ({ url } = await tokenEndpoint([[400, { error: 'expired_token' }]]));
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_TIMEOUT', oauthError: 'expired_token' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({
+      code: 'AUTH_TIMEOUT',
+      oauthError: 'expired_token',
+    });
     ({ url } = await tokenEndpoint([[400, { error: 'invalid_grant', error_description: 'nope' }]]));
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({ code: 'AUTH_TOKEN', oauthError: 'invalid_grant' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 5_000, clock }))).toMatchObject({
+      code: 'AUTH_TOKEN',
+      oauthError: 'invalid_grant',
+    });
   });
 
   it('stops at expires_in when it comes before the timeout, and says the code expired', async () => {
@@ -131,7 +158,9 @@ describe('pollDeviceToken', () => {
   it('declined: AUTH_DENIED at the next poll', async () => {
     const { url, polls } = await tokenEndpoint([[400, { error: 'access_denied' }]]);
     const declinedAt = clock.now();
-    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 20_000, clock }))).toMatchObject({ code: 'AUTH_DENIED' });
+    expect(await failure(pollDeviceToken(http, url, client, device(), { resource: undefined, timeoutMs: 20_000, clock }))).toMatchObject({
+      code: 'AUTH_DENIED',
+    });
     expect(clock.now() - declinedAt).toBeLessThan(3_000);
     expect(polls.length).toBe(1);
   });
@@ -150,12 +179,24 @@ describe('pollDeviceToken', () => {
 });
 
 describe('requestDeviceAuthorization', () => {
-  it('sends --authorize-param (e.g. Auth0 audience) with the flow\'s own parameters', async () => {
+  it("sends --authorize-param (e.g. Auth0 audience) with the flow's own parameters", async () => {
     const endpoint = await startFormEndpoint('/device', scripted([[200, valid]]));
     const as = { issuer: 'http://127.0.0.1', deviceAuthorizationEndpoint: endpoint.url } as unknown as AuthServerMetadata;
     const client = { clientId: 'cli', clientSecret: undefined, method: 'none' };
-    await requestDeviceAuthorization(http, as, client, { scope: 'openid', resource: 'https://mcp.example/mcp', extra: { audience: 'https://api.example.com', organization: 'org_1' } }, { allowHttp: true });
+    await requestDeviceAuthorization(
+      http,
+      as,
+      client,
+      { scope: 'openid', resource: 'https://mcp.example/mcp', extra: { audience: 'https://api.example.com', organization: 'org_1' } },
+      { allowHttp: true },
+    );
     const form = endpoint.posts[0]!.form;
-    expect(Object.fromEntries(form)).toMatchObject({ audience: 'https://api.example.com', organization: 'org_1', scope: 'openid', resource: 'https://mcp.example/mcp', client_id: 'cli' });
+    expect(Object.fromEntries(form)).toMatchObject({
+      audience: 'https://api.example.com',
+      organization: 'org_1',
+      scope: 'openid',
+      resource: 'https://mcp.example/mcp',
+      client_id: 'cli',
+    });
   });
 });

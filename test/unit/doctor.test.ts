@@ -106,7 +106,10 @@ describe('failure: every error becomes a ✗ with a fix; authorization problems 
 describe('refusal', () => {
   const url = new URL('https://mcp.example.com/mcp');
   it('names what the server said, never what was sent', () => {
-    const refused = refusal({ status: 401, wwwAuthenticate: ['Bearer error="invalid_token", error_description="expired"'], url, sent: 'Bearer s3cr3t-token' }, 'oauth');
+    const refused = refusal(
+      { status: 401, wwwAuthenticate: ['Bearer error="invalid_token", error_description="expired"'], url, sent: 'Bearer s3cr3t-token' },
+      'oauth',
+    );
     expect(refused.code).toBe('UNAUTHORIZED');
     expect(refused.message).toContain('stored access token');
     expect(refused.message).toContain('invalid_token: "expired"');

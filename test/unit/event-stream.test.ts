@@ -15,7 +15,8 @@ async function read(text: string, size: number, maxBytes = 1 << 20): Promise<{ e
 }
 
 describe('readEventStream', () => {
-  const stream = ': comment\r\nevent: message\r\nid: 7\r\ndata: {"a":\r\ndata:1}\r\n\r\nretry: 250\rdata: é€😀\r\rid: 8\ndata\n\nid: 9\n\nevent: endpoint\ndata:  /x?y=1\n\ndata: unfinished';
+  const stream =
+    ': comment\r\nevent: message\r\nid: 7\r\ndata: {"a":\r\ndata:1}\r\n\r\nretry: 250\rdata: é€😀\r\rid: 8\ndata\n\nid: 9\n\nevent: endpoint\ndata:  /x?y=1\n\ndata: unfinished';
   for (const size of [1, 2, 5, 1000]) {
     it(`parses events, fields, CR / LF / CRLF line ends and split characters (chunks of ${size} bytes)`, async () => {
       const { events, retries } = await read(stream, size);

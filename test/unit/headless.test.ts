@@ -50,7 +50,11 @@ describe('a pasted redirect', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (notices.push(String(chunk)), true));
     callback = await CallbackServer.start({});
     const exchanged: string[] = [];
-    const done = callback.wait({ state: 's-1', issuer: 'https://as.example', issRequired: false }, async (code) => void exchanged.push(code), AbortSignal.timeout(5_000));
+    const done = callback.wait(
+      { state: 's-1', issuer: 'https://as.example', issRequired: false },
+      async (code) => void exchanged.push(code),
+      AbortSignal.timeout(5_000),
+    );
     const input = new PassThrough();
     const stop = acceptPastedRedirects(callback, input);
     const said = async (re: RegExp) => vi.waitFor(() => expect(notices.join('')).toMatch(re));

@@ -56,12 +56,15 @@ describe('the ID token', () => {
   });
 });
 
-describe('renewal by the ID token\'s exp', () => {
+describe("renewal by the ID token's exp", () => {
   it('an access token valid for an hour is refreshed when the ID token is about to expire', async () => {
     const clock = new ManualClock();
     const idToken = (lifeS: number, n: number) => jwt({ iss: ISSUER, aud: 'cli', exp: Math.floor(clock.now() / 1000) + lifeS, n });
     const second = idToken(3600, 2);
-    const token = await startFormEndpoint('/token', scripted([[200, { access_token: 'at-2', id_token: second, token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' }]]));
+    const token = await startFormEndpoint(
+      '/token',
+      scripted([[200, { access_token: 'at-2', id_token: second, token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt-2' }]]),
+    );
     const store = new TokenStore(tempDir('mcp-auth-proxy-id-token-'));
     const first = idToken(8, 1);
     await store.writeServer({

@@ -13,7 +13,11 @@ function scan(text: string, size: number): JsonStreamScanner {
 
 describe('JsonStreamScanner', () => {
   const cases: Array<[string, string, { id: unknown; response: boolean; method: boolean }]> = [
-    ['id last, as the SDK writes it', '{"result":{"content":[{"text":"a \\"id\\": 9, \\\\"}]},"jsonrpc":"2.0","id":42}', { id: 42, response: true, method: false }],
+    [
+      'id last, as the SDK writes it',
+      '{"result":{"content":[{"text":"a \\"id\\": 9, \\\\"}]},"jsonrpc":"2.0","id":42}',
+      { id: 42, response: true, method: false },
+    ],
     ['id first, string id with escapes', '{"jsonrpc":"2.0","id":"a\\"b,}","error":{"code":1,"message":"m"}}', { id: 'a"b,}', response: true, method: false }],
     ['a request', '{ "method" : "x", "params": {"id": 5, "result": 1}, "id" : -1.5e2 }', { id: -150, response: false, method: true }],
     ['nested keys named id do not count', '{"result":{"id":7,"error":{}},"id":null}', { id: null, response: true, method: false }],

@@ -131,7 +131,11 @@ describe('appendJsoncItem (VS Code inputs)', () => {
   it.each([
     ['a missing array is created', '{\n  "servers": {}\n}\n', '{\n  "servers": {},\n  "inputs": [\n    {\n      "id": "x"\n    }\n  ]\n}\n'],
     ['an empty array', '{\n  "inputs": [],\n}\n', '{\n  "inputs": [\n    {\n      "id": "x"\n    }\n  ],\n}\n'],
-    ['after the last item, comment kept', '{\n  "inputs": [\n    {"id": "a"} // first\n  ]\n}', '{\n  "inputs": [\n    {"id": "a"}, // first\n    {\n      "id": "x"\n    }\n  ]\n}'],
+    [
+      'after the last item, comment kept',
+      '{\n  "inputs": [\n    {"id": "a"} // first\n  ]\n}',
+      '{\n  "inputs": [\n    {"id": "a"}, // first\n    {\n      "id": "x"\n    }\n  ]\n}',
+    ],
     ['trailing comma kept', '{"inputs": [{"id": "a"},]}', '{"inputs": [{"id": "a"}, {\n  "id": "x"\n},]}'],
   ])('%s', (_what, input, expected) => {
     expect(appendJsoncItem(input, ['inputs'], I)).toBe(expected);

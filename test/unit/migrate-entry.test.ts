@@ -3,7 +3,6 @@ import { migrateEntry, type Migration, type NotMigrated } from '../../src/comman
 
 import { PEER_ENTRIES, U } from '../fixtures/peer-entries.js';
 
-
 describe('migrateEntry: real-world peer entries', () => {
   it.each(PEER_ENTRIES)('%s', (_what, entry, command, args, env, note) => {
     const m = migrateEntry(entry) as Migration;
@@ -15,7 +14,8 @@ describe('migrateEntry: real-world peer entries', () => {
     if (note) expect(m.notes.join('\n')).toMatch(note);
     for (const [key, value] of Object.entries(entry)) if (!['command', 'args', 'env'].includes(key)) expect(m.entry[key]).toEqual(value);
     // No literal secret is left in args.
-    for (const literal of Object.values(env ?? {})) if (!literal.includes('...') && !literal.startsWith('Bearer')) expect(JSON.stringify(m.entry['args'])).not.toContain(literal);
+    for (const literal of Object.values(env ?? {}))
+      if (!literal.includes('...') && !literal.startsWith('Bearer')) expect(JSON.stringify(m.entry['args'])).not.toContain(literal);
   });
 
   it('leaves entries that run something else alone', () => {
@@ -29,19 +29,32 @@ describe('migrateEntry: real-world peer entries', () => {
     const local = migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--stdio', 'uvx mcp-server-git', '--port', '8000'] }) as NotMigrated;
     expect(local.tool).toBe('supergateway');
     expect(local.skipped).toMatch(/^--stdio is one of supergateway's server options; .*does not serve a stdio server/);
-    expect((migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--sse', U, '--outputTransport', 'ws'] }) as NotMigrated).skipped).toMatch(/^--outputTransport ws asks for a server on ws/);
+    expect((migrateEntry({ command: 'npx', args: ['-y', 'supergateway', '--sse', U, '--outputTransport', 'ws'] }) as NotMigrated).skipped).toMatch(
+      /^--outputTransport ws asks for a server on ws/,
+    );
   });
 
   it('refuses, with the reason, an entry whose option neither tool nor the proxy knows (not dropped silently)', () => {
-    expect(migrateEntry({ command: 'npx', args: ['mcp-remote', U, '--frobnicate', 'x'] })).toEqual({ tool: 'mcp-remote', skipped: "--frobnicate is neither mcp-remote's option nor mcp-auth-proxy's; rewrite this entry by hand" });
+    expect(migrateEntry({ command: 'npx', args: ['mcp-remote', U, '--frobnicate', 'x'] })).toEqual({
+      tool: 'mcp-remote',
+      skipped: "--frobnicate is neither mcp-remote's option nor mcp-auth-proxy's; rewrite this entry by hand",
+    });
     expect(migrateEntry({ command: 'npx', args: ['mcp-remote', '--debug'] })).toEqual({ tool: 'mcp-remote', skipped: 'no server URL found in its arguments' });
   });
 
-  it('puts the server URL first, wherever supergateway\'s --sse came', () => {
-    expect((migrateEntry({ command: 'npx', args: ['supergateway', '--header', 'X-A: 1', '--sse', U] }) as Migration).entry['args']).toEqual(['-y', 'mcp-auth-proxy', U, '--header', 'X-A: 1', '--transport', 'sse']);
+  it("puts the server URL first, wherever supergateway's --sse came", () => {
+    expect((migrateEntry({ command: 'npx', args: ['supergateway', '--header', 'X-A: 1', '--sse', U] }) as Migration).entry['args']).toEqual([
+      '-y',
+      'mcp-auth-proxy',
+      U,
+      '--header',
+      'X-A: 1',
+      '--transport',
+      'sse',
+    ]);
   });
 
-  it('adds -y to npx, which would otherwise ask on the host\'s stdin', () => {
+  it("adds -y to npx, which would otherwise ask on the host's stdin", () => {
     expect((migrateEntry({ command: 'npx', args: ['mcp-remote', U] }) as Migration).entry['args']).toEqual(['-y', 'mcp-auth-proxy', U]);
   });
 });

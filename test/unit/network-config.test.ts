@@ -34,7 +34,14 @@ const two = makeTestPki({ caName: 'two' });
 describe('network options', () => {
   it('defaults: Node CAs only, 30 s to connect, any address family, no keepalive, no ignored tools', () => {
     const config = buildConfig('https://example.com/mcp', {}, {});
-    expect(config.network).toEqual({ caFile: undefined, caCertificates: undefined, connectTimeoutMs: DEFAULTS.connectTimeoutSeconds * 1000, ipv4: false, headersTimeoutMs: 0, bodyTimeoutMs: 0 });
+    expect(config.network).toEqual({
+      caFile: undefined,
+      caCertificates: undefined,
+      connectTimeoutMs: DEFAULTS.connectTimeoutSeconds * 1000,
+      ipv4: false,
+      headersTimeoutMs: 0,
+      bodyTimeoutMs: 0,
+    });
     expect(DEFAULTS.connectTimeoutSeconds).toBe(30);
     expect(config.keepaliveMs).toBeUndefined();
     expect(config.ignoreTools).toEqual([]);

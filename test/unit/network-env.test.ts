@@ -8,7 +8,11 @@ describe('buildNetwork environment', () => {
   it.each([
     ['none set', {}, undefined],
     ['both cases kept, others ignored', { HTTPS_PROXY: 'http://s:1', no_proxy: 'a', PATH: '/bin' }, { HTTPS_PROXY: 'http://s:1', no_proxy: 'a' }],
-    ['an empty value is kept (it hides the upper-case one, as in undici)', { https_proxy: '', HTTPS_PROXY: 'http://s:1' }, { https_proxy: '', HTTPS_PROXY: 'http://s:1' }],
+    [
+      'an empty value is kept (it hides the upper-case one, as in undici)',
+      { https_proxy: '', HTTPS_PROXY: 'http://s:1' },
+      { https_proxy: '', HTTPS_PROXY: 'http://s:1' },
+    ],
     ['NO_PROXY alone', { NO_PROXY: '*' }, { NO_PROXY: '*' }],
   ])('proxy variables: %s', (_name, env, expected) => {
     expect(buildNetwork({}, env).proxyVariables).toEqual(expected);

@@ -10,7 +10,11 @@ describe('readOAuthError', () => {
     ['no error field', { error_description: 'x' }, undefined],
     ['error not a string', { error: 42 }, undefined],
     ['error only', { error: 'invalid_grant' }, { error: 'invalid_grant', description: undefined, uri: undefined }],
-    ['all fields', { error: 'invalid_client', error_description: 'unknown client', error_uri: 'https://as.example/errors#client' }, { error: 'invalid_client', description: 'unknown client', uri: 'https://as.example/errors#client' }],
+    [
+      'all fields',
+      { error: 'invalid_client', error_description: 'unknown client', error_uri: 'https://as.example/errors#client' },
+      { error: 'invalid_client', description: 'unknown client', uri: 'https://as.example/errors#client' },
+    ],
     ['description not a string', { error: 'e', error_description: ['x'] }, { error: 'e', description: undefined, uri: undefined }],
     ['error_uri not http(s)', { error: 'e', error_uri: 'javascript:alert(1)' }, { error: 'e', description: undefined, uri: undefined }],
     ['error_uri relative', { error: 'e', error_uri: '/errors' }, { error: 'e', description: undefined, uri: undefined }],
@@ -32,7 +36,13 @@ describe('acceptedAnswer', () => {
   });
 
   it('throws the endpoint code with the status and the OAuth error code', () => {
-    const refused = (): unknown => acceptedAnswer(answer(400, { error: 'invalid_grant', error_description: 'expired' }), [200], 'AUTH_TOKEN', ({ oauth }) => `refused (${oauth?.error}: ${oauth?.description})`);
+    const refused = (): unknown =>
+      acceptedAnswer(
+        answer(400, { error: 'invalid_grant', error_description: 'expired' }),
+        [200],
+        'AUTH_TOKEN',
+        ({ oauth }) => `refused (${oauth?.error}: ${oauth?.description})`,
+      );
     expect(refused).toThrow(ProxyError);
     expect(refused).toThrow('refused (invalid_grant: expired)');
     try {

@@ -22,7 +22,10 @@ const authorization = async (authorizer: OAuthAuthorizer): Promise<string | unde
 /** An authorizer whose store holds `tokens`, issued now by the clock and living `lifetimeMs`. */
 async function signedIn(kind: 'user' | 'client_credentials', lifetimeMs: number) {
   const clock = new ManualClock();
-  const token = await startFormEndpoint('/token', scripted([[200, { access_token: 'at-2', token_type: 'Bearer', expires_in: 3600, refresh_token: kind === 'user' ? 'rt-2' : undefined }]]));
+  const token = await startFormEndpoint(
+    '/token',
+    scripted([[200, { access_token: 'at-2', token_type: 'Bearer', expires_in: 3600, refresh_token: kind === 'user' ? 'rt-2' : undefined }]]),
+  );
   const store = new TokenStore(tempDir('mcp-auth-proxy-renewal-'));
   const record: ServerRecord = {
     server: SERVER,
@@ -33,7 +36,13 @@ async function signedIn(kind: 'user' | 'client_credentials', lifetimeMs: number)
     requestedScope: undefined,
     tokenEndpoint: token.url.href,
     revocationEndpoint: undefined,
-    tokens: { accessToken: 'at-1', refreshToken: kind === 'user' ? 'rt-1' : undefined, issuedAt: clock.now(), expiresAt: clock.now() + lifetimeMs, scope: undefined },
+    tokens: {
+      accessToken: 'at-1',
+      refreshToken: kind === 'user' ? 'rt-1' : undefined,
+      issuedAt: clock.now(),
+      expiresAt: clock.now() + lifetimeMs,
+      scope: undefined,
+    },
     ...(kind === 'client_credentials' && { grant: 'client_credentials' as const }),
     updatedAt: clock.now(),
   };

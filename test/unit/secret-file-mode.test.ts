@@ -54,6 +54,8 @@ describe.skipIf(process.platform === 'win32')('secret file modes', () => {
     const raw = { grant: 'client_credentials', clientId: 'c' };
     expect(stderrOf(() => buildConfig(URL_, { ...raw, clientKey: readable }, {}))).toContain(`--client-key ${readable} is readable by its group (mode 0640)`);
     const writable = file('w.pem', key, 0o666);
-    expect(() => buildConfig(URL_, { ...raw, clientKey: writable }, {})).toThrow(expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`chmod 600 '${writable}'`) }));
+    expect(() => buildConfig(URL_, { ...raw, clientKey: writable }, {})).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_FILE', message: expect.stringContaining(`chmod 600 '${writable}'`) }),
+    );
   });
 });

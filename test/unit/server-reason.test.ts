@@ -6,7 +6,11 @@ import { isLostSession400, saysSessionUnknown } from '../../src/transport/sessio
 
 describe('serverReason', () => {
   it.each([
-    ['a JSON-RPC error', '{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Bad Request: No valid session ID provided"}}', 'Bad Request: No valid session ID provided'],
+    [
+      'a JSON-RPC error',
+      '{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Bad Request: No valid session ID provided"}}',
+      'Bad Request: No valid session ID provided',
+    ],
     ['an OAuth error with a description', '{"error":"insufficient_scope","error_description":"needs tools:write"}', 'insufficient_scope: needs tools:write'],
     ['an OAuth error alone', '{"error":"invalid_token"}', 'invalid_token'],
     ['a {"message"} body', '{"message":"rate limited"}', 'rate limited'],
@@ -39,9 +43,12 @@ describe('a 400 as a lost session', () => {
   const noSession = '{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"Bad Request: No valid session ID provided"}}';
   const noProbe = () => Promise.reject(new Error('not asked'));
 
-  it.each(['Bad Request: No valid session ID provided', 'Session not found', 'Invalid or missing session ID', 'Unknown session'])('"%s" says the session is unknown', (message) => {
-    expect(saysSessionUnknown(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }), json)).toBe(true);
-  });
+  it.each(['Bad Request: No valid session ID provided', 'Session not found', 'Invalid or missing session ID', 'Unknown session'])(
+    '"%s" says the session is unknown',
+    (message) => {
+      expect(saysSessionUnknown(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message } }), json)).toBe(true);
+    },
+  );
 
   it('only for a session id that had worked', async () => {
     const answer = { status: 400, body: noSession, contentType: json };

@@ -15,9 +15,12 @@ describe('--authorize-param', () => {
     });
   });
 
-  it.each(['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource'])('refuses the flow-owned %s', (key) => {
-    expect(() => parseAuthorizeParams([`${key}=x`])).toThrow(new RegExp(`cannot set "${key}"`));
-  });
+  it.each(['client_id', 'redirect_uri', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'scope', 'resource'])(
+    'refuses the flow-owned %s',
+    (key) => {
+      expect(() => parseAuthorizeParams([`${key}=x`])).toThrow(new RegExp(`cannot set "${key}"`));
+    },
+  );
 
   it('refuses a value without a key', () => {
     expect(() => parseAuthorizeParams(['offline'])).toThrow(/key=value/);
@@ -61,7 +64,10 @@ describe('the callback, the success page, registration metadata', () => {
   });
 
   it('merges --client-name over the static metadata, validating fields', () => {
-    expect(buildSignIn({ clientName: 'Mine', staticOauthClientMetadata: '{"logo_uri":"https://x.example/l.png","client_name":"Theirs"}' }, {}, false).registrationMetadata).toEqual({
+    expect(
+      buildSignIn({ clientName: 'Mine', staticOauthClientMetadata: '{"logo_uri":"https://x.example/l.png","client_name":"Theirs"}' }, {}, false)
+        .registrationMetadata,
+    ).toEqual({
       logo_uri: 'https://x.example/l.png',
       client_name: 'Mine',
     });

@@ -34,7 +34,14 @@ describe('relativeTime', () => {
 describe('summary', () => {
   it('a valid token: expiry in the future, granted scope, no token values and no query string', () => {
     const s = summary(record({ expiresAt: NOW + 53 * 60_000, refreshToken: 'rt-SECRET-789', scope: 'read' }), NOW);
-    expect(s).toMatchObject({ server: 'https://mcp.example/mcp', accessToken: 'valid', expiresIn: 3180, refreshToken: true, scope: 'read', expiresAt: '2026-01-01T12:53:00.000Z' });
+    expect(s).toMatchObject({
+      server: 'https://mcp.example/mcp',
+      accessToken: 'valid',
+      expiresIn: 3180,
+      refreshToken: true,
+      scope: 'read',
+      expiresAt: '2026-01-01T12:53:00.000Z',
+    });
     expect(expiry(s)).toBe('in 53 min');
     const text = JSON.stringify(s) + describeRecord('Signed in to', record({ expiresAt: NOW + 1000, refreshToken: 'rt-SECRET-789' }));
     expect(text).not.toMatch(/SECRET/);
