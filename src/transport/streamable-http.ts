@@ -19,7 +19,7 @@ import {
 import { log } from '../log.js';
 import { BOUNDS, clampMs } from '../duration-bounds.js';
 import { authorizedRequest } from '../http/authorized-request.js';
-import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits } from './bounded-read.js';
+import { defaultLimits, MessageTooLarge, readMessageBody, type MessageLimits, type StreamClaim } from './bounded-read.js';
 import type { JsonStreamScanner } from './json-stream-scanner.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
@@ -240,16 +240,13 @@ export class StreamableHttpTransport implements RemoteTransport {
       try {
         // A large response on the stream of this request's POST goes to it as a stream (issue 13).
         const claim = waiter?.acceptsStream ? (scan: JsonStreamScanner) => this.waiters.claim(scan, waiter) : undefined;
-        await readEventStream(
+        await this.readEvents(
           res.body,
-          {
-            onEvent: (event) => {
-              if (event.id) lastEventId = event.id;
-              if (this.handleEvent(event)) progressed = true;
-            },
-            onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
+          (event) => {
+            if (event.id) lastEventId = event.id;
+            if (this.handleEvent(event)) progressed = true;
           },
-          { limits: this.limits, claim },
+          claim,
         );
       } catch (error) {
         if (signal?.aborted || this.closed) throw signal?.reason ?? error;
@@ -330,17 +327,10 @@ export class StreamableHttpTransport implements RemoteTransport {
         if (res.status !== 200 || mediaType(res.header('content-type')) !== 'text/event-stream') {
           throw await statusError(res, 'GET');
         }
-        await readEventStream(
-          res.body,
-          {
-            onEvent: (event) => {
-              if (event.id) lastEventId = event.id;
-              if (this.handleEvent(event)) progressed = true;
-            },
-            onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)),
-          },
-          { limits: this.limits },
-        );
+        await this.readEvents(res.body, (event) => {
+          if (event.id) lastEventId = event.id;
+          if (this.handleEvent(event)) progressed = true;
+        });
         failures = 0;
       } catch (error) {
         if (signal.aborted) return;
@@ -353,6 +343,11 @@ export class StreamableHttpTransport implements RemoteTransport {
       const backoff = failures === 0 ? this.retryMs : Math.min(this.retryMs * 2 ** (failures - 1), MAX_RETRY_MS);
       await delay(backoff, undefined, { signal }).catch(() => undefined);
     }
+  }
+
+  /** Reads one SSE body (a POST's answer or the GET stream), honouring its `retry:` (clamped: duration-bounds.ts). */
+  private readEvents(body: HttpResponse['body'], onEvent: (event: ServerSentEvent) => void, claim?: StreamClaim): Promise<void> {
+    return readEventStream(body, { onEvent, onRetry: (ms) => (this.retryMs = clampMs(ms, BOUNDS.sseRetry)) }, { limits: this.limits, claim });
   }
 
   /** A whole body, held (never streamed), within --max-message-mb. */
