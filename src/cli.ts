@@ -1,6 +1,7 @@
 /**
- * The command line's wiring: the table of commands and options (command-table.ts) registered with
- * commander, dispatch, and exit codes. The only place that calls process.exit.
+ * The command line's wiring: the tables of commands (command-table.ts) and options
+ * (option-table.ts) registered with commander, dispatch, and exit codes. The only place that calls
+ * process.exit.
  * `mcp-auth-proxy <server-url>` runs the proxy; the commands `login`, `logout`, `status` and
  * `token` manage the stored credentials; `doctor` checks a server end to end; `config` writes
  * hosts' entries. Each run loads only
@@ -11,10 +12,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import { joinSplitHeaders } from './argv.js';
 import { translateCompatArgv } from './compat-argv.js';
-import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY, type CommandName, type OptionName, type OptionSpec } from './command-table.js';
+import { COMMAND_NAMES, COMMANDS, PROXY, type CommandName } from './command-table.js';
 import type { RawOptions } from './config.js';
 import { isAuthProblem, UsageError } from './errors.js';
 import { addSecret, redact } from './log.js';
+import { OPTIONS, type OptionName, type OptionSpec } from './option-table.js';
 import { VERSION } from './version.js';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, auth: 3 } as const;

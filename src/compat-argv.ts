@@ -8,8 +8,8 @@
  * Checked against supergateway 4.0 (yargs: camelCase and kebab-case both accepted, `--flag=value`
  * too) and mcp-remote 0.1.x (`<url> [callback-port]` positionals).
  */
-import { OPTIONS, type OptionSpec } from './command-table.js';
 import { UsageError } from './errors.js';
+import { OPTIONS, type OptionSpec } from './option-table.js';
 
 export interface CompatArgv {
   argv: string[];

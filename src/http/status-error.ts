@@ -56,3 +56,11 @@ export async function statusError(res: HttpResponse, method: string, body?: stri
     { status: res.status, serverMessage: serverReason(text, res.header('content-type')) },
   );
 }
+
+/** An error status whose JSON body was not the answer to `what` (a method name): the status, with the server's reason. */
+export function answeredWithStatus(status: number, serverMessage: string | undefined, what: string): ProxyError {
+  return new ProxyError('REMOTE_HTTP_STATUS', `the server answered ${status}${serverMessage ? ` with "${serverMessage}"` : ''} to ${what}`, {
+    status,
+    serverMessage,
+  });
+}

@@ -7,7 +7,10 @@
  * server says it is the session it does not know: in the body, or else in its answer to a GET
  * with that session id (any other 400 is the request's own fault and is reported as such).
  */
+import { authorizedRequest } from '../http/authorized-request.js';
+import type { HttpResponse } from '../http/client.js';
 import { serverReason } from '../http/server-reason.js';
+import type { RemoteEndpoint } from './remote-transport.js';
 
 // "No valid session ID provided", "Invalid or missing session ID", "Session not found",
 // "Unknown session", "session expired", "Mcp-Session-Id header is required".
@@ -41,4 +44,19 @@ export async function isLostSession400(
   const get = await probe().catch(() => undefined);
   if (!get) return false;
   return get.status === 404 || (get.status === 400 && saysSessionUnknown(get.body, get.contentType));
+}
+
+/** The GET that asks whether the server knows the session in `headers`: a 200 (its stream, closed at once) says it does. */
+export async function probeSessionWithGet(
+  endpoint: RemoteEndpoint,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  readBody: (res: HttpResponse) => Promise<string>,
+): Promise<SessionProbe> {
+  const res = await authorizedRequest(endpoint, { url: endpoint.url, method: 'GET', headers, signal });
+  if (res.status === 200) {
+    res.body.destroy(); // the session's stream: it is alive
+    return { status: 200, body: '', contentType: undefined };
+  }
+  return { status: res.status, body: await readBody(res).catch(() => ''), contentType: res.header('content-type') };
 }

@@ -24,10 +24,11 @@ import type { JsonStreamScanner } from './json-stream-scanner.js';
 import { mediaType, readEventStream, type ServerSentEvent } from './event-stream.js';
 import type { HttpResponse } from '../http/client.js';
 import { serverReason } from '../http/server-reason.js';
-import { statusError } from '../http/status-error.js';
+import { answeredWithStatus, statusError } from '../http/status-error.js';
 import type { RemoteEndpoint, RemoteTransport, Reply, SendOptions } from './remote-transport.js';
 import { ResponseWaiters, type Waiter } from './response-waiters.js';
-import { isLostSession400, saysSessionUnknown, type SessionProbe } from './session-unknown.js';
+import { deleteSession } from './session-delete.js';
+import { isLostSession400, probeSessionWithGet, saysSessionUnknown, type SessionProbe } from './session-unknown.js';
 
 const DEFAULT_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 30_000;
@@ -109,22 +110,8 @@ export class StreamableHttpTransport implements RemoteTransport {
     this.closed = true;
     this.getStream?.abort();
     this.waiters.rejectAll(new ProxyError('CLOSED', 'the proxy is shutting down'));
-    const sessionId = this.sessionId;
-    if (sessionId !== undefined) {
-      // "Session Management": clients SHOULD send DELETE when they no longer need the session.
-      try {
-        const res = await authorizedRequest(this.endpoint, {
-          url: this.endpoint.url,
-          method: 'DELETE',
-          headers: this.protocolHeaders(),
-          signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
-        });
-        await res.body.dump();
-        log.debug(`session closed (DELETE answered ${res.status})`);
-      } catch (error) {
-        log.debug(`could not close the session: ${(error as Error).message}`);
-      }
-    }
+    // "Session Management": clients SHOULD send DELETE when they no longer need the session.
+    if (this.sessionId !== undefined) await deleteSession(this.endpoint, this.protocolHeaders(), DELETE_TIMEOUT_MS);
   }
 
   private protocolHeaders(): Record<string, string> {
@@ -219,14 +206,9 @@ export class StreamableHttpTransport implements RemoteTransport {
   }
 
   /** Asks with a GET whether the server knows `session` (a 400 to a POST did not say why). */
-  private async probeSession(session: string): Promise<SessionProbe | undefined> {
+  private probeSession(session: string): Promise<SessionProbe | undefined> {
     const headers: Record<string, string> = { ...this.protocolHeaders(), 'mcp-session-id': session, accept: 'text/event-stream' };
-    const res = await authorizedRequest(this.endpoint, { url: this.endpoint.url, method: 'GET', headers, signal: AbortSignal.timeout(GET_READY_CAP_MS) });
-    if (res.status === 200) {
-      res.body.destroy(); // the session's stream: it is alive
-      return { status: 200, body: '', contentType: undefined };
-    }
-    return { status: res.status, body: await this.readBody(res).catch(() => ''), contentType: res.header('content-type') };
+    return probeSessionWithGet(this.endpoint, headers, AbortSignal.timeout(GET_READY_CAP_MS), this.readBody);
   }
 
   /**
@@ -243,12 +225,7 @@ export class StreamableHttpTransport implements RemoteTransport {
         this.deliver(reply);
         return undefined;
       }
-      const serverMessage = serverReason(text, res.header('content-type'));
-      return new ProxyError(
-        'REMOTE_HTTP_STATUS',
-        `the server answered ${res.status}${serverMessage ? ` with "${serverMessage}"` : ''} to ${'method' in message ? message.method : 'a response'}`,
-        { status: res.status, serverMessage },
-      );
+      return answeredWithStatus(res.status, serverReason(text, res.header('content-type')), 'method' in message ? message.method : 'a response');
     }
     return statusError(res, 'POST', body);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, COMMANDS, OPTIONS, PROXY } from '../../src/command-table.js';
+import { COMMAND_NAMES, COMMANDS, PROXY } from '../../src/command-table.js';
 import { DEFAULTS } from '../../src/config.js';
+import { OPTIONS } from '../../src/option-table.js';
 
 describe('the command table', () => {
   it("doctor takes every option of the proxy, so that a host's arguments can be checked as they are", () => {
