@@ -8,6 +8,7 @@
  * the AS offers it. With --grant client_credentials there is no user at all: the client's own
  * token is requested, and requested again shortly before it expires and on 401; likewise with an
  * assertion grant (--grant jwt-bearer, or --idp: jwt-bearer-grant.ts, id-jag-grant.ts).
+ * This file decides when to sign in or renew; obtain-tokens.ts runs the grant that gets the tokens.
  */
 import { systemClock, type Clock } from '../clock.js';
 import type { DpopChoice, GrantChoice } from '../config.js';
@@ -17,21 +18,19 @@ import type { Authorizer, Challenge, OutgoingRequest } from '../http/authorizer.
 import type { HttpClient } from '../http/client.js';
 import { log } from '../log.js';
 import { displayUrl } from '../url.js';
-import { authorizeInBrowser } from './authorize.js';
-import { BrowserFailureGate, browserFailedError } from './browser-failure.js';
+import { BrowserFailureGate } from './browser-failure.js';
 import { obtainRetryingWithoutOfflineAccess } from './offline-access.js';
 import { chooseScope } from './scope-choice.js';
-import { CallbackServer } from './callback-server.js';
 import { bearerChallenge, refusesAccess, type BearerChallenge } from './challenge.js';
 import { checkIdToken, idTokenHeaders, presentedAuthorization, renewalDue } from './id-token.js';
-import { deviceFlowSupported, pollDeviceToken, requestDeviceAuthorization, showDeviceCode, type DeviceAuthorization } from './device.js';
 import { discoverAuthorization, type AuthServerMetadata, type ProtectedResource } from './discovery.js';
 import { DpopSession } from './dpop-session.js';
 import { staticAuthServer } from './static-token-endpoint.js';
-import { clientAuth, clientAuthFor, obtainClient, type ClientSettings } from './registration.js';
+import { clientAuthFor, type ClientSettings } from './registration.js';
 import type { AssertionGrant } from './jwt-bearer-grant.js';
-import { discoveryOptions, signInMethod } from './sign-in-method.js';
-import { clientCredentialsToken, logReceived, refreshTokens, type ClientAuth } from './token-endpoint.js';
+import { discoveryOptions } from './sign-in-method.js';
+import { obtainTokens, type TokenFlow } from './obtain-tokens.js';
+import { clientCredentialsToken, refreshTokens, type ClientAuth } from './token-endpoint.js';
 import type { ServerRecord, TokenStore } from './token-store.js';
 
 export interface OAuthSettings {
@@ -278,7 +277,7 @@ export class OAuthAuthorizer implements Authorizer {
         this.useIdToken,
       );
       this.dpop.begin(this.settings.dpop ?? 'auto', as, prm, challenge?.scheme === 'dpop');
-      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => this.obtainTokens(as, resource, s));
+      const obtained = await obtainRetryingWithoutOfflineAccess(scope, (s) => obtainTokens(this.flow, as, resource, s));
       const client = obtained.result;
       await this.save(
         await this.dpop.keep({
@@ -306,138 +305,10 @@ export class OAuthAuthorizer implements Authorizer {
     return discoverAuthorization(this.settings.http, this.settings.serverUrl, challenge?.resourceMetadata, options);
   }
 
-  /** Tokens by the way this run can get them: the client's own, the device flow, or the browser. */
-  private async obtainTokens(
-    as: AuthServerMetadata,
-    resource: string | undefined,
-    scope: string | undefined,
-  ): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    const method = signInMethod(as, { kind: this.kind, noBrowser: this.settings.noBrowser });
-    if (method.kind === 'client') {
-      const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'client_credentials' }, this.settings.store);
-      const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
-      // RFC 7523 §2.1: the assertion grant; never a fallback to another grant when it is refused.
-      const grant = this.settings.assertionGrant;
-      if (grant) return { ...auth, tokens: await grant.token(as, auth, { scope, resource }).then((t) => (logReceived(t), t)) };
-      log.info(`client ${client.clientId} (${auth.method}): requesting its own token (client credentials); scope ${scope ?? '(none)'}`);
-      const tokens = await clientCredentialsToken(this.settings.http, as.tokenEndpoint, auth, { scope, resource });
-      logReceived(tokens);
-      return { ...auth, tokens };
-    }
-    if (method.kind === 'device') {
-      log.info(`no browser can be opened here (${method.noBrowser}): signing in with the device authorization grant (RFC 8628)`);
-      const tokens = await this.deviceSignIn(as, resource, scope);
-      if (tokens) return tokens;
-    } else if (method.noBrowser !== undefined) {
-      log.info(`no browser can be opened here (${method.noBrowser}) and ${as.issuer} offers no device authorization grant: printing the sign-in URL`);
-    }
-    const device = deviceFlowSupported(as) ? () => this.deviceSignIn(as, resource, scope) : undefined;
-    return BrowserFailureGate.withDeviceFallback(() => this.browserSignIn(as, resource, scope), device);
-  }
-
-  /** RFC 8628; undefined when the AS refuses the device grant to a client it cannot re-register (then the browser flow is tried). */
-  private async deviceSignIn(
-    as: AuthServerMetadata,
-    resource: string | undefined,
-    scope: string | undefined,
-  ): Promise<(ClientAuth & { tokens: ServerRecord['tokens'] }) | undefined> {
-    this.signingIn = true;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(this.settings.http, as, this.settings.client, { grant: 'device_code' }, this.settings.store);
-        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
-        log.info(`client ${client.clientId} (${client.kind}); scope ${scope ?? '(none)'}`);
-        let device: DeviceAuthorization;
-        try {
-          device = await requestDeviceAuthorization(
-            this.settings.http,
-            as,
-            auth,
-            { scope, resource, extra: this.settings.signIn?.authorizeParams },
-            { allowHttp: this.settings.allowHttp },
-          );
-        } catch (error) {
-          const refused = isProxyError(error, 'AUTH_TOKEN') && (error.oauthError === 'invalid_client' || error.oauthError === 'unauthorized_client');
-          if (refused && attempt === 0 && client.kind === 'dynamic') {
-            log.info(`the authorization server refused our registration for the device flow (${error.oauthError}); registering again`);
-            await this.settings.store.deleteClient(as.issuer);
-            continue;
-          }
-          if (refused && client.kind !== 'dynamic') {
-            log.warn(`${as.issuer} refused the device flow to client ${client.clientId} (${error.oauthError}); falling back to the sign-in URL`);
-            return undefined;
-          }
-          throw error;
-        }
-        showDeviceCode(device);
-        const tokens = await pollDeviceToken(this.settings.http, as.tokenEndpoint, auth, device, {
-          resource,
-          timeoutMs: this.settings.authTimeoutMs,
-          clock: this.settings.clock,
-        });
-        logReceived(tokens);
-        return { ...auth, tokens };
-      }
-    } finally {
-      this.signingIn = false;
-    }
-  }
-
-  private async browserSignIn(
-    as: AuthServerMetadata,
-    resource: string | undefined,
-    scope: string | undefined,
-  ): Promise<ClientAuth & { tokens: ServerRecord['tokens'] }> {
-    const stored = await this.settings.store.readClient(as.issuer);
-    const preferred = stored?.redirectUri ? Number(new URL(stored.redirectUri).port) : undefined;
-    const callback = await CallbackServer.start({ pinned: this.settings.callbackPort, preferred }, this.settings.signIn);
-    this.signingIn = true;
-    try {
-      for (let attempt = 0; ; attempt++) {
-        const client = await obtainClient(
-          this.settings.http,
-          as,
-          this.settings.client,
-          { grant: 'authorization_code', redirectUri: callback.redirectUri },
-          this.settings.store,
-        );
-        const auth = this.dpop.attach(clientAuth(client, this.settings.client.clientKey));
-        try {
-          log.info(`client ${client.clientId} (${client.kind}); callback ${callback.redirectUri}; scope ${scope ?? '(none)'}`);
-          // The pasted redirect is offered only where the browser cannot come back here by itself.
-          const pasteFrom = this.settings.noBrowser !== undefined ? this.settings.pasteFrom : undefined;
-          // A browser that fails to open: the device flow takes over, else waiting requests hear the URL.
-          const onBrowserFailed = (reason: string, url: string) => deviceFlowSupported(as) || (this.browserGate.fail(browserFailedError(reason, url)), false);
-          const tokens = await authorizeInBrowser({
-            http: this.settings.http,
-            as,
-            client: auth,
-            callback,
-            resource,
-            scope,
-            browser: this.settings.browser,
-            timeoutMs: this.settings.authTimeoutMs,
-            pasteFrom,
-            onBrowserFailed,
-            extraParams: this.settings.signIn?.authorizeParams,
-          });
-          logReceived(tokens);
-          return { ...auth, tokens };
-        } catch (error) {
-          // A registration the AS no longer knows: register again, once (not for a user's own client).
-          if (attempt === 0 && client.kind === 'dynamic' && isProxyError(error, 'AUTH_TOKEN') && error.oauthError === 'invalid_client') {
-            log.info('the authorization server no longer knows our registration; registering again');
-            await this.settings.store.deleteClient(as.issuer);
-            continue;
-          }
-          throw error;
-        }
-      }
-    } finally {
-      this.signingIn = false;
-      this.browserGate.clear();
-      await callback.close();
-    }
+  /** What the sign-in flows (obtain-tokens.ts) need of this authorizer. */
+  private get flow(): TokenFlow {
+    const signingIn = (on: boolean) => void (this.signingIn = on);
+    return { settings: this.settings, kind: this.kind, dpop: this.dpop, browserGate: this.browserGate, signingIn };
   }
 
   private async save(record: ServerRecord): Promise<void> {
