@@ -26,18 +26,8 @@ import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.js';
 import { expandEnv, parseSeconds, readCaFile, type Env } from './option-values.js';
 import { isLoopbackHost } from './url.js';
 
-export {
-  DEFAULTS,
-  DPOP_CHOICES,
-  ENV,
-  GRANTS,
-  PROTOCOLS,
-  TRANSPORTS,
-  type DpopChoice,
-  type GrantChoice,
-  type ProtocolChoice,
-  type TransportChoice,
-} from './config-defaults.js';
+// Config's own vocabulary (choices, defaults, variable names), for those who import config.
+export * from './config-defaults.js';
 
 export interface Config {
   readonly serverUrl: string;
