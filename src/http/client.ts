@@ -170,7 +170,7 @@ export class HttpClient {
     // one, the proxy resolves them and only the URL check applies).
     if (!variable) return new Agent(lookup ? { ...options, connect: { ...options.connect, lookup } } : options);
     log.info(`using the proxy in ${variable} (${displayUrl(network.proxyVariables![variable]!)}); NO_PROXY is honoured`);
-    // The values resolved in config, never process.env: '' where unset, which undici takes as "none".
+    // The values resolved in config, never the process's environment: '' where unset, which undici takes as "none".
     const fromConfig = { httpProxy: http?.value ?? '', httpsProxy: https?.value ?? '', noProxy: noProxy?.value ?? '' };
     // Through a proxy: proxyTls is the connection to the proxy, requestTls the TLS inside the tunnel.
     return new EnvHttpProxyAgent({ ...options, ...fromConfig, proxyTls: { ...tls, ...family, timeout }, requestTls: { ...tls, timeout } });
