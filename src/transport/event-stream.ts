@@ -5,6 +5,9 @@
  * arrives (an event that never ends is refused the moment it passes it, issue 10 §7), and a
  * large one can be streamed to the host without ever being decoded (issue 13). Every structural
  * byte (CR, LF, `:`) is ASCII, so UTF-8 split across chunks needs no care until decoding.
+ * Why not eventsource-parser (used before, and now this reader's test oracle): it hands over an
+ * event only once it is complete, as one decoded string, so it can neither bound an event as it
+ * grows nor pass a large one on without holding it.
  */
 import { defaultLimits, MessageAssembler, MessageTooLarge, type MessageLimits, type StreamClaim } from './bounded-read.js';
 
