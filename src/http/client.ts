@@ -55,9 +55,11 @@ export interface HttpResponse {
 const MAX_REDIRECTS = 5;
 
 export class HttpClient {
-  private dispatcher: Dispatcher | undefined;
-  /** Connections for server-named URLs: every address they resolve to passes the UrlPolicy. */
-  private guarded: Dispatcher | undefined;
+  /**
+   * Connections, shared with withCookies() children: `plain`, and `guarded` for server-named URLs
+   * (every address they resolve to passes the UrlPolicy).
+   */
+  private pool: { plain?: Dispatcher | undefined; guarded?: Dispatcher | undefined } = {};
 
   private jar: CookieJar | undefined;
 
@@ -72,7 +74,8 @@ export class HttpClient {
    * the client without a jar, so no cookie ever reaches the authorization server.
    */
   withCookies(origin: string): HttpClient {
-    const child = Object.create(this) as HttpClient;
+    const child = new HttpClient(this.network, this.options);
+    child.pool = this.pool;
     child.jar = new CookieJar(origin);
     return child;
   }
@@ -106,11 +109,9 @@ export class HttpClient {
 
   /** Drops every connection; a later request opens new ones. */
   async close(): Promise<void> {
-    if (this.jar) return (Object.getPrototypeOf(this) as HttpClient).close();
-    const all = [this.dispatcher, this.guarded];
-    this.dispatcher = undefined;
-    this.guarded = undefined;
-    await Promise.all(all.map((d) => d?.destroy().catch(() => undefined)));
+    const { plain, guarded } = this.pool;
+    this.pool.plain = this.pool.guarded = undefined;
+    await Promise.all([plain, guarded].map((d) => d?.destroy().catch(() => undefined)));
   }
 
   private checkPolicy(url: URL): void {
@@ -120,13 +121,11 @@ export class HttpClient {
 
   private async send(req: HttpRequest): Promise<Dispatcher.ResponseData> {
     try {
-      // A withCookies() child shares its parent's dispatchers (its prototype holds them).
-      const owner = this.jar ? (Object.getPrototypeOf(this) as HttpClient) : this;
-      const policy = owner.options.urlPolicy;
+      const policy = this.options.urlPolicy;
       const dispatcher =
         req.namedByServer && policy
-          ? (owner.guarded ??= owner.createDispatcher(policy.lookup(true)))
-          : (owner.dispatcher ??= owner.createDispatcher(policy?.lookup(false)));
+          ? (this.pool.guarded ??= this.createDispatcher(policy.lookup(true)))
+          : (this.pool.plain ??= this.createDispatcher(policy?.lookup(false)));
       return await dispatcher.request({
         origin: req.url.origin,
         path: `${req.url.pathname}${req.url.search}`,
