@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// CommonJS (bin/package.json): Node starts faster without its ESM loader (scripts/build.mjs).
+require('../dist/cli.js');

@@ -1,25 +1,61 @@
-// Bundles the CLI into dist/ with esbuild: one file (plus a lazily loaded chunk for the proxy run)
-// with everything inside, so `npx mcp-auth-proxy` installs no dependencies and starts fast.
+// Bundles the CLI into dist/ with esbuild: everything inside (`npx mcp-auth-proxy` installs no
+// dependencies), split so that each run loads only the code it needs (a proxy run with a static
+// token never loads the OAuth flow, a command's code, or `open`).
+//
+// dist/ is CommonJS, built in two steps, because only esbuild's ESM output can be split into
+// chunks, and an ESM program starts slower: on this project's 2-core machine, spawn to
+// `initialize` answered took ~32 ms longer (of ~300) when Node had to start its ESM loader and
+// resolve the chunks asynchronously (issue 13; measured side by side, 21 starts each). So:
+//   1. bundle src/cli.ts as split ESM into a temporary folder;
+//   2. turn each chunk into CommonJS (imports become require(), dynamic import() a lazy
+//      require()), reading step 1's source maps so dist/'s maps still point into src/.
+// dist/package.json marks the folder CommonJS; bin/package.json does the same for the bin.
 import { build } from 'esbuild';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
-await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+const dist = new URL('../dist', import.meta.url).pathname;
+const common = {
   platform: 'node',
   target: 'node20.18',
   sourcemap: true,
   // Mappings only: the sources are in the repository; embedding them would triple the install size.
   sourcesContent: false,
   minify: true,
-  legalComments: 'linked',
-  define: { __MCP_AUTH_PROXY_VERSION__: JSON.stringify(pkg.version) },
-  // Bundled CommonJS packages (commander, undici) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+};
+
+const esm = await mkdtemp(join(tmpdir(), 'mcp-auth-proxy-build-'));
+try {
+  await build({
+    ...common,
+    entryPoints: ['src/cli.ts'],
+    outdir: esm,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    // Kept in the chunks for step 2, which moves them into linked files.
+    legalComments: 'eof',
+    define: { __MCP_AUTH_PROXY_VERSION__: JSON.stringify(pkg.version) },
+  });
+  await rm(dist, { recursive: true, force: true });
+  const chunks = (await readdir(esm)).filter((f) => f.endsWith('.js'));
+  await build({
+    ...common,
+    entryPoints: chunks.map((f) => join(esm, f)),
+    outdir: dist,
+    bundle: false,
+    format: 'cjs',
+    // import('./x.js') becomes a require() run when reached, so lazy chunks stay lazy.
+    supported: { 'dynamic-import': false },
+    legalComments: 'linked',
+    // `open` finds its own files from import.meta.url; in CommonJS that is the chunk's own file URL.
+    banner: { js: 'var __importMetaUrl=require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__importMetaUrl' },
+  });
+  await writeFile(join(dist, 'package.json'), '{ "type": "commonjs" }\n');
+} finally {
+  await rm(esm, { recursive: true, force: true });
+}
