@@ -30,24 +30,26 @@ export function oursOverFloors(o, floors) {
       plusMB(o.rssMB - f.rssMB),
     ]),
   );
+  console.log('  10 MB and peak RSS: a relay holds a whole body before writing it, so a proxy that streams can be below 1× / below 0 there');
 }
 
 /**
  * One line on where the floors stand against a target: `figure(row)` is a floor's value in the
  * target's terms, `meets(value)` the target's test. Undefined when no floor has the figure.
- * `caveat`, where the relays are no floor for the target, is said instead of a verdict.
+ * `scope` narrows the verdict where the relays are no floor for every proxy: they hold whole bodies,
+ * so for a large result's time and peak memory they bound only proxies that do the same.
  */
-export function floorLine(floors, figure, meets, show = times, caveat) {
+export function floorLine(floors, figure, meets, show = times, scope = '') {
   const measured = floors.map((f) => ({ label: f.label, id: f.id, v: figure(f) })).filter((m) => Number.isFinite(m.v));
   if (!measured.length) return undefined;
   const met = measured.filter((m) => meets(m.v));
   const undiciMissed = measured.some((m) => m.id === 'relay-undici' && !meets(m.v));
   const verdict = !met.length
-    ? 'no floor meets it: out of reach for any stdio proxy here'
+    ? `no floor meets it: out of reach for any stdio proxy${scope} here`
     : met.length === measured.length
       ? measured.length > 1
         ? 'every floor meets it'
         : 'the floor meets it'
-      : `only ${met.map((m) => m.label).join(', ')} meets it${undiciMissed ? ': out of reach for a stdio proxy on undici here' : ''}`;
-  return `floor: ${measured.map((m) => `${m.label} ${show(m.v)}`).join(', ')} — ${caveat ?? verdict}`;
+      : `only ${met.map((m) => m.label).join(', ')} meets it${undiciMissed ? `: out of reach for a stdio proxy on undici${scope} here` : ''}`;
+  return `floor: ${measured.map((m) => `${m.label} ${show(m.v)}`).join(', ')} — ${verdict}`;
 }

@@ -89,6 +89,8 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   const targets = [];
   const target = (label, value, ok, shown, floor) => targets.push([Number.isFinite(value) ? (ok ? 'PASS' : 'MISS') : 'n/a ', label, shown, floor]);
   const mb = (v) => `${fmt(v, 1)} MB`;
+  // The relays hold whole bodies: for a large result's time and memory they bound only proxies that do.
+  const holdsBodies = ' that holds whole bodies';
   const p50R = ratio(o.p50, raw.p50);
   const p50Of = (r) => ratio(r.p50, raw.p50);
   target(
@@ -114,9 +116,8 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
     bigR,
     bigR <= 1.3 && o.bigVerified,
     `${times(bigR)}${o.bigVerified ? ', identical' : ''}`,
-    floorLine(floors, bigOf, (v) => v <= 1.3, times),
+    floorLine(floors, bigOf, (v) => v <= 1.3, times, holdsBodies),
   );
-  const holdsBodies = 'not a floor for this target: the relays hold whole bodies, a proxy that streams them needs less';
   target(
     'peak RSS (10 MB incl.) ≤ 70 MB',
     o.rssMB,
