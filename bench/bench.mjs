@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // mcp-auth-proxy benchmark: our CLI vs mcp-remote vs supergateway vs a direct
 // in-process SDK client, against a local bearer-protected MCP server, with a raw
-// node:http client as the floor every ratio is taken to.
+// node:http client as the floor every ratio is taken to, and two minimal stdio relays
+// (bench/relay-floor.mjs, node:http and undici) as the floor of any stdio proxy.
 //
-//   node bench/bench.mjs [--quick] [--no-install] [--1gb] [--only=raw,ours,direct,mcp-remote,supergateway]
+//   node bench/bench.mjs [--quick] [--no-install] [--1gb]
+//     [--only=raw,relay-http,relay-undici,ours,direct,mcp-remote,supergateway]
 //
 // --1gb adds a 1 GB tool result through our proxy (refused or streamed, never a crash); it is
 // left out by default because it can take a minute and gigabytes of memory.
@@ -24,7 +26,7 @@ import { startRaw } from './raw-client.mjs';
 import { report } from './report.mjs';
 
 // The whole run, install footprint included, stays under 6 minutes on a 2-core box: past
-// CORE_MS no new round of raw and ours starts, past PEERS_MS none of the peers, past
+// CORE_MS no new round of the core group (raw, the relays, ours) starts, past PEERS_MS none of the peers, past
 // FOOTPRINT_MS the install footprint is left out, and at HARD_DEADLINE_MS everything is
 // killed (the last resort: no report).
 const CORE_MS = 120_000;
@@ -112,8 +114,13 @@ const mcpRemote = (configDir) =>
   // Its own config dir keeps ~/.mcp-auth untouched.
   stdio(binEntry('mcp-remote', 'mcp-remote'), [url, '--header', `Authorization: Bearer ${token}`], { MCP_REMOTE_CONFIG_DIR: configDir });
 const freshDir = (prefix) => mkdtempSync(join(tmpDir, prefix));
+// The relays remember nothing between starts (stateless: one set of starts is both cold and warm),
+// and hold whole bodies, so they sit out the 100 MB case (huge).
+const relay = (args) => stdio(join(REPO, 'bench/relay-floor.mjs'), [url, token, ...args]);
 const contenders = [
   { id: 'raw', name: 'raw node:http client', start: () => startRaw({ url, token }), core: true, huge: true },
+  { id: 'relay-http', name: 'stdio relay, node:http (floor)', start: relay([]), core: true, stateless: true },
+  { id: 'relay-undici', name: 'stdio relay, undici (floor)', start: relay(['--undici']), core: true, stateless: true },
   {
     id: 'ours',
     name: 'mcp-auth-proxy (ours)',
@@ -154,10 +161,10 @@ async function start(list) {
   }
   return entries;
 }
-// First the pair the targets are about, then the peers, with raw taking a turn beside them
+// First the core group the targets are about (raw, the relay floors, ours), then the peers, with raw taking a turn beside them
 // (recorded apart, in raw's row.peerRef) so their ratios too are to a raw run seconds away.
 const core = await start(contenders.filter((c) => c.core));
-console.error(`workload (raw and ours): ${CONFIG.rounds} rounds, each in turn ...`);
+console.error(`workload (core: ${core.map((e) => e.contender.id).join(', ')}): ${CONFIG.rounds} rounds, each in turn ...`);
 const done = await runWorkload(core, payloads, { deadline: t0 + CORE_MS, rounds: CONFIG.rounds, huge: true });
 const peers = await start(contenders.filter((c) => !c.core));
 const rawEntry = core.find((e) => e.contender.id === 'raw' && e.driver && !e.row.error);
@@ -173,7 +180,8 @@ if (peers.some((e) => e.driver)) {
   done.peerRounds = (await runWorkload([...(ref ? [ref] : []), ...peers], payloads, { deadline: t0 + PEERS_MS, rounds: CONFIG.peerRounds })).rounds;
 }
 for (const e of [...(rawEntry ? [rawEntry] : []), ...peers]) await e.driver?.close().catch(() => {});
-const rows = [...core, ...peers].map((e) => e.row);
+// row.core: measured in the core group, so its ratios are to raw's core rounds (not raw.peerRef).
+const rows = [...core.map((e) => Object.assign(e.row, { core: true })), ...peers.map((e) => e.row)];
 
 // --------------------------------------------------------- install footprint
 let fp;

@@ -3,7 +3,8 @@
 // comes from drivers.mjs or raw-client.mjs:
 // - startCold: a start with nothing remembered (spawn -> initialize measured apart);
 // - prime: run once before the warm starts, so they find what a previous start left;
-// - core: raw and ours, the pair the targets are about: started and measured first, over
+// - stateless: remembers nothing between starts, so cold = warm: one set of starts gives both;
+// - core: raw, the relay floors and ours, the group the targets are about: started and measured first, over
 //   CONFIG.rounds; the peers come after, over CONFIG.peerRounds with a shorter warm-up
 //   (a 10 MB result through mcp-remote takes seconds), raw taking a turn beside them;
 // - huge: also run the 100 MB case;
@@ -140,6 +141,7 @@ export async function startContender(contender, log = () => {}) {
     if (contender.prime) await (await contender.start()).close();
     const warm = await starts(contender.start, true);
     row.initMs = warm.initMs;
+    if (contender.stateless) row.initColdMs = warm.initMs;
     row.idleRssMB = warm.idleRssMB; // NaN for in-process clients
     log(`init ${row.initMs.toFixed(1)} ms${Number.isFinite(row.idleRssMB) ? `, idle RSS ${row.idleRssMB.toFixed(1)} MB` : ''}`);
     return { row, driver: warm.driver, contender, log };

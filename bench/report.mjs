@@ -1,22 +1,12 @@
-// The printed report: figures, ratios to the raw floor, targets (issue 13), install footprint.
+// The printed report: figures, ratios to the raw floor, ours over the stdio relay floors,
+// targets (issue 13) with where the relay floors stand against each, install footprint.
 // Everything goes to stdout; the exit code never depends on a target.
-import { CONFIG, median } from './measure.mjs';
+import { CONFIG } from './measure.mjs';
+import { floorLine, oursOverFloors, relayFloors } from './report-floors.mjs';
+import { fmt, paired, printTable, ratio, times } from './report-format.mjs';
 
-const fmt = (v, d) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
-/** Median over rounds of a[r] / b[r]: each pair ran seconds apart, under the same load. */
-const paired = (a = [], b = []) => median(a.map((x, i) => ratio(x, b[i])).filter(Number.isFinite));
-const times = (v) => `${fmt(v, 2)}×`;
 const loads = (l) => l.map((x) => x.toFixed(2)).join(' / ');
 const IN_PROCESS = new Set(['raw', 'direct']);
-
-function printTable(header, lines) {
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const l of lines) console.log(line(l));
-}
 
 export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, listenerWarnings, loadAtStart, loadAtEnd, cpus }) {
   const by = Object.fromEntries(rows.map((r) => [r.id, r]));
@@ -41,7 +31,10 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   console.log(
     `\nMCP proxy benchmark — node ${process.version}, ${cpus} CPUs, load average (1/5/15 min) ${loads(loadAtStart)} at start, ` +
       `${loads(loadAtEnd)} at end; medians of ${CONFIG.spawns} spawns; warm-up ${CONFIG.warmup} + ${CONFIG.warmupConcurrent} calls ` +
-      `(peers: ${CONFIG.peerWarmupConcurrent}); then raw and ours: ${done.rounds}${done.rounds < CONFIG.rounds ? ` (of ${CONFIG.rounds}: time ran out)` : ''} rounds, ` +
+      `(peers: ${CONFIG.peerWarmupConcurrent}); then the core group (${rows
+        .filter((r) => r.core)
+        .map((r) => r.id)
+        .join(', ')}): ${done.rounds}${done.rounds < CONFIG.rounds ? ` (of ${CONFIG.rounds}: time ran out)` : ''} rounds, ` +
       `then the peers: ${done.peerRounds ?? 0}${(done.peerRounds ?? 0) < CONFIG.peerRounds ? ` (of ${CONFIG.peerRounds})` : ''} rounds beside raw; in each, each contender in turn: ${CONFIG.latencyCalls} sequential echo calls, ${CONFIG.throughputCalls} calls ` +
       `@${CONFIG.inFlight} in flight, ${CONFIG.bigCalls}× 10 MB; then ${done.hugeCalls}${done.hugeCalls < CONFIG.hugeCalls ? ` (of ${CONFIG.hugeCalls}: time ran out)` : ''}× 100 MB in turn (every payload sha256-checked)\n`,
   );
@@ -58,6 +51,7 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   console.log(`  spawn→init floor: a bare \`node -e ''\` takes ${nodeFloorMs.toFixed(1)} ms from spawn to exit here`);
   console.log('  init cold: nothing remembered (ours: an empty --auth-dir, so no era cache; mcp-remote: an empty config dir)');
   console.log('  init warm: a state dir a previous start wrote to; idle RSS: VmRSS right after initialize answered');
+  console.log('  stdio relays (bench/relay-floor.mjs): remember nothing, so one set of starts is cold and warm; no 100 MB (they hold whole bodies)');
   console.log(
     `  † raw, direct: process.resourceUsage().maxRSS of the harness process (server runs in its own process); ` +
       `${rssBeforeInProcessMB.toFixed(1)} MB before the first contender`,
@@ -76,7 +70,7 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
     ['contender', 'p50 ×raw', 'req/s ×raw', '10 MB ×raw', '100 MB ×raw', 'init cold ×mcp-remote', 'init warm ×mcp-remote'],
     rows
       .filter((r) => r.id !== 'raw')
-      .map((r) => [r, r.id === 'ours' ? raw : (raw.peerRef ?? {})])
+      .map((r) => [r, r.core ? raw : (raw.peerRef ?? {})])
       .map(([r, floor]) => [
         r.name,
         fmt(ratio(r.p50, floor.p50), 2),
@@ -88,16 +82,67 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
       ]),
   );
 
+  const floors = relayFloors(by);
+  oursOverFloors(o, floors);
+
+  // Each target may carry a line saying where the relay floors stand against it (report-floors.mjs).
   const targets = [];
-  const target = (label, value, ok, shown) => targets.push([Number.isFinite(value) ? (ok ? 'PASS' : 'MISS') : 'n/a ', label, shown]);
+  const target = (label, value, ok, shown, floor) => targets.push([Number.isFinite(value) ? (ok ? 'PASS' : 'MISS') : 'n/a ', label, shown, floor]);
+  const mb = (v) => `${fmt(v, 1)} MB`;
+  // The relays hold whole bodies: for a large result's time and memory they bound only proxies that do.
+  const holdsBodies = ' that holds whole bodies';
   const p50R = ratio(o.p50, raw.p50);
-  target('echo p50 ≤ 1.00× raw', p50R, p50R <= 1, times(p50R));
+  const p50Of = (r) => ratio(r.p50, raw.p50);
+  target(
+    'echo p50 ≤ 1.00× raw',
+    p50R,
+    p50R <= 1,
+    times(p50R),
+    floorLine(floors, p50Of, (v) => v <= 1, times),
+  );
   const rpsR = paired(o.rates, raw.rates);
-  target(`req/s @${CONFIG.inFlight} ≥ 1.00× raw`, rpsR, rpsR >= 1, times(rpsR));
+  const rpsOf = (r) => paired(r.rates, raw.rates);
+  target(
+    `req/s @${CONFIG.inFlight} ≥ 1.00× raw`,
+    rpsR,
+    rpsR >= 1,
+    times(rpsR),
+    floorLine(floors, rpsOf, (v) => v >= 1, times),
+  );
   const bigR = paired(o.bigs, raw.bigs);
-  target('10 MB ≤ 1.30× raw, byte-identical', bigR, bigR <= 1.3 && o.bigVerified, `${times(bigR)}${o.bigVerified ? ', identical' : ''}`);
-  target('peak RSS (10 MB incl.) ≤ 70 MB', o.rssMB, o.rssMB <= 70, `${fmt(o.rssMB, 1)} MB`);
-  target('idle RSS after initialize ≤ 50 MB', o.idleRssMB, o.idleRssMB <= 50, `${fmt(o.idleRssMB, 1)} MB`);
+  const bigOf = (r) => (r.bigVerified ? paired(r.bigs, raw.bigs) : NaN);
+  target(
+    '10 MB ≤ 1.30× raw, byte-identical',
+    bigR,
+    bigR <= 1.3 && o.bigVerified,
+    `${times(bigR)}${o.bigVerified ? ', identical' : ''}`,
+    floorLine(floors, bigOf, (v) => v <= 1.3, times, holdsBodies),
+  );
+  target(
+    'peak RSS (10 MB incl.) ≤ 70 MB',
+    o.rssMB,
+    o.rssMB <= 70,
+    mb(o.rssMB),
+    floorLine(
+      floors,
+      (r) => r.rssMB,
+      (v) => v <= 70,
+      mb,
+      holdsBodies,
+    ),
+  );
+  target(
+    'idle RSS after initialize ≤ 50 MB',
+    o.idleRssMB,
+    o.idleRssMB <= 50,
+    mb(o.idleRssMB),
+    floorLine(
+      floors,
+      (r) => r.idleRssMB,
+      (v) => v <= 50,
+      mb,
+    ),
+  );
   // Ours reached the 100 MB case (its peak RSS before it was read) but did not get the bytes: a miss.
   const hugeFailed = !o.hugeVerified && o.error && Number.isFinite(o.rssMB);
   target(
@@ -113,9 +158,22 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   const gigOk = o.gig && (o.gig.outcome === 'refused' || o.gig.outcome === 'streamed');
   target('1 GB refused or streamed, no crash', o.gig ? 1 : NaN, gigOk, o.gig ? `${o.gig.outcome}, peak RSS ${fmt(o.gig.peakRssMB, 0)} MB` : 'not run (--1gb)');
   const coldR = ratio(o.initColdMs, mr.initColdMs);
-  target('spawn→init cold ≤ 0.25× mcp-remote', coldR, coldR <= 0.25, times(coldR));
+  const quarter = (v) => v <= 0.25;
+  target(
+    'spawn→init cold ≤ 0.25× mcp-remote',
+    coldR,
+    quarter(coldR),
+    times(coldR),
+    floorLine(floors, (r) => ratio(r.initColdMs, mr.initColdMs), quarter, times),
+  );
   const warmR = ratio(o.initMs, mr.initMs);
-  target('spawn→init warm ≤ 0.25× mcp-remote', warmR, warmR <= 0.25, times(warmR));
+  target(
+    'spawn→init warm ≤ 0.25× mcp-remote',
+    warmR,
+    quarter(warmR),
+    times(warmR),
+    floorLine(floors, (r) => ratio(r.initMs, mr.initMs), quarter, times),
+  );
 
   if (!fp) console.log('\nInstall footprint: skipped (--no-install or --quick)');
   else if (fp.skipped) console.log(`\nInstall footprint: skipped (${fp.skipped}; the limit is 6 minutes for the whole bench)`);
@@ -140,5 +198,8 @@ export function report({ rows, done, fp, nodeFloorMs, rssBeforeInProcessMB, list
   }
 
   console.log('\nTargets for mcp-auth-proxy (issue 13; informational, never affect the exit code):');
-  for (const [m, label, shown] of targets) console.log(`  ${m}  ${label.padEnd(38)} ${shown}`);
+  for (const [m, label, shown, floor] of targets) {
+    console.log(`  ${m}  ${label.padEnd(38)} ${shown}`);
+    if (floor) console.log(`        ${floor}`);
+  }
 }
