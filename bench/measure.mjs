@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 
 export const CONFIG = {
   spawns: 5, // spawn -> initialize samples (median), cold and warm
+  settleMs: 2000, // idle RSS is read right after initialize, and again this long after (stdio contenders)
   warmup: 50, // sequential echo calls before timing (checked) ...
   warmupConcurrent: 1500, // ... then untimed calls at `inFlight`: a fresh proxy process needs JIT warm-up
   peerWarmupConcurrent: 500, // ... (peers: this many)
@@ -143,7 +144,15 @@ export async function startContender(contender, log = () => {}) {
     row.initMs = warm.initMs;
     if (contender.stateless) row.initColdMs = warm.initMs;
     row.idleRssMB = warm.idleRssMB; // NaN for in-process clients
-    log(`init ${row.initMs.toFixed(1)} ms${Number.isFinite(row.idleRssMB) ? `, idle RSS ${row.idleRssMB.toFixed(1)} MB` : ''}`);
+    // And once settled: what a process left idle for hours holds is what it holds a little after
+    // start-up, when background work (V8 tiering up undici's WebAssembly parser, say) has run.
+    if (warm.driver?.rssKB) {
+      await new Promise((resolve) => setTimeout(resolve, CONFIG.settleMs));
+      row.idleSettledMB = warm.driver.rssKB() / 1024;
+    }
+    log(
+      `init ${row.initMs.toFixed(1)} ms${Number.isFinite(row.idleRssMB) ? `, idle RSS ${row.idleRssMB.toFixed(1)} MB, ${row.idleSettledMB.toFixed(1)} MB after ${CONFIG.settleMs / 1000} s` : ''}`,
+    );
     return { row, driver: warm.driver, contender, log };
   } catch (err) {
     row.error = err?.message ?? String(err);

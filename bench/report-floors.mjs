@@ -18,7 +18,7 @@ export function oursOverFloors(o, floors) {
   if (!o.id || !floors.length) return;
   console.log('\nOurs over each stdio floor (ratios: ours ÷ floor, round by round; MB: ours − floor). What ours adds to being a stdio proxy:');
   printTable(
-    ['floor', 'p50 ×', 'req/s ×', '10 MB ×', 'init cold ×', 'init warm ×', 'idle RSS +MB', 'peak RSS +MB'],
+    ['floor', 'p50 ×', 'req/s ×', '10 MB ×', 'init cold ×', 'init warm ×', 'idle RSS +MB', 'settled +MB', 'peak RSS +MB'],
     floors.map((f) => [
       f.label,
       fmt(ratio(o.p50, f.p50), 2),
@@ -27,6 +27,7 @@ export function oursOverFloors(o, floors) {
       fmt(ratio(o.initColdMs, f.initColdMs), 2),
       fmt(ratio(o.initMs, f.initMs), 2),
       plusMB(o.idleRssMB - f.idleRssMB),
+      plusMB(o.idleSettledMB - f.idleSettledMB),
       plusMB(o.rssMB - f.rssMB),
     ]),
   );
