@@ -11,8 +11,7 @@
 //      require()), reading step 1's source maps so dist/'s maps still point into src/.
 // dist/package.json marks the folder CommonJS; bin/package.json does the same for the bin.
 import { build } from 'esbuild';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
@@ -27,7 +26,11 @@ const common = {
   logLevel: 'warning',
 };
 
-const esm = await mkdtemp(join(tmpdir(), 'mcp-auth-proxy-build-'));
+// A fixed folder, not a random temporary one: esbuild's own helpers have no source of their own, so
+// dist/'s maps name step 1's file for them, and the same sources must give the same dist/.
+const esm = new URL('../node_modules/.cache/mcp-auth-proxy-build', import.meta.url).pathname;
+await rm(esm, { recursive: true, force: true });
+await mkdir(esm, { recursive: true });
 try {
   await build({
     ...common,
