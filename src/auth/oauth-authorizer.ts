@@ -68,6 +68,8 @@ export class OAuthAuthorizer implements Authorizer {
   private flight: Promise<void> | undefined;
   private signingIn = false;
   private readonly browserGate = new BrowserFailureGate();
+  /** --use-id-token: false once a refresh answer came without an ID token (then only a sign-in renews it). */
+  private refreshRenewsIdToken = true;
 
   /** `dpop`: the DPoP key and nonces (RFC 9449) of this server's tokens, when they are DPoP-bound. */
   constructor(
@@ -110,11 +112,11 @@ export class OAuthAuthorizer implements Authorizer {
     // Client credentials and assertion grants come without a refresh token: a new request renews them.
     if (
       tokens &&
-      (tokens.refreshToken !== undefined || this.kind !== undefined) &&
+      ((tokens.refreshToken !== undefined && this.refreshRenewsIdToken) || this.kind !== undefined) &&
       renewalDue(tokens, this.useIdToken, (this.settings.clock ?? systemClock).now())
     ) {
       const sent = presentedAuthorization(this.record, this.useIdToken);
-      const renew = tokens.refreshToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
+      const renew = tokens.refreshToken && this.refreshRenewsIdToken ? () => this.refresh(sent) : () => this.renewClientCredentials(sent);
       await this.once(async () => void (await renew())).catch((error: unknown) => {
         log.info(`could not renew the access token ahead of expiry: ${(error as Error).message}`);
       });
@@ -139,7 +141,7 @@ export class OAuthAuthorizer implements Authorizer {
     await this.browserGate.wait(() =>
       this.once(async () => {
         if (presentedAuthorization(this.record, this.useIdToken) !== sent) return; // renewed while this request was out
-        if (this.record?.tokens?.refreshToken && (await this.refresh(sent))) return;
+        if (this.record?.tokens?.refreshToken && this.refreshRenewsIdToken && (await this.refresh(sent))) return;
         log.info(`${displayUrl(this.server)} asks for authorization (401); signing in`);
         await this.authorize(challenge, false);
       }),
@@ -228,6 +230,14 @@ export class OAuthAuthorizer implements Authorizer {
       if (!refreshToken) return false;
       try {
         const tokens = await refreshTokens(this.settings.http, new URL(record.tokenEndpoint), client, { refreshToken, resource: record.resource });
+        if (this.useIdToken && tokens.idToken === undefined) {
+          // OIDC Core §12.2: a refresh answer need not carry an ID token. With --use-id-token the
+          // ID token is what requests present, so only a new sign-in renews it; refresh is not
+          // asked again in this run (it would answer the same).
+          this.refreshRenewsIdToken = false;
+          log.info('the refresh answer carries no new ID token (--use-id-token); signing in again');
+          return false;
+        }
         await this.save({ ...record, tokens });
         log.info('access token refreshed');
         return true;
