@@ -8,6 +8,7 @@ import { TokenStore } from '../../src/auth/token-store.js';
 import { buildNetwork } from '../../src/config.js';
 import { buildSignIn } from '../../src/config-sign-in.js';
 import { isProxyError } from '../../src/errors.js';
+import type { Challenge } from '../../src/http/authorizer.js';
 import { HttpClient } from '../../src/http/client.js';
 import { scripted, startFormEndpoint } from '../fixtures/form-endpoint.js';
 import { ManualClock } from '../fixtures/manual-clock.js';
@@ -63,12 +64,22 @@ async function signedInWithIdToken() {
   return { authorizer: new OAuthAuthorizer(settings), url: new URL(mcp.url), first, posts: token.posts, clock };
 }
 
+/** The server's 401 to a request that presented `token`. */
+const refusal = (url: URL, token: string): Challenge => ({
+  status: 401,
+  wwwAuthenticate: ['Bearer error="invalid_token"'],
+  dpopNonce: undefined,
+  method: 'POST',
+  url,
+  sent: `Bearer ${token}`,
+});
+
 describe('--use-id-token: a refresh answer without an ID token', () => {
   it('a refused ID token leads to a new sign-in, not AUTH_TOKEN (it failed with AUTH_TOKEN)', async () => {
     const { authorizer, url, first, posts } = await signedInWithIdToken();
     const headers = await authorizer.headers({ method: 'POST', url });
     expect(headers['authorization']).toBe(`Bearer ${first}`);
-    const refused = { status: 401, wwwAuthenticate: ['Bearer error="invalid_token"'], method: 'POST', url, sent: `Bearer ${first}` };
+    const refused = refusal(url, first);
     const error = await authorizer.challenge(refused).then(
       () => undefined,
       (e: unknown) => e,
@@ -82,7 +93,7 @@ describe('--use-id-token: a refresh answer without an ID token', () => {
 
   it('refresh is not asked again in the run, ahead of expiry or after a refusal', async () => {
     const { authorizer, url, first, posts, clock } = await signedInWithIdToken();
-    const refused = { status: 401, wwwAuthenticate: ['Bearer error="invalid_token"'], method: 'POST', url, sent: `Bearer ${first}` };
+    const refused = refusal(url, first);
     await authorizer.challenge(refused).catch(() => undefined);
     await clock.advance(3_590_000); // within the ID token's last minute: renewal would be due
     await authorizer.headers({ method: 'POST', url });
