@@ -22,7 +22,11 @@ export type SignInSettings = Pick<
 export function describeAuthServer(as: AuthServerMetadata, oauth: SignInSettings, stored: ClientRecord | undefined): Outcome {
   const yes = (value: boolean): string => (value ? 'yes' : 'no');
   const method = signInMethod(as, { kind: grantKind(oauth), noBrowser: oauth.noBrowser });
-  const source = as.defaults ? ' (no metadata: the default endpoints /authorize, /token, /register)' : '';
+  const source = oauth.signIn.tokenEndpoint
+    ? ' (--token-endpoint: no metadata)'
+    : as.defaults
+      ? ' (no metadata: the default endpoints /authorize, /token, /register)'
+      : '';
   const s256 = as.codeChallengeMethods?.includes('S256')
     ? 'yes'
     : as.defaults

@@ -15,6 +15,7 @@ import { discoveryOptions, grantKind } from '../auth/sign-in-method.js';
 import { presentedToken } from '../auth/id-token.js';
 import { probeServer, type ProbeResult } from '../auth/probe.js';
 import { staticAuthorizer } from '../auth/static-authorizer.js';
+import { staticAuthServer } from '../auth/static-token-endpoint.js';
 import { TokenStore, type ServerRecord } from '../auth/token-store.js';
 import { EraCache } from '../modern/era-cache.js';
 import type { Config } from '../config.js';
@@ -126,6 +127,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     let prmRead = false;
     // The checks a sign-in of this run would make (no PKCE needed for client credentials).
     const discovery = discoveryOptions({ allowHttp: config.allowHttp, assumePkce: config.oauth.assumePkce, kind: grantKind(config.oauth) });
+    const tokenEndpoint = config.oauth.signIn.tokenEndpoint;
     await step('resource-metadata', async () => {
       probe = await probeServer(http, url, config.headers);
       needsAuth = probe.refused !== undefined;
@@ -145,8 +147,10 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
           hint: "your network, account or IP address may be blocked: ask the server's operators",
         };
       }
-      prm = await discoverResource(http, url, challenge?.resourceMetadata, discovery);
       prmRead = true;
+      // --token-endpoint: a run reads no metadata at all (OAuthAuthorizer.discover).
+      if (tokenEndpoint) return { ok: null, detail: `skipped: --token-endpoint names the token endpoint, so the proxy reads no metadata` };
+      prm = await discoverResource(http, url, challenge?.resourceMetadata, discovery);
       if (!prm) return { ok: true, detail: `none published (an MCP 2025-03-26 server): the authorization server is looked for at ${url.origin}` };
       const named = challenge?.resourceMetadata?.href === prm.url.href ? ' (named in the 401 challenge)' : '';
       const scopes = prm.scopesSupported?.length ? `, scopes ${prm.scopesSupported.join(' ')}` : '';
@@ -160,7 +164,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
     else if (!prmRead) await skip('authorization-server', 'the protected resource metadata is unusable (step 5)');
     else {
       await step('authorization-server', async () => {
-        as = await authorizationServerFor(http, url, prm, discovery);
+        as = tokenEndpoint ? staticAuthServer(tokenEndpoint) : await authorizationServerFor(http, url, prm, discovery);
         return describeAuthServer(as, config.oauth, await store.readClient(as.issuer).catch(() => undefined));
       });
     }

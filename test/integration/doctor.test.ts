@@ -325,3 +325,27 @@ describe('doctor: a forward proxy', () => {
     expect(step(direct, 'proxy').detail).toContain('NO_PROXY (entry "127.0.0.1")');
   });
 });
+
+describe('doctor: --token-endpoint (client credentials without discovery)', () => {
+  it('checks the run as the proxy makes it: no metadata read, the given endpoint at step 6, the tools listed (it ran discovery)', async () => {
+    const oidc = await startOidcServer({
+      clients: [{ client_id: 'bot', client_secret: 'bot-secret-0123456789abcdef', grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }],
+      discovery: [],
+    });
+    const mcp = await startProtectedMcpServer({ authServer: oidc, scopesSupported: ['mcp:read'], resourceMetadataInChallenge: false, prmAt: 'header-only' });
+    const tokenEndpoint = `${oidc.issuer.replace(/\/$/, '')}/token`;
+    const args = ['--grant', 'client_credentials', '--client-id', 'bot', '--token-endpoint', tokenEndpoint, '--resource', mcp.url, '--auth-dir', tempDir()];
+    const env = { MCP_AUTH_PROXY_CLIENT_SECRET: 'bot-secret-0123456789abcdef' };
+    const login = await runCli(['login', mcp.url, ...args], { env, timeoutMs: 25_000 });
+    expect(login.code, login.stderr).toBe(0);
+    const run = await doctor(mcp.url, args, env);
+    expect(step(run, 'resource-metadata').ok, explain(run)).toBeNull();
+    expect(step(run, 'resource-metadata').detail).toContain('--token-endpoint');
+    expect(step(run, 'authorization-server').ok, explain(run)).toBe(true);
+    expect(step(run, 'authorization-server').detail).toContain(tokenEndpoint);
+    expect(step(run, 'tools').ok, explain(run)).toBe(true);
+    expect(run.code, explain(run)).toBe(0);
+    expect(oidc.log.entries.filter((e) => e.path.includes('.well-known'))).toEqual([]);
+    expectNoSecrets(run, ['bot-secret-0123456789abcdef']);
+  });
+});
