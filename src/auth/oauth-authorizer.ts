@@ -124,8 +124,17 @@ export class OAuthAuthorizer implements Authorizer {
     return this.record;
   }
 
+  /**
+   * A resource server's DPoP nonce challenge (RFC 9449 §9: a nonce, not a bad token): true when
+   * the request is to be retried with the nonce. challenge() starts with it; doctor, which never
+   * signs in, asks it alone.
+   */
+  retriesWithNonce(refused: Challenge): boolean {
+    return this.record?.dpop !== undefined && this.dpop.nonceChallenge(refused);
+  }
+
   async challenge(refused: Challenge): Promise<void> {
-    if (this.record?.dpop && this.dpop.nonceChallenge(refused)) return; // RFC 9449 §9: a nonce, not a bad token: retry with it
+    if (this.retriesWithNonce(refused)) return;
     const { status, wwwAuthenticate, sent } = refused;
     const challenge = bearerChallenge(wwwAuthenticate);
     if (refusesAccess(status, challenge)) {

@@ -38,16 +38,23 @@ export type TransportFinding =
 export class NoSignInAuthorizer implements Authorizer {
   refused: Challenge | undefined;
 
+  /** `nonces`: the run's authorizer, which answers DPoP nonces (RFC 9449 §9) as a run does. */
   constructor(
     private readonly source: (request: OutgoingRequest) => Promise<Record<string, string>>,
     private readonly kind: 'oauth' | 'static',
+    private readonly nonces?: Pick<Authorizer, 'answered'> & { retriesWithNonce(challenge: Challenge): boolean },
   ) {}
 
   headers(request: OutgoingRequest): Promise<Record<string, string>> {
     return this.source(request);
   }
 
+  answered(answer: { url: URL; dpopNonce: string | undefined }): void {
+    this.nonces?.answered?.(answer);
+  }
+
   async challenge(challenge: Challenge): Promise<void> {
+    if (this.nonces?.retriesWithNonce(challenge)) return;
     this.refused = challenge;
     throw refusal(challenge, this.kind);
   }

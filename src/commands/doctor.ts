@@ -188,7 +188,7 @@ async function doctor(config: Config, options: DoctorOptions, http: HttpClient):
             return oauth.headers(request);
           }
         : (request: OutgoingRequest) => fixed!.headers(request);
-      const authorizer = new NoSignInAuthorizer(credentials, kind);
+      const authorizer = new NoSignInAuthorizer(credentials, kind, oauth);
       const signal = AbortSignal.timeout(timeoutMs);
       let found = finding;
       let detected = '';

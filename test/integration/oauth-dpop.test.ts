@@ -170,6 +170,20 @@ describe('DPoP', () => {
     expect(code.map((e) => e.status)).toEqual([400, 200]);
   });
 
+  it("doctor answers the resource server's nonce challenge as a run does, and lists the tools (it reported the stored token refused)", async () => {
+    const as = await startOidcServer({ dpop: true, consent: 'auto' });
+    const rs = await startDpopResourceServer({ authServer: as, requireNonce: true });
+    const h = oauthHarness();
+    const login = await cli(h, ['login', rs.url, ...h.args()]);
+    expect(login.code, login.stderr).toBe(0);
+    const doctor = await cli(h, ['doctor', rs.url, '--json', ...h.args()]);
+    const steps = JSON.parse(doctor.stdout) as Array<{ step: string; ok: boolean | null; detail: string }>;
+    const tools = steps.find((s) => s.step === 'tools')!;
+    expect(tools.ok, `${tools.detail}\n${doctor.stderr}`).toBe(true);
+    expect(doctor.code).toBe(0);
+    expect(rs.nonceChallenges).toBeGreaterThanOrEqual(1);
+  });
+
   it('--dpop never against a server that accepts only DPoP-bound tokens: an error naming the flag', async () => {
     const as = await startOidcServer({ dpop: true, consent: 'auto' });
     const rs = await startDpopResourceServer({ authServer: as });
