@@ -3,7 +3,7 @@
 // the proxy signs in again instead of failing the request. It failed with AUTH_TOKEN ("the token
 // endpoint returned no ID token"), and asked for a refresh before every later request.
 import { afterAll, describe, expect, it } from 'vitest';
-import { OAuthAuthorizer, type OAuthSettings } from '../../src/auth/oauth-authorizer.js';
+import { OAuthAuthorizer } from '../../src/auth/oauth-authorizer.js';
 import { TokenStore } from '../../src/auth/token-store.js';
 import { buildNetwork } from '../../src/config.js';
 import { buildSignIn } from '../../src/config-sign-in.js';
@@ -12,6 +12,7 @@ import type { Challenge } from '../../src/http/authorizer.js';
 import { HttpClient } from '../../src/http/client.js';
 import { scripted, startFormEndpoint } from '../fixtures/form-endpoint.js';
 import { ManualClock } from '../fixtures/manual-clock.js';
+import { browserlessSettings } from '../fixtures/oauth-settings.js';
 import { startRawServer } from '../fixtures/raw-server.js';
 import { tempDir } from '../fixtures/teardown.js';
 
@@ -44,23 +45,14 @@ async function signedInWithIdToken() {
     tokens: { accessToken: 'at-1', refreshToken: 'rt-1', idToken: first, issuedAt: now, expiresAt: now + 3_600_000, scope: 'openid' },
     updatedAt: now,
   });
-  const settings: OAuthSettings = {
+  const settings = browserlessSettings({
     http,
     serverUrl: new URL(mcp.url),
     store,
-    client: { clientId: 'cli', clientSecret: undefined, clientMetadataUrl: undefined },
-    scope: undefined,
-    resource: undefined,
-    callbackPort: undefined,
-    browser: 'none',
     authTimeoutMs: 50,
-    allowHttp: true,
-    assumePkce: false,
-    grant: 'authorization_code',
-    noBrowser: '--browser none',
     clock,
     signIn: buildSignIn({ useIdToken: true }, {}, true),
-  };
+  });
   return { authorizer: new OAuthAuthorizer(settings), url: new URL(mcp.url), first, posts: token.posts, clock };
 }
 

@@ -9,6 +9,7 @@ import { buildSignIn } from '../../src/config-sign-in.js';
 import { HttpClient } from '../../src/http/client.js';
 import { scripted, startFormEndpoint } from '../fixtures/form-endpoint.js';
 import { ManualClock } from '../fixtures/manual-clock.js';
+import { browserlessSettings } from '../fixtures/oauth-settings.js';
 import { tempDir } from '../fixtures/teardown.js';
 
 const ISSUER = 'https://as.example';
@@ -79,23 +80,9 @@ describe("renewal by the ID token's exp", () => {
       tokens: { accessToken: 'at-1', idToken: first, refreshToken: 'rt-1', issuedAt: clock.now(), expiresAt: clock.now() + 3_600_000, scope: undefined },
       updatedAt: clock.now(),
     });
-    const authorizer = new OAuthAuthorizer({
-      http,
-      serverUrl: new URL(SERVER),
-      store,
-      client: { clientId: 'cli', clientSecret: undefined, clientMetadataUrl: undefined },
-      scope: undefined,
-      resource: undefined,
-      callbackPort: undefined,
-      browser: 'none',
-      authTimeoutMs: 20_000,
-      allowHttp: true,
-      assumePkce: false,
-      grant: 'authorization_code',
-      noBrowser: '--browser none',
-      signIn: buildSignIn({ useIdToken: true }, {}, false),
-      clock,
-    });
+    const authorizer = new OAuthAuthorizer(
+      browserlessSettings({ http, serverUrl: new URL(SERVER), store, signIn: buildSignIn({ useIdToken: true }, {}, false), clock }),
+    );
     const bearer = async () => (await authorizer.headers({ method: 'POST', url: new URL(SERVER) }))['authorization'];
     expect(await bearer()).toBe(`Bearer ${first}`);
     await clock.advance(3_000); // 5 s of the ID token's 8 left: outside its last quarter

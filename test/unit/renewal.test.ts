@@ -2,12 +2,13 @@
 // refresh margin (a quarter of its lifetime, at most 60 s), before the server has to refuse it,
 // and not earlier. The token endpoint is the form-recording fixture; time is a ManualClock.
 import { afterAll, describe, expect, it } from 'vitest';
-import { OAuthAuthorizer, type OAuthSettings } from '../../src/auth/oauth-authorizer.js';
+import { OAuthAuthorizer } from '../../src/auth/oauth-authorizer.js';
 import { TokenStore, type ServerRecord } from '../../src/auth/token-store.js';
 import { buildNetwork } from '../../src/config.js';
 import { HttpClient } from '../../src/http/client.js';
 import { scripted, startFormEndpoint } from '../fixtures/form-endpoint.js';
 import { ManualClock } from '../fixtures/manual-clock.js';
+import { browserlessSettings } from '../fixtures/oauth-settings.js';
 import { tempDir } from '../fixtures/teardown.js';
 
 const SERVER = 'https://mcp.example/mcp';
@@ -47,22 +48,16 @@ async function signedIn(kind: 'user' | 'client_credentials', lifetimeMs: number)
     updatedAt: clock.now(),
   };
   await store.writeServer(record);
-  const settings: OAuthSettings = {
+  const settings = browserlessSettings({
     http,
     serverUrl: new URL(SERVER),
     store,
-    client: { clientId: 'cli', clientSecret: kind === 'user' ? undefined : 'cli-secret', clientMetadataUrl: undefined },
-    scope: undefined,
-    resource: undefined,
-    callbackPort: undefined,
-    browser: 'none',
-    authTimeoutMs: 20_000,
-    allowHttp: true,
-    assumePkce: false,
-    grant: kind === 'user' ? 'authorization_code' : 'client_credentials',
-    noBrowser: '--browser none',
     clock,
-  };
+    ...(kind === 'client_credentials' && {
+      client: { clientId: 'cli', clientSecret: 'cli-secret', clientMetadataUrl: undefined },
+      grant: 'client_credentials' as const,
+    }),
+  });
   return { authorizer: new OAuthAuthorizer(settings), clock, posts: token.posts };
 }
 
