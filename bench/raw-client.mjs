@@ -7,23 +7,9 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { sseData } from './sse-data.mjs';
 
 const CLIENT_INFO = { name: 'mcp-auth-proxy-bench-raw', version: '1.0.0' };
-
-/** The JSON-RPC messages of an SSE body: each event's `data:` lines joined by \n (WHATWG SSE). */
-function sseMessages(text) {
-  const out = [];
-  for (const event of text.split(/\r?\n\r?\n/)) {
-    let data;
-    for (const line of event.split(/\r?\n/)) {
-      if (!line.startsWith('data:')) continue;
-      const value = line.slice(line[5] === ' ' ? 6 : 5);
-      data = data === undefined ? value : `${data}\n${value}`;
-    }
-    if (data) out.push(JSON.parse(data));
-  }
-  return out;
-}
 
 export async function startRaw({ url, token }) {
   const target = new URL(url);
@@ -58,7 +44,7 @@ export async function startRaw({ url, token }) {
           if (message.id === undefined) return resolve(undefined);
           try {
             const type = res.headers['content-type'] ?? '';
-            const messages = type.startsWith('text/event-stream') ? sseMessages(text) : [JSON.parse(text)].flat();
+            const messages = type.startsWith('text/event-stream') ? sseData(text).map((data) => JSON.parse(data)) : [JSON.parse(text)].flat();
             const answer = messages.find((m) => m.id === message.id && m.method === undefined);
             if (!answer) return reject(new Error(`no answer to ${message.method} in the response`));
             if (answer.error) return reject(new Error(`JSON-RPC error ${answer.error.code}: ${answer.error.message}`));

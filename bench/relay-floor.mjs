@@ -14,6 +14,8 @@
 //
 // --undici: the same relay on undici's request API, loaded from the lib parts src/http/client.ts
 // imports (not the package entry), so it is the floor of a stdio proxy built on undici, as ours is.
+import { sseData } from './sse-data.mjs';
+
 const [url, token] = process.argv.slice(2);
 const target = new URL(url);
 const path = target.pathname + target.search;
@@ -49,24 +51,9 @@ async function undiciPost() {
   };
 }
 
-/**
- * The data of each SSE event (WHATWG HTML §9.2.6). The spec joins an event's data lines with \n;
- * in JSON a raw newline can only stand between tokens, where a space means the same, so joining
- * with a space gives the same message on one stdout line (the SDK server writes one line anyway).
- */
-function sseData(text) {
-  const out = [];
-  for (const event of text.split(/\r?\n\r?\n/)) {
-    let data;
-    for (const line of event.split(/\r?\n/)) {
-      if (!line.startsWith('data:')) continue;
-      const value = line.slice(line[5] === ' ' ? 6 : 5);
-      data = data === undefined ? value : `${data} ${value}`;
-    }
-    if (data) out.push(data); // an empty event (a resumption priming event) carries no message
-  }
-  return out;
-}
+// The SSE data lines of an event are joined with a space, not the spec's \n: in JSON a raw
+// newline can only stand between tokens, where a space means the same, so the message stays one
+// stdout line (the SDK server writes one data line per event anyway).
 
 const post = process.argv.includes('--undici') ? await undiciPost() : await httpPost();
 
@@ -80,7 +67,7 @@ async function relay(line) {
   // A notification or a response is answered 202 with no body: nothing to write. A JSON body is
   // written as it came (JSON.stringify output, as the SDK server's, has no raw newline).
   const sse = String(res.headers['content-type']).startsWith('text/event-stream');
-  for (const message of sse ? sseData(res.text) : res.text ? [res.text] : []) {
+  for (const message of sse ? sseData(res.text, ' ') : res.text ? [res.text] : []) {
     if (isInitialize) protocolVersion = JSON.parse(message).result?.protocolVersion;
     process.stdout.write(message + '\n'); // one write per message: lines never interleave
   }
