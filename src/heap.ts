@@ -22,9 +22,8 @@ let scheduled = false;
 // with 32 in flight, a 10 MB result, streamed), turning one off at a time: peak RSS 71 MB with
 // all three; without --semi-space-growth-factor=1 82 MB, without --liftoff-only 94 MB (and idle
 // 64 MB instead of 56), without the collections after large writes 78 MB. Each pays; all stay.
+// (Measured when dist/ was ES modules; the scavenge below keeps CommonJS at the same figures.)
 export function tuneHeap(): void {
-  // Keep new-space at its initial size: a proxy's objects die young, so scavenges stay cheap.
-  setFlagsFromString('--semi-space-growth-factor=1');
   // undici parses HTTP with llhttp compiled to WebAssembly; V8's background tier-up of that
   // module to optimized code costs ~35 MB of transient memory, a third of the proxy's peak,
   // for no measurable gain here. The baseline compiler is enough (before the first request).
@@ -33,6 +32,14 @@ export function tuneHeap(): void {
   setFlagsFromString('--expose-gc');
   collect = runInNewContext('gc') as typeof collect;
   setFlagsFromString('--no-expose-gc');
+  // One scavenge while start-up's objects are still alive lets V8 size new-space up once (it grows
+  // it after a scavenge most objects survive); then it is kept at that size: a proxy's objects die
+  // young, so scavenges stay cheap. Without it, code loaded synchronously (CommonJS, see
+  // scripts/build.mjs) leaves new-space at its minimum, where 32 requests in flight outlive
+  // scavenges and are promoted: old-space held ~4 MB more after the bench's warm-up and the peak
+  // rose from ~69.5 to ~71 MB (issue 13; three runs of each build, side by side).
+  collect?.({ type: 'minor' });
+  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Called with the size of each message (or streamed chunk) written; collects after large ones. */
