@@ -22,6 +22,8 @@ describe('JsonStreamScanner', () => {
     ['a request', '{ "method" : "x", "params": {"id": 5, "result": 1}, "id" : -1.5e2 }', { id: -150, response: false, method: true }],
     ['nested keys named id do not count', '{"result":{"id":7,"error":{}},"id":null}', { id: null, response: true, method: false }],
     ['multi-byte text', '{"result":"é€😀\\u00e9","id":"😀"}', { id: '😀', response: true, method: false }],
+    // Runs of backslashes before a quote: even (the quote ends the string) and odd (it is escaped).
+    ['backslash runs', '{"result":{"t":"a\\\\","u":"b\\\\\\"c\\\\\\\\"},"id":"x\\\\"}', { id: 'x\\', response: true, method: false }],
   ];
   for (const [name, text, want] of cases) {
     it(`${name}: the same verdict for every split`, () => {
@@ -37,6 +39,23 @@ describe('JsonStreamScanner', () => {
       }
     });
   }
+
+  it('agrees with JSON.parse on strings full of escapes, split anywhere (the bench payload kind)', () => {
+    const alphabet = ['a', '\\', '"', '\n', '\t', 'é', '😀', '}', ',', ':'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      const text = Array.from({ length: Math.floor(next() * 40) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      const message = JSON.stringify({ result: { content: [{ type: 'text', text }] }, jsonrpc: '2.0', id: `${text.slice(0, 5)}-${round}` });
+      const s = scan(message, 1 + Math.floor(next() * 9));
+      expect({ id: s.id, complete: s.complete, response: s.isResponse, problem: s.problem }).toEqual({
+        id: (JSON.parse(message) as { id: string }).id,
+        complete: true,
+        response: true,
+        problem: undefined,
+      });
+    }
+  });
 
   it('an unfinished message is not complete; the id is unknown until its value ends', () => {
     const s = scan('{"jsonrpc":"2.0","result":{"text":"abc', 4);
