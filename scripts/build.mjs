@@ -4,9 +4,9 @@
 //
 // dist/ is CommonJS, built in two steps, because only esbuild's ESM output can be split into
 // chunks, and an ESM program starts slower: on this project's 2-core machine, spawn to
-// `initialize` answered took ~32 ms longer (of ~300) when Node had to start its ESM loader and
-// resolve the chunks asynchronously (issue 13; measured side by side, 21 starts each). So:
-//   1. bundle src/cli.ts as split ESM into a temporary folder;
+// `initialize` answered took 15-32 ms longer (of 220-300) when Node had to start its ESM loader
+// and resolve the chunks asynchronously (issue 13; measured side by side, 11-21 starts each). So:
+//   1. bundle src/cli.ts as split ESM into a scratch folder (below);
 //   2. turn each chunk into CommonJS (imports become require(), dynamic import() a lazy
 //      require()), reading step 1's source maps so dist/'s maps still point into src/.
 // dist/package.json marks the folder CommonJS; bin/package.json does the same for the bin.
