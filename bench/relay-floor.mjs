@@ -51,10 +51,6 @@ async function undiciPost() {
   };
 }
 
-// The SSE data lines of an event are joined with a space, not the spec's \n: in JSON a raw
-// newline can only stand between tokens, where a space means the same, so the message stays one
-// stdout line (the SDK server writes one data line per event anyway).
-
 const post = process.argv.includes('--undici') ? await undiciPost() : await httpPost();
 
 async function relay(line) {
@@ -65,7 +61,9 @@ async function relay(line) {
   const res = await post(headers, line);
   sessionId = res.headers['mcp-session-id'] ?? sessionId;
   // A notification or a response is answered 202 with no body: nothing to write. A JSON body is
-  // written as it came (JSON.stringify output, as the SDK server's, has no raw newline).
+  // written as it came (JSON.stringify output, as the SDK server's, has no raw newline). An SSE
+  // event's data lines are joined with a space, not the spec's \n: in JSON a raw newline can only
+  // stand between tokens, where a space means the same, so the message stays one stdout line.
   const sse = String(res.headers['content-type']).startsWith('text/event-stream');
   for (const message of sse ? sseData(res.text, ' ') : res.text ? [res.text] : []) {
     if (isInitialize) protocolVersion = JSON.parse(message).result?.protocolVersion;
