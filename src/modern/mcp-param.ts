@@ -43,13 +43,35 @@ const UNREACHABLE = [
 ];
 const MAPS = new Set(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
 
+// Deeper than any schema a tool needs, far short of the stack: a deeper one (a hostile server's)
+// is answered as invalid at once. Copying the path at every level made such a schema cost
+// seconds of CPU before the stack overflowed (issue 10's deep-JSON case).
+const MAX_SCHEMA_DEPTH = 1_000;
+const TOO_DEEP = `its inputSchema is nested more than ${MAX_SCHEMA_DEPTH} levels deep, too deeply to check`;
+
+/** A path from the arguments object, kept as a chain to its parent: a level costs one object, not a copy. */
+interface PathLink {
+  parent: PathLink | undefined;
+  key: string;
+  depth: number;
+}
+
+const pathOf = (link: PathLink | undefined): string[] => {
+  const keys: string[] = [];
+  for (let at = link; at; at = at.parent) keys.push(at.key);
+  return keys.reverse();
+};
+
 export function scanHeaderParams(inputSchema: unknown): ScanResult {
   const params: HeaderParam[] = [];
   const seen = new Set<string>();
-  const visit = (node: unknown, path: string[], reachable: boolean): string | undefined => {
+  const visit = (node: unknown, link: PathLink | undefined, reachable: boolean): string | undefined => {
     if (node === null || typeof node !== 'object') return undefined;
+    if ((link?.depth ?? 0) > MAX_SCHEMA_DEPTH) return TOO_DEEP;
     const schema = node as Record<string, unknown>;
+    const child = (key: string): PathLink => ({ parent: link, key, depth: (link?.depth ?? 0) + 1 });
     if (ANNOTATION in schema) {
+      const path = pathOf(link);
       const where = path.length ? path.join('.') : '<root>';
       if (!reachable || path.length === 0) return `${where}: ${ANNOTATION} is only allowed on properties reached through "properties"`;
       const name = schema[ANNOTATION];
@@ -63,8 +85,8 @@ export function scanHeaderParams(inputSchema: unknown): ScanResult {
     }
     const properties = schema['properties'];
     if (properties !== null && typeof properties === 'object') {
-      for (const [key, child] of Object.entries(properties)) {
-        const fault = visit(child, [...path, key], reachable);
+      for (const [key, value] of Object.entries(properties)) {
+        const fault = visit(value, child(key), reachable);
         if (fault) return fault;
       }
     }
@@ -73,13 +95,13 @@ export function scanHeaderParams(inputSchema: unknown): ScanResult {
       if (sub === undefined) continue;
       const branches = Array.isArray(sub) ? sub : MAPS.has(keyword) && sub !== null && typeof sub === 'object' ? Object.values(sub) : [sub];
       for (const branch of branches) {
-        const fault = visit(branch, [...path, `<${keyword}>`], false);
+        const fault = visit(branch, child(`<${keyword}>`), false);
         if (fault) return fault;
       }
     }
     return undefined;
   };
-  const reason = visit(inputSchema, [], true);
+  const reason = visit(inputSchema, undefined, true);
   return reason ? { valid: false, reason } : { valid: true, params };
 }
 

@@ -23,7 +23,6 @@ import {
   type JsonRpcResponse,
 } from '../jsonrpc.js';
 import { log } from '../log.js';
-import { withinDepth } from '../json-text.js';
 import { mintId } from '../own-id.js';
 import type { RemoteTransport, Reply, SendOptions } from '../transport/remote-transport.js';
 import { initializeResult, listenFilter } from './discover-result.js';
@@ -251,8 +250,8 @@ export class ModernServerBridge implements RemoteTransport {
     this.tools ??= new Map();
     const kept = list.filter((tool) => {
       const name = typeof tool['name'] === 'string' ? tool['name'] : '';
-      // A schema nested thousands deep overflows the scan: that tool is left out, the rest listed.
-      const scan = withinDepth(() => scanHeaderParams(tool['inputSchema']), { valid: false, reason: 'its inputSchema is nested too deeply to check' } as const);
+      // A schema nested too deeply to check is invalid too (mcp-param.ts): that tool is left out, the rest listed.
+      const scan = scanHeaderParams(tool['inputSchema']);
       if (!scan.valid) {
         log.warn(`hiding tool "${name}": ${scan.reason} (MCP 2026-07-28 requires clients to leave such tools out)`);
         return false;

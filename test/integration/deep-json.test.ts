@@ -6,7 +6,6 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { staticAuthorizer } from '../../src/auth/static-authorizer.js';
 import { Bridge } from '../../src/bridge.js';
-import { withinDepth } from '../../src/json-text.js';
 import { scanHeaderParams } from '../../src/modern/mcp-param.js';
 import { buildNetwork } from '../../src/config.js';
 import { HttpClient } from '../../src/http/client.js';
@@ -139,7 +138,7 @@ describe('deeply nested JSON from a hostile server', () => {
   it('a tool schema too deep to scan (2026-07-28 x-mcp-header check) hides that tool only, instead of failing tools/list', () => {
     const open = '{"type":"object","properties":{"a":'.repeat(SCHEMA_DEPTH);
     const schema = JSON.parse(`${open}{"type":"string"}${'}}'.repeat(SCHEMA_DEPTH)}`) as unknown;
-    expect(() => scanHeaderParams(schema)).toThrow(RangeError);
-    expect(withinDepth(() => scanHeaderParams(schema), 'too deep')).toBe('too deep');
+    // Answered as invalid at a fixed depth, not by overflowing the stack (it took seconds of CPU to get there).
+    expect(scanHeaderParams(schema)).toEqual({ valid: false, reason: expect.stringMatching(/nested more than 1000 levels deep/) as unknown });
   });
 });

@@ -50,6 +50,25 @@ describe('paramHeaders', () => {
   });
 });
 
+describe('scanHeaderParams: nesting', () => {
+  /** A schema `depth` levels of `properties` deep, with a header parameter at the bottom. */
+  const nested = (depth: number): unknown => {
+    let schema: unknown = { type: 'string', 'x-mcp-header': 'Deep' };
+    for (let i = 0; i < depth; i++) schema = { type: 'object', properties: { a: schema } };
+    return schema;
+  };
+
+  it('a header parameter 900 levels down is found, with its whole path', () => {
+    const scan = scanHeaderParams(nested(900));
+    expect(scan.valid && scan.params[0]!.path).toEqual(Array.from({ length: 900 }, () => 'a'));
+  });
+
+  it('deeper than 1000 levels is invalid, named, without walking further (a hostile schema cost seconds of CPU)', () => {
+    expect(scanHeaderParams(nested(1_001))).toEqual({ valid: false, reason: 'its inputSchema is nested more than 1000 levels deep, too deeply to check' });
+    expect(scanHeaderParams(nested(100_000)).valid).toBe(false);
+  });
+});
+
 describe('scanHeaderParams: tools clients must drop', () => {
   const tool = (property: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ type: 'object', properties: { p: property, ...more } });
   it.each<[string, unknown]>([
