@@ -1,7 +1,6 @@
 // The Bridge in-process, without spawning the CLI: its host side is any HostSide (StdioTransport
 // over a pair of PassThrough streams, or an in-memory one), its remote side the real transports
 // talking to a real SDK server on 127.0.0.1.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { staticAuthorizer } from '../../src/auth/static-authorizer.js';
 import { buildNetwork } from '../../src/config.js';
@@ -15,6 +14,7 @@ import { SessionReplay } from '../../src/transport/session-replay.js';
 import { StdioTransport } from '../../src/transport/stdio.js';
 import { StreamableHttpTransport } from '../../src/transport/streamable-http.js';
 import { Log } from '../fixtures/raw-server.js';
+import { hostStreams } from '../fixtures/host-streams.js';
 import { whenTestEnds } from '../fixtures/teardown.js';
 import { startMcpServer, type TestMcpServer } from '../fixtures/mcp-server.js';
 
@@ -46,16 +46,7 @@ const textOf = (m: JsonRpcMessage) => (m as { result?: { content?: Array<{ text?
 
 /** A host on a pair of streams: writes lines to the bridge's stdin, reads its stdout. */
 function streamHost(server: TestMcpServer, options: { keepaliveMs?: number } = {}) {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const received = new Log<Record<string, unknown>>();
-  let rest = '';
-  stdout.setEncoding('utf8');
-  stdout.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) received.add(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { stdin, stdout, received } = hostStreams();
   const bridge = new Bridge(new StdioTransport(stdin, stdout), remoteFor(server), { timeoutMs: 10_000, keepaliveMs: options.keepaliveMs });
   bridges.push(bridge);
   bridge.start();

@@ -2,7 +2,6 @@
 // copes; re-serialising or walking it overflows the stack. Every host request must still get
 // exactly one answer (JSON-RPC 2.0 §5): the reply forwarded untouched where it can be, else an
 // error with data.code MESSAGE_TOO_DEEP; never silence.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { staticAuthorizer } from '../../src/auth/static-authorizer.js';
 import { Bridge } from '../../src/bridge.js';
@@ -11,7 +10,8 @@ import { buildNetwork } from '../../src/config.js';
 import { HttpClient } from '../../src/http/client.js';
 import { StdioTransport } from '../../src/transport/stdio.js';
 import { StreamableHttpTransport } from '../../src/transport/streamable-http.js';
-import { Log, startRawServer, type RawHandler } from '../fixtures/raw-server.js';
+import { startRawServer, type RawHandler } from '../fixtures/raw-server.js';
+import { hostStreams } from '../fixtures/host-streams.js';
 import { whenTestEnds } from '../fixtures/teardown.js';
 
 const DEPTH = 20_000;
@@ -56,16 +56,7 @@ function handler(answer: Answer): RawHandler {
 async function hostFor(answer: Answer, ignoreTools?: string[]) {
   const server = await startRawServer(handler(answer));
   const http = new HttpClient(buildNetwork({}, {}));
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const received = new Log<Record<string, unknown>>((m) => String(m['id']));
-  let rest = '';
-  stdout.setEncoding('utf8');
-  stdout.on('data', (chunk: string) => {
-    const lines = (rest + chunk).split('\n');
-    rest = lines.pop()!;
-    for (const line of lines) received.add(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { stdin, stdout, received } = hostStreams((m) => String(m['id']));
   const remote = new StreamableHttpTransport({ url: new URL(server.url), headers: {}, authorizer: staticAuthorizer(undefined), http });
   const bridge = new Bridge(new StdioTransport(stdin, stdout), remote, { timeoutMs: 10_000, ignoreTools });
   bridge.start();
